@@ -1,0 +1,46 @@
+# Quick start: `make site` builds the demo archive, `make test` runs the whole suite.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+N ?= 10000
+
+.PHONY: site import build test lint serve bench clean system-deps
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+venv: $(STAMP)
+
+## Import seeds/ into content/ and build the archive into build/.
+site: $(STAMP)
+	$(VENV)/bin/archivesite import
+	$(VENV)/bin/archivesite build
+
+import: $(STAMP)
+	$(VENV)/bin/archivesite import
+
+## Debian packages the end-to-end tests use (a JRE for the HTML validator, Chromium).
+system-deps:
+	bash scripts/system-deps.sh
+
+## The whole suite: lint, types, tests.
+test: $(STAMP) system-deps
+	$(VENV)/bin/ruff check src tests bench
+	$(VENV)/bin/ruff format --check src tests bench
+	$(VENV)/bin/mypy
+	$(PY) -m pytest -n 2 --dist loadfile -q
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check src tests bench
+	$(VENV)/bin/ruff format --check src tests bench
+	$(VENV)/bin/mypy
+
+bench: $(STAMP)
+	$(PY) bench/run.py --articles $(N)
+
+clean:
+	rm -rf build .archivesite

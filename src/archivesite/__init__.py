@@ -1,0 +1,3 @@
+"""archivesite: a static site generator for news archives."""
+
+__version__ = "0.1.0"

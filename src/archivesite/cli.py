@@ -1,0 +1,83 @@
+"""The command line: click commands that only orchestrate the stages.
+
+Logging is configured here once; an :class:`ArchiveError` becomes its
+``path:line: message`` on stderr and exit status 1. Each command's logic lives
+in its stage module (``ingest``, ``build``, ``scaffold``, ``serve``); the
+imports are inside the commands so that ``--help`` stays fast.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import sys
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .config import load_config
+from .errors import ArchiveError
+
+log = logging.getLogger("archivesite")
+
+
+def _setup_logging(verbose: int, quiet: bool) -> None:
+    level = logging.WARNING if quiet else (logging.DEBUG if verbose else logging.INFO)
+    logging.basicConfig(level=level, format="%(message)s", stream=sys.stderr, force=True)
+
+
+def _fail(exc: ArchiveError) -> None:
+    click.echo(str(exc), err=True)
+    sys.exit(1)
+
+
+site_option = click.option(
+    "--site",
+    "site",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("."),
+    show_default=True,
+    help="The site's root folder (holding archivesite.toml, seeds/, content/).",
+)
+
+
+@click.group()
+@click.version_option(__version__, prog_name="archivesite")
+@click.option("-v", "--verbose", count=True, help="Say more.")
+@click.option("-q", "--quiet", is_flag=True, help="Say only warnings and errors.")
+def cli(verbose: int, quiet: bool) -> None:
+    """archivesite: a static site generator for news archives."""
+    _setup_logging(verbose, quiet)
+
+
+@cli.command("import")
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@site_option
+@click.option(
+    "--as-of",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="Reference date for year inference (default: import.as_of, else a date in the "
+    "file name, else the file's modification time).",
+)
+@click.option("--year", type=int, default=None, help="Use this year where the text gives none.")
+@click.option("--force", is_flag=True, help="Overwrite content files edited by hand.")
+def import_command(
+    paths: tuple[Path, ...],
+    site: Path,
+    as_of: dt.datetime | None,
+    year: int | None,
+    force: bool,
+) -> None:
+    """Import raw article text files (PATHS: files or folders; default: seeds/)
+    into front-matter Markdown under content/YYYY/MM/DD/."""
+    raise NotImplementedError  # owned by the ingest stage
+
+
+def main() -> None:
+    cli()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

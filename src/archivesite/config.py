@@ -1,0 +1,224 @@
+"""The site's configuration: a frozen, validated :class:`Config` read from ``archivesite.toml``.
+
+Every key is checked; an unknown key or a bad value is an :class:`ArchiveError`
+naming the key (and the line of the file where it can be found).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import tomllib
+import zoneinfo
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from .errors import ArchiveError, ArchiveErrors
+
+CONFIG_NAME = "archivesite.toml"
+
+PERMALINK_FIELDS = frozenset({"year", "month", "day", "slug"})
+
+
+@dataclass(frozen=True)
+class ImportConfig:
+    """The ``[import]`` table."""
+
+    as_of: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class Config:
+    """A site's settings, with defaults for every key."""
+
+    root: Path
+    title: str = "News Archive"
+    base_url: str = "/"
+    language: str = "en"
+    timezone: str = "UTC"
+    per_page: int = 20
+    feed_size: int = 50
+    permalink: str = "/{year}/{month}/{day}/{slug}/"
+    search: bool = True
+    description: str = ""
+    imports: ImportConfig = field(default_factory=ImportConfig)
+
+    @property
+    def content_dir(self) -> Path:
+        return self.root / "content"
+
+    @property
+    def seeds_dir(self) -> Path:
+        return self.root / "seeds"
+
+    @property
+    def templates_dir(self) -> Path:
+        return self.root / "templates"
+
+    @property
+    def static_dir(self) -> Path:
+        return self.root / "static"
+
+    @property
+    def state_dir(self) -> Path:
+        """Where caches and build state live (git-ignored)."""
+        return self.root / ".archivesite"
+
+    @property
+    def tz(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.timezone)
+
+    def with_base_url(self, base_url: str) -> Config:
+        return replace(self, base_url=_check_base_url("base_url", base_url))
+
+
+def _line_of(text: str, key: str) -> int | None:
+    pattern = re.compile(rf"^\s*{re.escape(key)}\s*=", re.MULTILINE)
+    m = pattern.search(text)
+    return text.count("\n", 0, m.start()) + 1 if m else None
+
+
+def _check_base_url(key: str, value: object) -> str:
+    if not isinstance(value, str) or not value:
+        raise ValueError("must be a non-empty string")
+    if not (value.startswith(("http://", "https://", "/"))):
+        raise ValueError("must be an absolute URL (https://example.org/archive/) or a path (/)")
+    return value if value.endswith("/") else value + "/"
+
+
+def _check_str(key: str, value: object) -> str:
+    if not isinstance(value, str):
+        raise ValueError("must be a string")
+    return value
+
+
+def _check_language(key: str, value: object) -> str:
+    if not isinstance(value, str) or not re.fullmatch(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*", value):
+        raise ValueError("must be a language tag such as 'en' or 'ru'")
+    return value
+
+
+def _check_timezone(key: str, value: object) -> str:
+    if not isinstance(value, str):
+        raise ValueError("must be a time zone name such as 'UTC' or 'Europe/Moscow'")
+    try:
+        zoneinfo.ZoneInfo(value)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError) as exc:
+        raise ValueError(f"unknown time zone {value!r}") from exc
+    return value
+
+
+def _check_positive_int(key: str, value: object) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ValueError("must be a whole number of at least 1")
+    return value
+
+
+def _check_bool(key: str, value: object) -> bool:
+    if not isinstance(value, bool):
+        raise ValueError("must be true or false")
+    return value
+
+
+def _check_permalink(key: str, value: object) -> str:
+    if not isinstance(value, str):
+        raise ValueError("must be a string such as '/{year}/{month}/{day}/{slug}/'")
+    names = set(re.findall(r"{(\w*)}", value))
+    unknown = names - PERMALINK_FIELDS
+    if unknown:
+        raise ValueError(f"unknown field(s) {', '.join(sorted(unknown))}; use {{year}}, "
+                         "{month}, {day}, {slug}")
+    if "slug" not in names:
+        raise ValueError("must contain {slug}")
+    if not value.startswith("/") or not value.endswith("/") or ".." in value:
+        raise ValueError("must start and end with '/' and not contain '..'")
+    return value
+
+
+def _check_date(key: str, value: object) -> dt.date:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            pass
+    raise ValueError("must be a date such as 2026-11-27")
+
+
+_TOP_KEYS = {
+    "title": _check_str,
+    "base_url": _check_base_url,
+    "language": _check_language,
+    "timezone": _check_timezone,
+    "per_page": _check_positive_int,
+    "feed_size": _check_positive_int,
+    "permalink": _check_permalink,
+    "search": _check_bool,
+    "description": _check_str,
+}
+_IMPORT_KEYS = {"as_of": _check_date}
+
+
+def parse_config(text: str, root: Path, path: Path | None = None) -> Config:
+    """Parse and validate the text of an ``archivesite.toml``; pure."""
+    where = path or root / CONFIG_NAME
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        m = re.search(r"line (\d+)", str(exc))
+        raise ArchiveError(f"invalid TOML: {exc}", where, int(m.group(1)) if m else None) from exc
+    errors: list[ArchiveError] = []
+    values: dict[str, Any] = {}
+    import_values: dict[str, Any] = {}
+    for key, value in raw.items():
+        if key == "import":
+            if not isinstance(value, dict):
+                errors.append(ArchiveError("'import' must be a table", where, _line_of(text, key)))
+                continue
+            for sub, subvalue in value.items():
+                _check(f"import.{sub}", sub, subvalue, _IMPORT_KEYS, import_values, errors, text,
+                       where)
+            continue
+        _check(key, key, value, _TOP_KEYS, values, errors, text, where)
+    if errors:
+        raise errors[0] if len(errors) == 1 else ArchiveErrors(errors)
+    return Config(root=root, imports=ImportConfig(**import_values), **values)
+
+
+def _check(
+    label: str,
+    key: str,
+    value: object,
+    checks: dict[str, Any],
+    out: dict[str, Any],
+    errors: list[ArchiveError],
+    text: str,
+    where: Path,
+) -> None:
+    check = checks.get(key)
+    line = _line_of(text, key)
+    if check is None:
+        known = ", ".join(sorted(checks))
+        errors.append(ArchiveError(f"unknown key '{label}' (known keys: {known})", where, line))
+        return
+    try:
+        out[key] = check(label, value)
+    except ValueError as exc:
+        errors.append(ArchiveError(f"bad value for '{label}': {exc}", where, line))
+
+
+def load_config(root: Path) -> Config:
+    """Read ``archivesite.toml`` from ``root``; defaults where the file is absent."""
+    root = root.resolve()
+    path = root / CONFIG_NAME
+    if not path.exists():
+        return Config(root=root)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ArchiveError(f"cannot read configuration: {exc}", path) from exc
+    return parse_config(text, root, path)
