@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .config import Config
 
 
 @dataclass(frozen=True)
@@ -17,3 +22,155 @@ class Dateline:
     text: str
     place: str
     region: str | None = None
+
+
+@dataclass(frozen=True)
+class Article:
+    """One content file's metadata (an article, or a static page such as About).
+
+    The body is not held here: ``body_offset`` and ``body_hash`` locate it in
+    ``source`` so that it is read only when its page is rendered.
+    """
+
+    source: str  # path relative to the site root, POSIX style ("content/2022/01/11/x.md")
+    kind: str  # "article" or "page"
+    slug: str
+    title: str
+    date: dt.date | None  # the date the article is filed under (None: undated)
+    published: dt.datetime | None  # aware, in the site's time zone; None for a calendar date
+    lede: str | None = None
+    summary: str | None = None
+    dateline: Dateline | None = None
+    agency: str | None = None
+    language: str | None = None
+    tags: tuple[str, ...] = ()
+    draft: bool = False
+    body_offset: int = 0  # byte offset of the body in the source file
+    body_line: int = 1  # the body's first line in the source file
+    body_hash: str = ""  # sha256 of the body's bytes
+    url: str = ""  # URL path relative to the site root; set when the site is assembled
+
+
+@dataclass(frozen=True)
+class Period:
+    """A year, month or day holding at least one article (chronological order)."""
+
+    kind: str  # "year", "month" or "day"
+    year: int
+    month: int | None
+    day: int | None
+    articles: tuple[Article, ...]
+
+
+@dataclass(frozen=True)
+class Archive:
+    """Dated articles in time order, grouped into periods; undated ones apart."""
+
+    dated: tuple[Article, ...]  # oldest first
+    undated: tuple[Article, ...]  # by title, then slug
+    years: tuple[Period, ...]
+    months: tuple[Period, ...]
+    days: tuple[Period, ...]
+
+
+@dataclass(frozen=True)
+class Term:
+    """One tag, place (place and region together) or agency and its articles."""
+
+    taxonomy: str  # "tags", "places" or "agencies"
+    slug: str
+    name: str
+    articles: tuple[Article, ...]  # newest first, undated last
+
+
+@dataclass(frozen=True)
+class Taxonomy:
+    name: str  # "tags", "places" or "agencies"
+    terms: tuple[Term, ...]  # by slug
+
+
+@dataclass(frozen=True)
+class StaticFile:
+    """A file copied as it is: ``rel`` inside the output folder, from ``source``."""
+
+    rel: str
+    source: str  # absolute path
+
+
+@dataclass(frozen=True)
+class Site:
+    """Everything the build shows, assembled once and never changed."""
+
+    config: Config
+    archive: Archive
+    taxonomies: tuple[Taxonomy, ...]
+    pages: tuple[Article, ...]  # content/pages/*.md, by title
+    static: tuple[StaticFile, ...]
+    theme: Theme
+
+
+@dataclass(frozen=True)
+class Theme:
+    """Where templates and static files come from (absolute paths)."""
+
+    builtin_templates: str
+    builtin_static: str
+    site_templates: str | None  # None when absent or the same folder as the built-in
+    site_static: str | None
+
+
+@dataclass(frozen=True)
+class NavLink:
+    title: str
+    url: str
+
+
+@dataclass(frozen=True)
+class SiteInfo:
+    """The site-wide values every page shows (picklable; no Config paths needed)."""
+
+    title: str
+    description: str
+    language: str
+    timezone: str
+    base_url: str
+    nav: tuple[NavLink, ...]
+    search: bool
+    theme: Theme
+
+
+@dataclass(frozen=True)
+class BodyRef:
+    """Where a page's Markdown body is: read and checked when the page renders."""
+
+    source: str  # absolute path
+    offset: int
+    sha256: str
+
+
+@dataclass(frozen=True)
+class Output:
+    """One file of the built site, and everything needed to render it.
+
+    ``render(output)`` is a pure function of this value (plus the files named in
+    ``body``/``copy_from`` and the templates), so outputs can be rendered in
+    worker processes. ``template`` and ``sources`` are the dependency record:
+    the template it renders through and the content files (site-root relative)
+    whose data it shows; ``body`` is the one body it reads.
+    """
+
+    url: str  # URL path relative to the site root ("", "2022/", "feed.xml")
+    path: str  # file path relative to the output folder ("2022/index.html")
+    kind: str
+    template: str | None  # None for a static copy
+    site: SiteInfo
+    context: dict[str, Any] = field(default_factory=dict, hash=False)
+    sources: tuple[str, ...] = ()
+    body: BodyRef | None = None
+    copy_from: str | None = None  # absolute path of a static file
+
+
+@dataclass(frozen=True)
+class RenderedFile:
+    path: str  # relative to the output folder
+    data: bytes

@@ -1,0 +1,238 @@
+"""Reading ``content/``: ``load_articles(config, drafts) -> tuple[Article, ...]``.
+
+Every content file is parsed and checked; each problem (malformed front
+matter, missing title, bad date, bad slug or tags) becomes an
+:class:`ArchiveError` pointing at the line in the file, and all of them are
+raised together once every file has been read. Neither groups nor sorts (beyond
+returning files in path order); the body is hashed, not kept.
+
+Dates: a YAML date (``2022-01-11``) is a calendar date, filed and shown as it
+is. A datetime with a UTC offset is converted to the site's time zone and filed
+under its date there; a datetime without an offset is taken to be in the site's
+time zone.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import hashlib
+import logging
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .config import Config
+from .errors import ArchiveError, ArchiveErrors
+from .model import Article, Dateline
+from .urls import is_valid_slug, slug_for
+
+log = logging.getLogger(__name__)
+
+_LANG_RE = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*")
+_TEXT_KEYS = ("title", "lede", "summary", "dateline", "place", "region", "agency")
+
+
+def content_files(content_dir: Path) -> Iterator[Path]:
+    """Every ``*.md`` file under ``content_dir``, in sorted path order (hidden files skipped)."""
+    if not content_dir.is_dir():
+        return
+    for path in sorted(content_dir.rglob("*.md")):
+        rel = path.relative_to(content_dir)
+        if any(part.startswith((".", "_")) for part in rel.parts) or not path.is_file():
+            continue
+        yield path
+
+
+def load_articles(config: Config, drafts: bool = False) -> tuple[Article, ...]:
+    """Read every content file; drafts are left out unless ``drafts``."""
+    articles: list[Article] = []
+    errors: list[ArchiveError] = []
+    for path in content_files(config.content_dir):
+        try:
+            article = load_article(path, config)
+        except ArchiveErrors as exc:
+            errors.extend(exc.errors)
+            continue
+        except ArchiveError as exc:
+            errors.append(exc)
+            continue
+        if article.draft and not drafts:
+            log.debug("%s: draft, left out (use --drafts to include it)", path)
+            continue
+        articles.append(article)
+    if errors:
+        raise errors[0] if len(errors) == 1 else ArchiveErrors(errors)
+    return tuple(articles)
+
+
+def load_article(path: Path, config: Config) -> Article:
+    """Parse one content file; raises ArchiveError(s) naming its lines."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise ArchiveError(f"cannot read: {exc.strerror}", path) from exc
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        raise ArchiveError("not valid UTF-8", path, line) from exc
+    meta, lines, body_line = _split_front_matter(text, path)
+    body_offset = sum(len(line.encode("utf-8")) + 1 for line in text.split("\n")[: body_line - 1])
+    body = raw[body_offset:]
+    rel = path.relative_to(config.root).as_posix()
+    in_pages = path.relative_to(config.content_dir).parts[0] == "pages"
+    return _article_from(
+        meta,
+        lines,
+        path,
+        config,
+        source=rel,
+        kind="page" if in_pages else "article",
+        body_offset=body_offset,
+        body_line=body_line,
+        body_hash=hashlib.sha256(body).hexdigest(),
+    )
+
+
+def _split_front_matter(text: str, path: Path) -> tuple[dict[str, Any], dict[str, int], int]:
+    """(front matter, line of each key, first body line)."""
+    lines = text.removeprefix("\ufeff").split("\n")
+    if lines[0].strip() != "---":
+        raise ArchiveError("no front matter: the file must start with a '---' line", path, 1)
+    try:
+        end = next(i for i in range(1, len(lines)) if lines[i].rstrip() in ("---", "..."))
+    except StopIteration:
+        raise ArchiveError("front matter is not closed by a '---' line", path, 1) from None
+    block = "\n".join(lines[1:end]) + "\n"
+    try:
+        loader = yaml.SafeLoader(block)
+        try:
+            node = loader.get_single_node()
+            data = loader.construct_document(node) if node is not None else {}
+        finally:
+            loader.dispose()
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+        line = mark.line + 2 if mark is not None else 2
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise ArchiveError(f"malformed front matter: {problem}", path, line) from exc
+    if not isinstance(data, dict) or not isinstance(node, yaml.MappingNode):
+        raise ArchiveError("front matter must be a mapping of keys to values", path, 2)
+    key_lines = {
+        str(k.value): k.start_mark.line + 2 for k, _ in node.value if isinstance(k, yaml.ScalarNode)
+    }
+    return {str(k): v for k, v in data.items()}, key_lines, end + 2
+
+
+def _article_from(
+    meta: dict[str, Any],
+    lines: dict[str, int],
+    path: Path,
+    config: Config,
+    **fixed: Any,
+) -> Article:
+    errors: list[ArchiveError] = []
+
+    def bad(key: str, message: str) -> None:
+        errors.append(ArchiveError(message, path, lines.get(key, 1)))
+
+    text: dict[str, str | None] = {}
+    for key in _TEXT_KEYS:
+        value = meta.get(key)
+        if value is None:
+            text[key] = None
+        elif isinstance(value, str | int | float) and not isinstance(value, bool):
+            text[key] = str(value).strip() or None
+        else:
+            bad(key, f"'{key}' must be text")
+            text[key] = None
+    if meta.get("title") is None:
+        bad("title", "missing title")
+    elif text["title"] is None and isinstance(meta["title"], str):
+        bad("title", "empty title")
+
+    date, published = None, None
+    if meta.get("date") is not None:
+        try:
+            date, published = _parse_date(meta["date"], config)
+        except ValueError as exc:
+            bad("date", f"bad date {meta['date']!r}: {exc}")
+
+    slug = path.stem
+    if "slug" in meta:
+        value = meta["slug"]
+        if not isinstance(value, str) or not is_valid_slug(value):
+            bad("slug", f"bad slug {value!r}: use letters, digits, '-', '_', '.' (no '/')")
+        else:
+            slug = value
+    elif not is_valid_slug(slug):
+        slug = slug_for(slug)
+
+    tags: tuple[str, ...] = ()
+    raw_tags = meta.get("tags")
+    if isinstance(raw_tags, str):
+        raw_tags = [raw_tags]
+    if raw_tags is None:
+        pass
+    elif isinstance(raw_tags, list) and all(
+        isinstance(t, str | int) and not isinstance(t, bool) and str(t).strip() for t in raw_tags
+    ):
+        tags = tuple(dict.fromkeys(str(t).strip() for t in raw_tags))
+    else:
+        bad("tags", "'tags' must be a list of names, such as [elections, economy]")
+
+    draft = meta.get("draft", False)
+    if not isinstance(draft, bool):
+        bad("draft", "'draft' must be true or false")
+        draft = False
+
+    language = meta.get("language")
+    if language is not None and not (isinstance(language, str) and _LANG_RE.fullmatch(language)):
+        bad("language", f"bad language {language!r}: use a tag such as 'en' or 'ru'")
+        language = None
+
+    if errors:
+        raise errors[0] if len(errors) == 1 else ArchiveErrors(errors)
+
+    dateline = None
+    if text["dateline"] or text["place"]:
+        place = text["place"] or (text["dateline"] or "").title()
+        dateline = Dateline(text=text["dateline"] or place, place=place, region=text["region"])
+    return Article(
+        slug=slug,
+        title=text["title"] or "",
+        date=date,
+        published=published,
+        lede=text["lede"],
+        summary=text["summary"] or text["lede"],
+        dateline=dateline,
+        agency=text["agency"],
+        language=language if language != config.language else None,
+        tags=tags,
+        draft=draft,
+        **fixed,
+    )
+
+
+def _parse_date(value: object, config: Config) -> tuple[dt.date, dt.datetime | None]:
+    """(filing date, aware datetime in the site's zone or None for a calendar date)."""
+    if isinstance(value, str):
+        value = value.strip()
+        with contextlib.suppress(ValueError):
+            value = dt.date.fromisoformat(value) if len(value) == 10 else value
+        if isinstance(value, str):
+            try:
+                value = dt.datetime.fromisoformat(value)
+            except ValueError:
+                raise ValueError("use 2022-01-11 or 2022-01-11T09:30:00+03:00") from None
+    if isinstance(value, dt.datetime):
+        stamp = value if value.tzinfo is not None else value.replace(tzinfo=config.tz)
+        local = stamp.astimezone(config.tz)
+        return local.date(), local
+    if isinstance(value, dt.date):
+        return value, None
+    raise ValueError("use 2022-01-11 or 2022-01-11T09:30:00+03:00")

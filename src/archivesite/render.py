@@ -1,0 +1,243 @@
+"""Templates: the Jinja environment and ``render(output) -> RenderedFile``.
+
+The environment's loader is a ``ChoiceLoader``: the site's ``templates/`` first,
+then the built-in theme, which is also reachable as ``builtin/<name>`` so an
+override can ``{% extends "builtin/article.html" %}``. Autoescape is on for
+``.html`` and ``.xml``; undefined variables are errors (``StrictUndefined``).
+
+``render`` is a pure function of its :class:`Output` (plus the body file and
+templates it names), so it can run in worker processes. The only call into
+Python-Markdown is :func:`body_html`, so a cache keyed by the body's hash can be
+put in front of it.
+
+Dates: a calendar date (front matter ``date: 2022-01-11``) is shown and emitted
+as that date, without a time or offset, in HTML ``<time>``, OpenGraph and
+JSON-LD ``datePublished`` (schema.org allows a Date there); Atom needs a full
+timestamp, so the feed uses midnight of that date in the site's time zone. A
+full time is shown in the site's time zone with its offset.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import hashlib
+import json
+import zoneinfo
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from markupsafe import Markup
+
+from . import urls
+from .errors import ArchiveError
+from .markup import render_markdown
+from .model import Article, BodyRef, Output, RenderedFile, SiteInfo, Theme
+
+MONTHS = (
+    "",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+
+
+@functools.lru_cache(maxsize=8)
+def environment(theme: Theme) -> jinja2.Environment:
+    """The Jinja environment for a theme (cached per process)."""
+    builtin = jinja2.FileSystemLoader(theme.builtin_templates)
+    loaders: list[jinja2.BaseLoader] = []
+    if theme.site_templates:
+        loaders.append(jinja2.FileSystemLoader(theme.site_templates))
+    loaders += [jinja2.PrefixLoader({"builtin": builtin}), builtin]
+    env = jinja2.Environment(
+        loader=jinja2.ChoiceLoader(loaders),
+        autoescape=jinja2.select_autoescape(["html", "xml"], default_for_string=False),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        auto_reload=False,
+    )
+    env.filters["jsonld"] = jsonld
+    env.filters["date_text"] = date_text
+    env.globals["place_name"] = _place_name
+    return env
+
+
+def jsonld(value: Any) -> Markup:
+    """JSON for a ``<script type="application/ld+json">``: ``<``, ``>``, ``&`` escaped."""
+    text = json.dumps(value, ensure_ascii=False, indent=None, separators=(",", ":"))
+    for char, escape in (
+        ("<", "\\u003c"),
+        (">", "\\u003e"),
+        ("&", "\\u0026"),
+        ("\u2028", "\\u2028"),
+        ("\u2029", "\\u2029"),
+    ):
+        text = text.replace(char, escape)
+    return Markup(text)
+
+
+def date_text(article: Article) -> str:
+    """``11 January 2022`` or ``11 January 2022, 09:30 MSK``; empty when undated."""
+    if article.date is None:
+        return ""
+    d = article.date
+    text = f"{d.day} {MONTHS[d.month]} {d.year}"
+    if article.published is not None:
+        text += f", {article.published:%H:%M} {article.published.tzname()}"
+    return text
+
+
+def date_iso(article: Article) -> str:
+    """For ``<time datetime>``, OpenGraph and JSON-LD: a date, or a time with its offset."""
+    if article.published is not None:
+        return article.published.isoformat()
+    return article.date.isoformat() if article.date else ""
+
+
+def instant(article: Article, timezone: str) -> str:
+    """A full RFC 3339 timestamp (Atom): a calendar date is midnight in the site's zone."""
+    if article.published is not None:
+        return article.published.isoformat()
+    if article.date is None:
+        return "1970-01-01T00:00:00Z"
+    stamp = dt.datetime.combine(article.date, dt.time(0), tzinfo=zoneinfo.ZoneInfo(timezone))
+    return stamp.isoformat()
+
+
+def _place_name(article: Article) -> str:
+    if article.dateline is None:
+        return ""
+    d = article.dateline
+    return f"{d.place}, {d.region}" if d.region else d.place
+
+
+def read_body(ref: BodyRef) -> str:
+    """The Markdown body a page shows, checked against the hash taken when it was loaded."""
+    try:
+        with Path(ref.source).open("rb") as f:
+            f.seek(ref.offset)
+            data = f.read()
+    except OSError as exc:
+        raise ArchiveError(f"cannot read: {exc.strerror}", ref.source) from exc
+    if hashlib.sha256(data).hexdigest() != ref.sha256:
+        raise ArchiveError("changed while the site was building; build again", ref.source)
+    return data.decode("utf-8")
+
+
+def body_html(markdown_text: str) -> str:
+    """The one place bodies go through Python-Markdown."""
+    return render_markdown(markdown_text)
+
+
+def render(output: Output) -> RenderedFile:
+    """The bytes of one output file."""
+    if output.copy_from is not None:
+        return RenderedFile(output.path, Path(output.copy_from).read_bytes())
+    assert output.template is not None
+    env = environment(output.site.theme)
+    context = dict(output.context)
+    context.update(_helpers(output))
+    if output.body is not None:
+        context["body_html"] = Markup(body_html(read_body(output.body)))
+    article = context.get("article")
+    if output.kind == "article" and isinstance(article, Article):
+        context["jsonld_data"] = _news_article(article, output, context)
+    try:
+        text = env.get_template(output.template).render(context)
+    except jinja2.TemplateSyntaxError as exc:
+        raise ArchiveError(f"template error: {exc.message}", exc.filename, exc.lineno) from exc
+    except jinja2.TemplateNotFound as exc:
+        raise ArchiveError(f"template not found: {exc.name}") from exc
+    except jinja2.UndefinedError as exc:
+        raise ArchiveError(f"template {output.template} (rendering /{output.url}): {exc}") from exc
+    if not text.endswith("\n"):
+        text += "\n"
+    return RenderedFile(output.path, text.encode("utf-8"))
+
+
+def _helpers(output: Output) -> dict[str, Any]:
+    site: SiteInfo = output.site
+    base = site.base_url
+
+    if output.kind == "404":  # served at any depth: links from the server root
+
+        def url(target: str) -> str:
+            return urls.rooted(base, target)
+    else:
+
+        def url(target: str) -> str:
+            return urls.relative(output.url, target)
+
+    def absolute_url(target: str) -> str:
+        return urls.absolute(base, target)
+
+    article = output.context.get("article")
+    lang = site.language
+    if isinstance(article, Article) and article.language:
+        lang = article.language
+    return {
+        "site": site,
+        "url": url,
+        "absolute_url": absolute_url,
+        "canonical": urls.absolute(base, output.url) if urls.is_absolute_base(base) else None,
+        "lang": lang,
+        "page_url": output.url,
+        "kind": output.kind,
+        "stylesheet": urls.STYLESHEET,
+        "urls": {
+            "home": urls.HOME,
+            "archive": urls.ARCHIVE,
+            "undated": urls.UNDATED,
+            "feed": urls.FEED,
+            "tags": urls.taxonomy_url("tags"),
+            "places": urls.taxonomy_url("places"),
+            "agencies": urls.taxonomy_url("agencies"),
+        },
+        "date_iso": date_iso,
+        "instant": lambda a: instant(a, site.timezone),
+        "updated": instant(output.context["entries"][0], site.timezone)
+        if output.kind == "feed" and output.context.get("entries")
+        else "1970-01-01T00:00:00Z",
+    }
+
+
+def _news_article(article: Article, output: Output, context: dict[str, Any]) -> dict[str, Any]:
+    """schema.org NewsArticle for an article page."""
+    data: dict[str, Any] = {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "headline": article.title,
+    }
+    if article.date is not None:
+        data["datePublished"] = date_iso(article)
+    if article.summary:
+        data["description"] = article.summary
+    if article.dateline is not None:
+        data["dateline"] = article.dateline.text
+        place: dict[str, Any] = {"@type": "Place", "name": article.dateline.place}
+        if article.dateline.region:
+            place["address"] = {"@type": "PostalAddress", "addressRegion": article.dateline.region}
+        data["locationCreated"] = place
+    if article.agency:
+        data["sourceOrganization"] = {"@type": "Organization", "name": article.agency}
+    data["inLanguage"] = context["lang"]
+    if article.tags:
+        data["keywords"] = list(article.tags)
+    if context["canonical"]:
+        data["url"] = context["canonical"]
+        data["mainEntityOfPage"] = context["canonical"]
+    data["isPartOf"] = {"@type": "WebSite", "name": output.site.title}
+    return data

@@ -1,0 +1,102 @@
+"""``init_site(path)``: start a new archive folder.
+
+Writes ``archivesite.toml`` (every key, commented, at its default), ``seeds/``,
+``content/``, and ``templates/`` and ``static/`` each holding only a short
+README on overriding the built-in theme. Refuses to overwrite an existing
+``archivesite.toml``; existing folders and files are left as they are.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .config import CONFIG_NAME
+from .errors import ArchiveError
+
+CONFIG_TEMPLATE = """\
+# archivesite configuration. Every key is optional; the values shown are the defaults.
+
+# The site's name, shown in every page's header and in the feed.
+title = "News Archive"
+
+# Where the site is published. Use the full URL (https://example.org/archive/) so the
+# feed, sitemap, robots.txt and canonical links carry absolute URLs; page links work
+# at a domain root or under a sub-path either way. `archivesite build --base-url` overrides.
+base_url = "/"
+
+# The pages' language (an article's own `language:` front matter wins for its page).
+language = "en"
+
+# Times in front matter are shown in this zone; a date without a time never shifts.
+timezone = "UTC"
+
+# Articles per page on the home page and the tag, place and agency pages.
+per_page = 20
+
+# Articles in the Atom feed (/feed.xml), newest first.
+feed_size = 50
+
+# Article URLs: {year}, {month}, {day} and {slug}; must contain {slug}.
+permalink = "/{year}/{month}/{day}/{slug}/"
+
+# A short description for the home page's <meta name="description">.
+description = ""
+
+# Build a search index.
+search = true
+
+[import]
+# The reference date for inferring years of imported seeds (default: a date in the
+# file name, else the file's modification time).
+# as_of = 2026-11-27
+"""
+
+TEMPLATES_README = """\
+# Overriding the built-in templates
+
+Templates here replace the built-in theme's template of the same name, e.g.
+`article.html`, `day.html`, `month.html`, `year.html`, `archive.html`,
+`home.html`, `term.html`, `terms.html`, `undated.html`, `page.html`,
+`404.html`, `base.html`, `feed.xml`, `sitemap.xml`, `robots.txt`.
+
+An override can extend the template it replaces through the `builtin/` prefix:
+
+    {% extends "builtin/article.html" %}
+    {% block article_footer %}{{ super() }}<p>Reprinted with permission.</p>{% endblock %}
+
+Templates are Jinja2, autoescaped, and an undefined variable is an error.
+Copy a built-in template from the archivesite package (archivesite/theme/templates/)
+to start from it. This README is not published.
+"""
+
+STATIC_README = """\
+# Static files
+
+Files here are copied into the built site as they are, over the built-in
+theme's files of the same path (the theme's stylesheet is
+`assets/archivesite.css`). A `favicon.ico` here ends up at `/favicon.ico`.
+This README is not published.
+"""
+
+
+def init_site(path: Path) -> tuple[Path, ...]:
+    """Create a new site at ``path``; returns the files written."""
+    config = path / CONFIG_NAME
+    if config.exists():
+        raise ArchiveError("already exists; not overwriting it", config)
+    if path.exists() and not path.is_dir():
+        raise ArchiveError("exists and is not a folder", path)
+    written: list[Path] = []
+    for folder in ("seeds", "content", "templates", "static"):
+        (path / folder).mkdir(parents=True, exist_ok=True)
+    files = {
+        config: CONFIG_TEMPLATE,
+        path / "templates" / "README.md": TEMPLATES_README,
+        path / "static" / "README.md": STATIC_README,
+    }
+    for target, text in files.items():
+        if target.exists():
+            continue
+        target.write_text(text, encoding="utf-8")
+        written.append(target)
+    return tuple(written)

@@ -1,0 +1,550 @@
+"""The site as a value: ``assemble() -> Site`` and ``plan_outputs(site) -> Output*``.
+
+``assemble`` gives every article its URL (through :mod:`urls`), groups the
+archive and taxonomies and lists the static files; ``plan_outputs`` turns the
+site into one :class:`Output` per file, each carrying plain data for its
+template, the template's name and the content files it shows. Two sources
+that would write one file are an error naming both; no output path can leave
+the output folder. Renders and writes nothing.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import importlib.resources
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from . import urls
+from .archive import build_archive, build_taxonomies
+from .config import Config
+from .errors import ArchiveError, ArchiveErrors
+from .model import (
+    Article,
+    BodyRef,
+    NavLink,
+    Output,
+    Period,
+    Site,
+    SiteInfo,
+    StaticFile,
+    Theme,
+)
+
+SITEMAP_LIMIT = 50_000
+MONTHS = (
+    "",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+TAXONOMY_LABELS = {
+    "tags": ("Tags", "Tag"),
+    "places": ("Places", "Place"),
+    "agencies": ("Agencies", "Agency"),
+}
+_SKIP_STATIC = frozenset({"README.md", "README.txt"})
+
+
+def builtin_theme_dirs() -> tuple[Path, Path]:
+    """The built-in templates/ and static/: inside the installed package, else the repository's."""
+    try:
+        packaged = importlib.resources.files("archivesite") / "theme"
+        if packaged.is_dir():
+            root = Path(str(packaged))
+            return root / "templates", root / "static"
+    except (ModuleNotFoundError, OSError):  # pragma: no cover
+        pass
+    repo = Path(__file__).resolve().parents[2]
+    return repo / "templates", repo / "static"
+
+
+def locate_theme(config: Config) -> Theme:
+    """The built-in theme, with the site's own templates/ and static/ where they differ."""
+    templates, static = builtin_theme_dirs()
+
+    def own(path: Path, builtin: Path) -> str | None:
+        if not path.is_dir() or (builtin.is_dir() and path.resolve() == builtin.resolve()):
+            return None
+        return str(path.resolve())
+
+    return Theme(
+        builtin_templates=str(templates.resolve()),
+        builtin_static=str(static.resolve()),
+        site_templates=own(config.templates_dir, templates),
+        site_static=own(config.static_dir, static),
+    )
+
+
+def static_files(theme: Theme) -> tuple[StaticFile, ...]:
+    """The theme's static files, the site's over them (hidden files, READMEs skipped)."""
+    found: dict[str, str] = {}
+    for folder in (theme.builtin_static, theme.site_static):
+        if folder is None or not Path(folder).is_dir():
+            continue
+        base = Path(folder)
+        for path in sorted(base.rglob("*")):
+            rel = path.relative_to(base)
+            if not path.is_file() or any(p.startswith(".") for p in rel.parts):
+                continue
+            if len(rel.parts) == 1 and rel.name in _SKIP_STATIC:
+                continue
+            found[rel.as_posix()] = str(path)
+    return tuple(StaticFile(rel, src) for rel, src in sorted(found.items()))
+
+
+def assemble(config: Config, articles: Iterable[Article], theme: Theme | None = None) -> Site:
+    """Give each article its URL, group the archive and taxonomies, list static files."""
+    theme = theme or locate_theme(config)
+    placed = [
+        replace(
+            a,
+            url=urls.page_url(a.slug)
+            if a.kind == "page"
+            else urls.article_url(config.permalink, a.slug, a.date),
+        )
+        for a in articles
+    ]
+    archive = build_archive(placed)
+    pages = tuple(
+        sorted((a for a in placed if a.kind == "page"), key=lambda a: (a.title, a.slug, a.source))
+    )
+    return Site(
+        config=config,
+        archive=archive,
+        taxonomies=build_taxonomies(archive),
+        pages=pages,
+        static=static_files(theme),
+        theme=theme,
+    )
+
+
+def site_info(site: Site) -> SiteInfo:
+    c = site.config
+    return SiteInfo(
+        title=c.title,
+        description=c.description,
+        language=c.language,
+        timezone=c.timezone,
+        base_url=c.base_url,
+        nav=tuple(NavLink(p.title, p.url) for p in site.pages),
+        search=c.search,
+        theme=site.theme,
+    )
+
+
+def _link(label: str, url: str) -> NavLink:
+    return NavLink(label, url)
+
+
+def period_label(period: Period) -> str:
+    if period.kind == "year":
+        return f"{period.year}"
+    if period.kind == "month":
+        return f"{MONTHS[period.month or 0]} {period.year}"
+    return f"{period.day} {MONTHS[period.month or 0]} {period.year}"
+
+
+def period_url(period: Period) -> str:
+    if period.kind == "year":
+        return urls.year_url(period.year)
+    if period.kind == "month":
+        return urls.month_url(period.year, period.month or 0)
+    return urls.day_url(period.year, period.month or 0, period.day or 0)
+
+
+def _sources(articles: Iterable[Article | None]) -> tuple[str, ...]:
+    return tuple(sorted({a.source for a in articles if a is not None}))
+
+
+class _Planner:
+    """Collects outputs, refusing a second writer of one path."""
+
+    def __init__(self, site: Site) -> None:
+        self.site = site
+        self.info = site_info(site)
+        self.outputs: list[Output] = []
+        self.owners: dict[str, str] = {}
+        self.errors: list[ArchiveError] = []
+
+    def add(
+        self,
+        url: str,
+        kind: str,
+        template: str | None,
+        owner: str,
+        context: dict[str, Any] | None = None,
+        shows: Iterable[Article | None] = (),
+        body: BodyRef | None = None,
+        copy_from: str | None = None,
+        path: str | None = None,
+    ) -> None:
+        path = path or urls.output_path(url)
+        if not urls.is_safe_path(path):
+            self.errors.append(
+                ArchiveError(f"URL {url!r} would write outside the output folder", owner)
+            )
+            return
+        key = path.casefold()
+        if key in self.owners:
+            self.errors.append(
+                ArchiveError(f"writes /{url} which {self.owners[key]} also writes", owner)
+            )
+            return
+        self.owners[key] = owner
+        self.outputs.append(
+            Output(
+                url=url,
+                path=path,
+                kind=kind,
+                template=template,
+                site=self.info,
+                context=context or {},
+                sources=_sources(shows),
+                body=body,
+                copy_from=copy_from,
+            )
+        )
+
+
+def _body(site: Site, article: Article) -> BodyRef:
+    return BodyRef(str(site.config.root / article.source), article.body_offset, article.body_hash)
+
+
+def _paginate(
+    planner: _Planner,
+    first_url: str,
+    kind: str,
+    template: str,
+    owner: str,
+    articles: Sequence[Article],
+    context: dict[str, Any],
+    crumbs: tuple[NavLink, ...],
+) -> None:
+    per_page = planner.site.config.per_page
+    pages = max(1, math.ceil(len(articles) / per_page))
+    for n in range(1, pages + 1):
+        chunk = tuple(articles[(n - 1) * per_page : n * per_page])
+        url = urls.paginated(first_url, n)
+        pagination = {
+            "page": n,
+            "pages": pages,
+            "prev": urls.paginated(first_url, n - 1) if n > 1 else None,
+            "next": urls.paginated(first_url, n + 1) if n < pages else None,
+        }
+        planner.add(
+            url,
+            kind,
+            template,
+            owner,
+            {**context, "articles": chunk, "pagination": pagination, "crumbs": crumbs},
+            shows=chunk,
+        )
+
+
+def plan_outputs(site: Site, *, sitemap_limit: int = SITEMAP_LIMIT) -> tuple[Output, ...]:
+    """Every file of the built site, in a stable order; raises on colliding or unsafe paths."""
+    p = _Planner(site)
+    arch = site.archive
+    home = NavLink("Home", urls.HOME)
+    archive_crumb = NavLink("Archive", urls.ARCHIVE)
+    place_of = {
+        (a.source): t
+        for tax in site.taxonomies
+        if tax.name == "places"
+        for t in tax.terms
+        for a in t.articles
+    }
+    agency_of = {
+        a.source: t
+        for tax in site.taxonomies
+        if tax.name == "agencies"
+        for t in tax.terms
+        for a in t.articles
+    }
+    tag_terms = {t.slug: t for tax in site.taxonomies if tax.name == "tags" for t in tax.terms}
+
+    # Articles, with their neighbours in time.
+    dated = arch.dated
+    for i, a in enumerate(dated):
+        prev_a = dated[i - 1] if i > 0 else None
+        next_a = dated[i + 1] if i + 1 < len(dated) else None
+        _article(p, site, a, prev_a, next_a, place_of, agency_of, tag_terms)
+    for a in arch.undated:
+        _article(p, site, a, None, None, place_of, agency_of, tag_terms)
+    for a in site.pages:
+        p.add(
+            a.url,
+            "page",
+            "page.html",
+            a.source,
+            {"article": a, "crumbs": (home, NavLink(a.title, ""))},
+            shows=[a],
+            body=_body(site, a),
+        )
+
+    # Home, archive, periods.
+    newest = tuple(reversed(dated))
+    _paginate(p, urls.HOME, "home", "home.html", "the home page", newest, {}, ())
+    p.add(
+        urls.ARCHIVE,
+        "archive",
+        "archive.html",
+        "the archive page",
+        {
+            "years": tuple(_year_summary(y, arch.months) for y in reversed(arch.years)),
+            "crumbs": (home, NavLink("Archive", "")),
+        },
+        shows=dated,
+    )
+    for level, periods in (("year", arch.years), ("month", arch.months), ("day", arch.days)):
+        for i, period in enumerate(periods):
+            prev_p = periods[i - 1] if i > 0 else None
+            next_p = periods[i + 1] if i + 1 < len(periods) else None
+            context: dict[str, Any] = {
+                "period": period,
+                "label": period_label(period),
+                "prev": _link(period_label(prev_p), period_url(prev_p)) if prev_p else None,
+                "next": _link(period_label(next_p), period_url(next_p)) if next_p else None,
+                "crumbs": _period_crumbs(home, archive_crumb, period),
+            }
+            if level == "year":
+                context["months"] = _year_summary(period, arch.months)["months"]
+            elif level == "month":
+                context.update(_month_grid(period))
+            p.add(
+                period_url(period),
+                level,
+                f"{level}.html",
+                f"the {level} page",
+                context,
+                shows=period.articles,
+            )
+
+    # Undated (always present: the footer links to it).
+    _paginate(
+        p,
+        urls.UNDATED,
+        "undated",
+        "undated.html",
+        "the undated list",
+        arch.undated,
+        {},
+        (home, NavLink("Undated", "")),
+    )
+
+    # Taxonomies.
+    for tax in site.taxonomies:
+        plural, singular = TAXONOMY_LABELS[tax.name]
+        index_url = urls.taxonomy_url(tax.name)
+        p.add(
+            index_url,
+            "terms",
+            "terms.html",
+            f"the {tax.name} index",
+            {
+                "taxonomy": tax.name,
+                "label": plural,
+                "terms": tuple(
+                    {
+                        "name": t.name,
+                        "url": urls.term_url(tax.name, t.slug),
+                        "count": len(t.articles),
+                    }
+                    for t in tax.terms
+                ),
+                "crumbs": (home, NavLink(plural, "")),
+            },
+            shows=(a for t in tax.terms for a in t.articles),
+        )
+        for term in tax.terms:
+            _paginate(
+                p,
+                urls.term_url(tax.name, term.slug),
+                "term",
+                "term.html",
+                f"the {singular.lower()} page of {term.name!r}",
+                term.articles,
+                {"taxonomy": tax.name, "label": singular, "term": term.name},
+                (home, NavLink(plural, index_url), NavLink(term.name, "")),
+            )
+
+    p.add(urls.NOT_FOUND, "404", "404.html", "the 404 page", {"crumbs": ()})
+    feed_entries = newest[: site.config.feed_size]
+    p.add(urls.FEED, "feed", "feed.xml", "the feed", {"entries": feed_entries}, shows=feed_entries)
+
+    # Sitemap and robots.txt from the HTML pages planned so far.
+    html = [o for o in p.outputs if o.path.endswith(".html") and o.kind != "404"]
+    _sitemap(p, html, sitemap_limit)
+    p.add(urls.ROBOTS, "robots", "robots.txt", "robots.txt", {})
+
+    for f in site.static:
+        p.add(f.rel, "static", None, f.source, copy_from=f.source, path=f.rel)
+    if p.errors:
+        raise p.errors[0] if len(p.errors) == 1 else ArchiveErrors(p.errors)
+    return tuple(p.outputs)
+
+
+def _article(
+    p: _Planner,
+    site: Site,
+    a: Article,
+    prev_a: Article | None,
+    next_a: Article | None,
+    place_of: dict[str, Any],
+    agency_of: dict[str, Any],
+    tag_terms: dict[str, Any],
+) -> None:
+    home = NavLink("Home", urls.HOME)
+    periods: tuple[NavLink, ...] = ()
+    crumbs: tuple[NavLink, ...]
+    if a.date is not None:
+        d = a.date
+        periods = (
+            NavLink(f"{d.day} {MONTHS[d.month]} {d.year}", urls.day_url(d.year, d.month, d.day)),
+            NavLink(f"{MONTHS[d.month]} {d.year}", urls.month_url(d.year, d.month)),
+            NavLink(f"{d.year}", urls.year_url(d.year)),
+        )
+        crumbs = (home, NavLink("Archive", urls.ARCHIVE), periods[2], periods[1], periods[0])
+    else:
+        crumbs = (home, NavLink("Undated", urls.UNDATED))
+    place = place_of.get(a.source)
+    agency = agency_of.get(a.source)
+    tags = tuple(
+        NavLink(tag_terms[s].name, urls.term_url("tags", s))
+        for s in dict.fromkeys(urls.slug_for(t) for t in a.tags)
+    )
+    context = {
+        "article": a,
+        "prev": prev_a,
+        "next": next_a,
+        "periods": periods,
+        "place": NavLink(place.name, urls.term_url("places", place.slug)) if place else None,
+        "agency": NavLink(agency.name, urls.term_url("agencies", agency.slug)) if agency else None,
+        "tags": tags,
+        "crumbs": (*crumbs, NavLink(a.title, "")),
+    }
+    p.add(
+        a.url,
+        "article",
+        "article.html",
+        a.source,
+        context,
+        shows=(a, prev_a, next_a),
+        body=_body(site, a),
+    )
+
+
+def _period_crumbs(home: NavLink, archive: NavLink, period: Period) -> tuple[NavLink, ...]:
+    crumbs = [home, archive, NavLink(str(period.year), urls.year_url(period.year))]
+    if period.month:
+        crumbs.append(NavLink(MONTHS[period.month], urls.month_url(period.year, period.month)))
+    if period.day:
+        crumbs.append(NavLink(str(period.day), ""))
+    last = crumbs[-1]
+    crumbs[-1] = NavLink(last.title, "")  # the current page is not a link
+    return tuple(crumbs)
+
+
+def _year_summary(year: Period, months: Sequence[Period]) -> dict[str, Any]:
+    counts = {m.month: len(m.articles) for m in months if m.year == year.year}
+    return {
+        "year": year.year,
+        "url": urls.year_url(year.year),
+        "count": len(year.articles),
+        "months": tuple(
+            {
+                "name": MONTHS[m],
+                "month": m,
+                "count": counts.get(m, 0),
+                "url": urls.month_url(year.year, m) if counts.get(m) else None,
+            }
+            for m in range(1, 13)
+        ),
+    }
+
+
+def _month_grid(month: Period) -> dict[str, Any]:
+    by_day: dict[int, list[Article]] = {}
+    for a in month.articles:
+        assert a.date is not None
+        by_day.setdefault(a.date.day, []).append(a)
+    weeks = tuple(
+        tuple(
+            None
+            if d == 0
+            else {
+                "day": d,
+                "count": len(by_day.get(d, ())),
+                "url": urls.day_url(month.year, month.month or 0, d) if d in by_day else None,
+                "label": f"{WEEKDAY_NAMES[dt.date(month.year, month.month or 1, d).weekday()]} "
+                f"{d} {MONTHS[month.month or 0]}",
+            }
+            for d in week
+        )
+        for week in calendar.Calendar(firstweekday=0).monthdayscalendar(
+            month.year, month.month or 1
+        )
+    )
+    days = tuple(
+        {
+            "label": f"{WEEKDAY_NAMES[dt.date(month.year, month.month or 1, d).weekday()]}, "
+            f"{d} {MONTHS[month.month or 0]} {month.year}",
+            "url": urls.day_url(month.year, month.month or 0, d),
+            "articles": tuple(arts),
+        }
+        for d, arts in sorted(by_day.items())
+    )
+    return {
+        "weekdays": tuple(zip(WEEKDAYS, WEEKDAY_NAMES, strict=True)),
+        "weeks": weeks,
+        "days": days,
+    }
+
+
+def _sitemap(p: _Planner, html: Sequence[Output], limit: int) -> None:
+    base = p.site.config.base_url
+    entries = tuple({"loc": urls.absolute(base, o.url), "lastmod": _lastmod(o)} for o in html)
+    if len(entries) <= limit:
+        p.add(urls.SITEMAP, "sitemap", "sitemap.xml", "the sitemap", {"entries": entries})
+        return
+    parts = [entries[i : i + limit] for i in range(0, len(entries), limit)]
+    for n, part in enumerate(parts, start=1):
+        p.add(urls.sitemap_part(n), "sitemap", "sitemap.xml", "the sitemap", {"entries": part})
+    p.add(
+        urls.SITEMAP,
+        "sitemap_index",
+        "sitemap_index.xml",
+        "the sitemap index",
+        {
+            "sitemaps": tuple(
+                urls.absolute(base, urls.sitemap_part(n)) for n in range(1, len(parts) + 1)
+            )
+        },
+    )
+
+
+def _lastmod(output: Output) -> str | None:
+    article = output.context.get("article")
+    if isinstance(article, Article) and article.date is not None:
+        return article.date.isoformat()
+    period = output.context.get("period")
+    if isinstance(period, Period) and period.articles:
+        last = period.articles[-1].date
+        return last.isoformat() if last else None
+    return None

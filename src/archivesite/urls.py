@@ -1,0 +1,145 @@
+"""The URL scheme, and nowhere else: every page's URL path and file path.
+
+URL paths are relative to the site root and never start with ``/``: the home
+page is ``""``, a year ``"2022/"``, the feed ``"feed.xml"``. Pages link to each
+other with :func:`relative` links (which work at a domain root, under a
+sub-path and from ``file://``); the 404 page, served at any depth, uses
+:func:`rooted` links (the base URL's path in front); the feed, sitemap and
+canonical links use :func:`absolute` URLs built from ``base_url``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import posixpath
+import re
+from urllib.parse import quote, urlsplit
+
+from slugify import slugify
+
+HOME = ""
+ARCHIVE = "archive/"
+UNDATED = "undated/"
+FEED = "feed.xml"
+SITEMAP = "sitemap.xml"
+ROBOTS = "robots.txt"
+NOT_FOUND = "404.html"
+STYLESHEET = "assets/archivesite.css"
+TAXONOMIES = ("tags", "places", "agencies")
+
+_SLUG_RE = re.compile(r"[\w][\w.\-~]*")
+
+
+def is_valid_slug(slug: str) -> bool:
+    """A slug is one path segment: word characters, ``.``, ``-``, ``~``; no ``..``."""
+    return bool(_SLUG_RE.fullmatch(slug)) and ".." not in slug
+
+
+def slug_for(text: str) -> str:
+    """A URL-safe slug for a term or file name; never empty."""
+    slug = slugify(text)
+    if not slug:
+        slug = "t-" + hashlib.sha256(text.encode("utf-8")).hexdigest()[:10]
+    return slug
+
+
+def article_url(permalink: str, slug: str, date: dt.date | None) -> str:
+    """A dated article's URL from the permalink pattern; undated ones go to ``undated/``."""
+    if date is None:
+        return f"{UNDATED}{slug}/"
+    path = permalink.format(
+        year=f"{date.year:04d}", month=f"{date.month:02d}", day=f"{date.day:02d}", slug=slug
+    )
+    return _clean(path)
+
+
+def page_url(slug: str) -> str:
+    """A static page (content/pages/<slug>.md)."""
+    return f"{slug}/"
+
+
+def year_url(year: int) -> str:
+    return f"{year:04d}/"
+
+
+def month_url(year: int, month: int) -> str:
+    return f"{year:04d}/{month:02d}/"
+
+
+def day_url(year: int, month: int, day: int) -> str:
+    return f"{year:04d}/{month:02d}/{day:02d}/"
+
+
+def paginated(url: str, page: int) -> str:
+    """Page ``page`` (1-based) of a listing whose first page is ``url``."""
+    return url if page == 1 else f"{url}page/{page}/"
+
+
+def taxonomy_url(taxonomy: str) -> str:
+    return f"{taxonomy}/"
+
+
+def term_url(taxonomy: str, slug: str) -> str:
+    return f"{taxonomy}/{slug}/"
+
+
+def sitemap_part(n: int) -> str:
+    return f"sitemap-{n}.xml"
+
+
+def output_path(url: str) -> str:
+    """The file (relative to the output folder) a URL path is written to."""
+    if url == "" or url.endswith("/"):
+        return url + "index.html"
+    return url
+
+
+def is_safe_path(path: str) -> bool:
+    """True when a relative output path cannot leave the output folder."""
+    if not path or path.startswith("/") or "\\" in path or "\x00" in path:
+        return False
+    return all(part not in ("", ".", "..") for part in path.split("/"))
+
+
+def relative(from_url: str, to_url: str) -> str:
+    """A relative link from the page at ``from_url`` to ``to_url`` (both URL paths)."""
+    from_dir = from_url if from_url == "" or from_url.endswith("/") else posixpath.dirname(from_url)
+    from_parts = [p for p in from_dir.split("/") if p]
+    to_parts = to_url.split("/")
+    common = 0
+    while (
+        common < len(from_parts)
+        and common < len(to_parts) - 1
+        and from_parts[common] == to_parts[common]
+    ):
+        common += 1
+    link = "../" * (len(from_parts) - common) + "/".join(to_parts[common:])
+    return quote(link or "./", safe="/.~-_")
+
+
+def base_path(base_url: str) -> str:
+    """The path part of the base URL, always ending with ``/`` (``/archive/``)."""
+    path = urlsplit(base_url).path or "/"
+    return path if path.endswith("/") else path + "/"
+
+
+def rooted(base_url: str, url: str) -> str:
+    """A link absolute from the server root: the base URL's path, then ``url``."""
+    return quote(base_path(base_url) + url, safe="/.~-_")
+
+
+def is_absolute_base(base_url: str) -> bool:
+    return base_url.startswith(("http://", "https://"))
+
+
+def absolute(base_url: str, url: str) -> str:
+    """The full URL of a page (only a rooted path when base_url has no scheme and host)."""
+    if not is_absolute_base(base_url):
+        return rooted(base_url, url)
+    return base_url + quote(url, safe="/.~-_")
+
+
+def _clean(path: str) -> str:
+    path = re.sub(r"/{2,}", "/", path)
+    return path.lstrip("/")
