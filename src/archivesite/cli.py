@@ -75,6 +75,55 @@ def import_command(
     raise NotImplementedError  # owned by the ingest stage
 
 
+@cli.command("build")
+@site_option
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Output folder (default: build/ in the site).",
+)
+@click.option("--base-url", default=None, help="Override base_url from archivesite.toml.")
+@click.option("--drafts", is_flag=True, help="Include articles marked draft: true.")
+@click.option("--clean", is_flag=True, help="Rewrite every file, even unchanged ones.")
+@click.option("-j", "--jobs", type=click.IntRange(1), default=None, help="Worker processes.")
+def build_command(
+    site: Path, out: Path | None, base_url: str | None, drafts: bool, clean: bool, jobs: int | None
+) -> None:
+    """Render content/ through the templates into build/ (or --out)."""
+    from .build import build
+
+    try:
+        config = load_config(site)
+        if base_url is not None:
+            config = config.with_base_url(base_url)
+        report = build(config, out=out, drafts=drafts, clean=clean, jobs=jobs)
+    except ValueError as exc:
+        _fail(ArchiveError(f"--base-url: {exc}"))
+        return
+    except ArchiveError as exc:
+        _fail(exc)
+        return
+    click.echo(report.summary())
+
+
+@cli.command("init")
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+def init_command(directory: Path) -> None:
+    """Start a new archive in DIRECTORY: archivesite.toml, seeds/, content/,
+    templates/ and static/."""
+    from .scaffold import init_site
+
+    try:
+        created = init_site(directory)
+    except ArchiveError as exc:
+        _fail(exc)
+        return
+    click.echo(f"Created {len(created)} files in {directory}; add articles under "
+               f"{directory / 'seeds'} or {directory / 'content'}, then run "
+               f"'archivesite build --site {directory}'.")
+
+
 def main() -> None:
     cli()
 
