@@ -589,7 +589,7 @@ def _dated_header(line: str) -> _Header | None:
 # ---------------------------------------------------------------------------
 # Blocks, lines and paragraphs
 
-_WRAP_MAX = 100  # hard-wrapped wire copy is set at 60-80 columns
+_WRAP_MIN, _WRAP_MAX = 50, 100  # hard-wrapped wire copy is set at 60-80 columns
 _ROW_MAX = 60  # a table row is short ...
 _SENTENCE_END = tuple('.!?:;"”’»)')  # ... and does not end like a sentence
 
@@ -618,7 +618,7 @@ def _wrap_width(blocks: list[list[str]]) -> int | None:
     for block in blocks:
         if len(block) > 1:
             width = max(width, *(len(line) for line in block))
-    return width if 0 < width <= _WRAP_MAX else None
+    return width if _WRAP_MIN <= width <= _WRAP_MAX else None
 
 
 def _is_wrapped(line: str, following: str, width: int | None) -> bool:
