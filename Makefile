@@ -39,8 +39,10 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff format --check src tests bench
 	$(VENV)/bin/mypy
 
+## Build N generated articles (default 10,000) with archivesite, the bare loop, Pelican and
+## Hugo side by side; medians and ratios (BENCHMARKS.md). E.g. BENCH_ARGS="--runs 1 --record".
 bench: $(STAMP)
-	$(PY) bench/run.py --articles $(N)
+	$(PY) bench/run.py --articles $(N) $(BENCH_ARGS)
 
 clean:
 	rm -rf build .archivesite

@@ -199,3 +199,13 @@ def test_bare_loop_writes_one_page_per_article(tmp_path: Path) -> None:
         for a in arts:
             page = out / f"{a.date:%Y/%m/%d}" / a.slug / "index.html"
             assert a.place.printed in page.read_text(encoding="utf-8")
+
+
+def test_imported_date_follows_the_weekday_rule() -> None:
+    for a in gen.generate_articles(200):
+        got = a.imported_date()
+        assert (got.month, got.day, got.weekday()) == (a.date.month, a.date.day, a.date.weekday())
+        assert gen.AS_OF - dt.timedelta(days=366 * 12) < got <= gen.AS_OF
+        assert got >= a.date
+        if a.date_source == "file":
+            assert got == a.date

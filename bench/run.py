@@ -1,0 +1,645 @@
+"""The benchmark harness: archivesite side by side with the bare loop, Pelican and Hugo.
+
+Owns: generating N articles for every tool (bench/generate.py), building them
+with each tool in one run, repeating each measure (median of ``--runs``), and
+printing a table of medians and ratios for the measures of issue 4's targets,
+plus the import benchmark of issue 2 (``archivesite import`` of 10,000 raw wire
+files) and, where bench/search_bench.py exists, search indexing on its own line.
+
+Measures:
+
+- archivesite: cold build (``build --clean``, with the output and
+  ``.archivesite/`` deleted first), no-op rebuild, one article edited, one
+  template edited (an override of ``base.html``, which every HTML page extends),
+  peak memory of the process tree (of the cold build);
+- the bare loop (bench/bare_loop.py) with 1 and with N processes, cold;
+- Pelican and Hugo (year/month/day sections, and a flat layout), cold.
+
+Options that the installed ``archivesite build`` lacks (``--clean``,
+``--jobs``) are detected from its ``--help`` and left out; a command that fails
+is reported as ``n/a`` with its last line of output, and the run goes on.
+
+    .venv/bin/python bench/run.py --articles 10000            # make bench
+    .venv/bin/python bench/run.py --articles 1000 --runs 3 --skip-peers
+    .venv/bin/python bench/run.py --only import
+    .venv/bin/python bench/run.py --articles 10000 --record   # also update BENCHMARKS.md
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import platform
+import re
+import shlex
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parent
+ROOT = BENCH.parent
+WORK = BENCH / "work"
+sys.path.insert(0, str(BENCH))
+
+import generate  # noqa: E402
+import peers  # noqa: E402
+from measure import Measurement, median, run_measured  # noqa: E402
+
+NAMES = ("archivesite", "bare", "pelican", "hugo", "hugo-flat", "import", "search")
+TEMPLATE = "base.html"  # the template every HTML page of the built-in theme extends
+
+
+@dataclass
+class Result:
+    """The runs of one measure of one tool."""
+
+    tool: str
+    measure: str
+    runs: list[Measurement] = field(default_factory=list)
+    note: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return bool(self.runs) and all(m.ok for m in self.runs)
+
+    @property
+    def seconds(self) -> float | None:
+        return median([m.seconds for m in self.runs]) if self.ok else None
+
+    @property
+    def peak_mb(self) -> float | None:
+        return max(m.peak_mb for m in self.runs) if self.ok else None
+
+    def failure(self) -> str:
+        bad = [m for m in self.runs if not m.ok]
+        if not bad:
+            return self.note or "not run"
+        last = bad[0].tail.strip().splitlines()
+        return f"failed (exit {bad[0].returncode}): {last[-1] if last else ''}"
+
+
+def _log(msg: str) -> None:
+    print(msg, flush=True)
+
+
+def _say(result: Result) -> Result:
+    if result.ok:
+        times = ", ".join(f"{m.seconds:.2f}" for m in result.runs)
+        _log(
+            f"  {result.tool:<14} {result.measure:<22} median {result.seconds:7.2f} s "
+            f"(runs: {times}) peak {result.peak_mb:6.0f} MB"
+        )
+    else:
+        _log(f"  {result.tool:<14} {result.measure:<22} n/a: {result.failure()}")
+    return result
+
+
+def repeat(
+    tool: str,
+    measure: str,
+    runs: int,
+    command: Callable[[int], Sequence[str | Path]],
+    *,
+    before: Callable[[int], None] | None = None,
+    cwd: Path | None = None,
+    timeout: float | None = None,
+) -> Result:
+    """Run ``command(i)`` ``runs`` times (after ``before(i)``); stop at the first failure."""
+    result = Result(tool, measure)
+    log = WORK / "logs" / f"{tool}-{measure.replace(' ', '-')}.log"
+    log.parent.mkdir(parents=True, exist_ok=True)
+    for i in range(runs):
+        if before:
+            before(i)
+        m = run_measured(command(i), cwd=cwd, timeout=timeout, log=log)
+        result.runs.append(m)
+        if not m.ok:
+            break
+    return _say(result)
+
+
+def _rm(*paths: Path) -> None:
+    for p in paths:
+        shutil.rmtree(p, ignore_errors=True)
+
+
+# --- archivesite -------------------------------------------------------------------
+
+
+def archivesite_exe() -> Path:
+    exe = Path(sys.executable).parent / "archivesite"
+    return exe if exe.exists() else ROOT / ".venv" / "bin" / "archivesite"
+
+
+def command_options(command: str) -> set[str] | None:
+    """The long options ``archivesite COMMAND --help`` lists, or None if it has no such command."""
+    proc = subprocess.run(
+        [str(archivesite_exe()), command, "--help"], capture_output=True, text=True, check=False
+    )
+    if proc.returncode != 0:
+        return None
+    return set(re.findall(r"(--[a-z][a-z-]*)", proc.stdout))
+
+
+def write_site_config(site: Path) -> None:
+    (site / "archivesite.toml").write_text(
+        f'title = "Benchmark archive"\nbase_url = "/"\nlanguage = "en"\ntimezone = "UTC"\n'
+        f"per_page = 20\n\n[import]\nas_of = {generate.AS_OF.isoformat()}\n",
+        encoding="utf-8",
+    )
+
+
+def bench_archivesite(
+    articles: list[generate.Article], runs: int, jobs: int, timeout: float
+) -> tuple[list[Result], int]:
+    """Cold, no-op, one article edited, one template edited; returns results and jobs used."""
+    opts = command_options("build")
+    if opts is None:
+        return [_say(Result("archivesite", "cold build", note="no `archivesite build` yet"))], 1
+    site, out = WORK / "sites" / f"ours-{len(articles)}", WORK / "out" / "archivesite"
+    _rm(site, out)
+    site.mkdir(parents=True)
+    write_site_config(site)
+    generate.write(articles, "ours", site)
+    builtin = ROOT / "templates" / TEMPLATE
+    override = site / "templates" / TEMPLATE
+    if builtin.exists():
+        override.parent.mkdir(parents=True, exist_ok=True)
+        override.write_text(builtin.read_text(encoding="utf-8"), encoding="utf-8")
+    used_jobs = jobs if "--jobs" in opts else 1
+    base = [str(archivesite_exe()), "-q", "build", "--site", str(site), "--out", str(out)]
+    if "--jobs" in opts:
+        base += ["--jobs", str(jobs)]
+    cold_cmd = [*base, "--clean"] if "--clean" in opts else base
+
+    def fresh(_: int) -> None:
+        _rm(out, site / ".archivesite")
+
+    results = [
+        repeat("archivesite", "cold build", runs, lambda _: cold_cmd, before=fresh, timeout=timeout)
+    ]
+    if not results[0].ok:
+        return results, used_jobs
+    results.append(repeat("archivesite", "no-op rebuild", runs, lambda _: base, timeout=timeout))
+    target = articles[len(articles) // 2]
+    path = site / generate.ours_path(target)
+    original = path.read_text(encoding="utf-8")
+
+    def edit_article(i: int) -> None:
+        path.write_text(original.rstrip("\n") + f" Updated {i + 1}.\n", encoding="utf-8")
+
+    results.append(
+        repeat(
+            "archivesite",
+            "one article edited",
+            runs,
+            lambda _: base,
+            before=edit_article,
+            timeout=timeout,
+        )
+    )
+    if builtin.exists():
+        text = builtin.read_text(encoding="utf-8")
+
+        def edit_template(i: int) -> None:
+            override.write_text(text + f"<!-- bench edit {i + 1} -->\n", encoding="utf-8")
+
+        results.append(
+            repeat(
+                "archivesite",
+                "one template edited",
+                runs,
+                lambda _: base,
+                before=edit_template,
+                timeout=timeout,
+            )
+        )
+    else:
+        results.append(
+            _say(
+                Result(
+                    "archivesite",
+                    "one template edited",
+                    note=f"no templates/{TEMPLATE} in the built-in theme",
+                )
+            )
+        )
+    path.write_text(original, encoding="utf-8")
+    return results, used_jobs
+
+
+# --- bare loop and peers --------------------------------------------------------------
+
+
+def bench_bare(
+    articles: list[generate.Article], fresh: bool, runs: int, jobs: int, timeout: float
+) -> list[Result]:
+    """The bare loop over the same content archivesite built (``fresh``: write it anew)."""
+    site, out = WORK / "sites" / f"ours-{len(articles)}", WORK / "out" / "bare"
+    if fresh or not (site / "content").exists():
+        _rm(site / "content")
+        generate.write(articles, "ours", site)
+    results = []
+    for j in sorted({1, jobs}):
+        cmd = [
+            sys.executable,
+            str(BENCH / "bare_loop.py"),
+            "--site",
+            str(site),
+            "--out",
+            str(out),
+            "--jobs",
+            str(j),
+        ]
+        results.append(
+            repeat(
+                f"bare loop x{j}",
+                "cold build",
+                runs,
+                lambda _, c=cmd: c,
+                before=lambda _: _rm(out),
+                timeout=timeout,
+            )
+        )
+    return results
+
+
+def bench_peers(
+    articles: list[generate.Article], names: set[str], runs: int, timeout: float
+) -> tuple[list[Result], str]:
+    try:
+        tools = peers.ensure_tools()
+    except (OSError, subprocess.CalledProcessError, RuntimeError) as exc:
+        return [_say(Result("peers", "install", note=f"could not install the peers: {exc}"))], ""
+    versions = f"Pelican {tools.pelican_version}, Hugo {tools.hugo_version}"
+    n = len(articles)
+    results = []
+    for name in ("pelican", "hugo", "hugo-flat"):
+        if name.split("-")[0] not in names and name not in names:
+            continue
+        site, out = WORK / "sites" / f"{name}-{n}", WORK / "out" / name
+        if name == "pelican":
+            peers.setup_pelican(site, articles)
+            cmd = peers.pelican_command(tools, site, out)
+        else:
+            peers.setup_hugo(site, articles, flat=name == "hugo-flat")
+            cmd = peers.hugo_command(tools, site, out)
+        label = {"pelican": "Pelican", "hugo": "Hugo", "hugo-flat": "Hugo flat"}[name]
+        results.append(
+            repeat(
+                label,
+                "cold build",
+                runs,
+                lambda _, c=cmd: c,
+                cwd=site,
+                before=lambda _, o=out: _rm(o),
+                timeout=timeout,
+            )
+        )
+    return results, versions
+
+
+# --- import and search ------------------------------------------------------------------
+
+
+def bench_import(n: int, runs: int, timeout: float) -> list[Result]:
+    opts = command_options("import")
+    if opts is None:
+        return [_say(Result("archivesite", f"import {n:,}", note="no `archivesite import`"))]
+    site = WORK / "sites" / f"import-{n}"
+    _rm(site)
+    site.mkdir(parents=True)
+    write_site_config(site)
+    articles = list(generate.generate_articles(n))
+    generate.write(articles, "wire", site)
+    cmd = [
+        str(archivesite_exe()),
+        "-q",
+        "import",
+        "--site",
+        str(site),
+        "--as-of",
+        generate.AS_OF.isoformat(),
+    ]
+    result = repeat(
+        "archivesite",
+        f"import {n:,}",
+        runs,
+        lambda _: cmd,
+        before=lambda _: _rm(site / "content", site / ".archivesite"),
+        timeout=timeout,
+    )
+    if result.ok:
+        result.note = import_accuracy(site, articles)
+        _log(f"    {result.note}")
+    return [result]
+
+
+def import_accuracy(site: Path, articles: list[generate.Article]) -> str:
+    """How many imported articles have the generated title, date, place and agency.
+
+    The expected date is the one issue 2's weekday rule gives (``imported_date``).
+    """
+    import frontmatter
+
+    found: dict[str, dict[str, object]] = {}
+    for path in (site / "content").rglob("*.md"):
+        meta = frontmatter.load(path).metadata
+        found[str(meta.get("source_file", ""))] = meta
+    fields = ("title", "date", "place", "agency")
+    wrong = dict.fromkeys(fields, 0)
+    missing = 0
+    for a in articles:
+        got_meta = found.get(f"seeds/{a.wire_name}")
+        if got_meta is None:
+            missing += 1
+            continue
+        want = {
+            "title": a.title,
+            "date": a.imported_date(),
+            "place": a.place.place,
+            "agency": a.agency,
+        }
+        for k in fields:
+            got = got_meta.get(k)
+            if isinstance(got, dt.datetime):
+                got = got.date()
+            if got != want[k]:
+                wrong[k] += 1
+    right = {k: len(articles) - missing - v for k, v in wrong.items()}
+    parts = ", ".join(f"{k} {v}/{len(articles)}" for k, v in right.items())
+    return f"{len(found)} content files; correct: {parts}; missing {missing}"
+
+
+def bench_search(n: int, runs: int, timeout: float) -> list[Result]:
+    script = BENCH / "search_bench.py"
+    if not script.exists():
+        return [_say(Result("search", "index", note="no bench/search_bench.py yet"))]
+    helptext = subprocess.run(
+        [sys.executable, str(script), "--help"], capture_output=True, text=True, check=False
+    ).stdout
+    cmd: list[str] = [sys.executable, str(script)]
+    if "--articles" in helptext:
+        cmd += ["--articles", str(n)]
+    if "--site" in helptext and (WORK / "sites" / f"ours-{n}").exists():
+        cmd += ["--site", str(WORK / "sites" / f"ours-{n}")]
+    return [repeat("search", "index", runs, lambda _: cmd, timeout=timeout)]
+
+
+# --- report ---------------------------------------------------------------------------
+
+
+def machine() -> dict[str, str]:
+    cpu = "unknown"
+    cpuinfo = Path("/proc/cpuinfo")
+    if cpuinfo.exists():
+        m = re.search(r"^model name\s*:\s*(.+)$", cpuinfo.read_text(), re.MULTILINE)
+        cpu = m.group(1).strip() if m else cpu
+    mem = "unknown"
+    meminfo = Path("/proc/meminfo")
+    if meminfo.exists():
+        m = re.search(r"^MemTotal:\s*(\d+) kB", meminfo.read_text(), re.MULTILINE)
+        mem = f"{int(m.group(1)) / 2**20:.1f} GiB" if m else mem
+    os_name = platform.platform()
+    osr = Path("/etc/os-release")
+    if osr.exists():
+        m = re.search(r'^PRETTY_NAME="?([^"\n]+)', osr.read_text(), re.MULTILINE)
+        os_name = f"{m.group(1)} ({platform.release()})" if m else os_name
+    return {
+        "cores (nproc)": str(os.cpu_count()),
+        "CPU": cpu,
+        "memory": mem,
+        "Python": platform.python_version(),
+        "OS": os_name,
+    }
+
+
+def _s(v: float | None) -> str:
+    return "n/a" if v is None else (f"{v:.2f} s" if v < 100 else f"{v:.0f} s")
+
+
+def _mb(v: float | None) -> str:
+    return "n/a" if v is None else f"{v:.0f} MB"
+
+
+def _ratio(a: float | None, b: float | None) -> str:
+    return "n/a" if a is None or b is None or b == 0 else f"{a / b:.2f}x"
+
+
+def report(results: list[Result], n: int, jobs: int, header: dict[str, str], import_n: int) -> str:
+    by = {(r.tool, r.measure): r for r in results}
+
+    def get(tool: str, measure: str = "cold build") -> Result | None:
+        return by.get((tool, measure))
+
+    def peak_of(tool: str) -> float | None:
+        r = get(tool)
+        return r.peak_mb if r else None
+
+    def secs(tool: str, measure: str = "cold build") -> float | None:
+        r = get(tool, measure)
+        return r.seconds if r else None
+
+    lines = [f"### {n:,} articles", ""]
+    lines += [f"- {k}: {v}" for k, v in header.items()]
+    lines += ["", "| tool | measure | median | runs | peak memory |", "|---|---|---|---|---|"]
+    for r in results:
+        value = _s(r.seconds) if r.ok else r.failure().replace("|", "\\|")
+        times = ", ".join(f"{m.seconds:.2f}" for m in r.runs) if r.ok else ""
+        lines.append(f"| {r.tool} | {r.measure} | {value} | {times} | {_mb(r.peak_mb)} |")
+
+    cold = secs("archivesite")
+    bare_same = secs(f"bare loop x{jobs}")
+    pel, hugo, hugo_flat = secs("Pelican"), secs("Hugo"), secs("Hugo flat")
+    big = n >= 100_000
+    rows: list[tuple[str, str, str, str, str]] = []
+
+    def verdict(ok: bool | None) -> str:
+        return "n/a" if ok is None else ("met" if ok else "**missed**")
+
+    cold_target = "≤ 150 s" if big else "≤ 1.3x bare loop; ≥ 3.5x faster than Pelican"
+    cold_ok: bool | None = None
+    if cold is not None:
+        if big:
+            cold_ok = cold <= 150
+        elif bare_same is not None:
+            cold_ok = cold <= 1.3 * bare_same and (pel is None or pel / cold >= 3.5)
+    rows.append(
+        (
+            "cold build (`--clean`)",
+            _s(cold),
+            cold_target,
+            f"{_ratio(cold, bare_same)} bare loop x{jobs}; Pelican {_ratio(pel, cold)} "
+            f"slower; {_ratio(cold, hugo)} Hugo; {_ratio(cold, hugo_flat)} Hugo flat",
+            verdict(cold_ok),
+        )
+    )
+    noop = secs("archivesite", "no-op rebuild")
+    noop_t = 5.0 if big else 0.5
+    rows.append(
+        (
+            "no-op rebuild",
+            _s(noop),
+            f"≤ {noop_t} s",
+            f"{_ratio(noop, cold)} cold",
+            verdict(None if noop is None else noop <= noop_t),
+        )
+    )
+    edit = secs("archivesite", "one article edited")
+    edit_t = 2.0 if big else 0.3
+    rows.append(
+        (
+            "one article edited",
+            _s(edit),
+            f"≤ {edit_t} s",
+            f"{_ratio(edit, cold)} cold",
+            verdict(None if edit is None else edit <= edit_t),
+        )
+    )
+    tmpl = secs("archivesite", "one template edited")
+    tmpl_ok = None if tmpl is None or hugo is None or big else tmpl <= hugo / 2
+    rows.append(
+        (
+            "one template edited",
+            _s(tmpl),
+            "" if big else "≤ half of Hugo's full build",
+            f"{_ratio(tmpl, hugo)} Hugo; {_ratio(tmpl, cold)} cold",
+            verdict(tmpl_ok),
+        )
+    )
+    c = get("archivesite")
+    peak = c.peak_mb if c else None
+    mem_t = 600 if big else 200
+    rows.append(
+        (
+            "peak memory (cold)",
+            _mb(peak),
+            f"≤ {mem_t} MB",
+            f"Pelican {_mb(peak_of('Pelican'))}; Hugo {_mb(peak_of('Hugo'))}",
+            verdict(None if peak is None else peak <= mem_t),
+        )
+    )
+    imp = get("archivesite", f"import {import_n:,}")
+    if imp is not None:
+        rows.append(
+            (
+                f"import {import_n:,} raw files",
+                _s(imp.seconds),
+                "< 10 s" if import_n == 10_000 else "",
+                imp.note if imp.ok else "",
+                verdict(None if imp.seconds is None or import_n != 10_000 else imp.seconds < 10),
+            )
+        )
+    search = get("search", "index")
+    if search is not None:
+        rows.append(("search index (on its own)", _s(search.seconds), "", "", "n/a"))
+    lines += ["", "| measure | archivesite | target | ratios | verdict |", "|---|---|---|---|---|"]
+    lines += [f"| {' | '.join(r)} |" for r in rows]
+    return "\n".join(lines) + "\n"
+
+
+def record(markdown: str, n: int) -> None:
+    """Replace (or add) the section for ``n`` articles in BENCHMARKS.md."""
+    path = ROOT / "BENCHMARKS.md"
+    start, end = f"<!-- bench:{n} start -->", f"<!-- bench:{n} end -->"
+    block = f"{start}\n{markdown}{end}\n"
+    text = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n\n"
+    if start in text and end in text:
+        head, rest = text.split(start, 1)
+        text = head + block + rest.split(end, 1)[1].lstrip("\n")
+    else:
+        text = text.rstrip("\n") + "\n\n" + block
+    path.write_text(text, encoding="utf-8")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="archivesite vs the bare loop, Pelican, Hugo.")
+    parser.add_argument("--articles", "-n", type=int, default=10_000)
+    parser.add_argument("--runs", type=int, default=3, help="runs of each measure (median)")
+    parser.add_argument(
+        "--peer-runs", type=int, default=None, help="runs of Pelican and Hugo (default: --runs)"
+    )
+    parser.add_argument("--import-articles", type=int, default=10_000)
+    parser.add_argument(
+        "--jobs",
+        "-j",
+        type=int,
+        default=os.cpu_count() or 1,
+        help="processes for archivesite and the parallel bare loop",
+    )
+    parser.add_argument("--skip-peers", action="store_true", help="no Pelican, no Hugo")
+    parser.add_argument(
+        "--only",
+        action="append",
+        default=[],
+        help=f"only these (repeat or comma-separate): {', '.join(NAMES)}",
+    )
+    parser.add_argument("--timeout", type=float, default=3600, help="seconds per command")
+    parser.add_argument("--record", action="store_true", help="write the table to BENCHMARKS.md")
+    args = parser.parse_args(argv)
+    names = {x.strip() for o in args.only for x in o.split(",") if x.strip()} or set(NAMES)
+    if unknown := names - set(NAMES):
+        parser.error(f"unknown --only {', '.join(sorted(unknown))}; choose from {NAMES}")
+    if args.skip_peers:
+        names -= {"pelican", "hugo", "hugo-flat"}
+    peer_runs = args.peer_runs or args.runs
+    n, started = args.articles, time.perf_counter()
+    WORK.mkdir(parents=True, exist_ok=True)
+    _log(f"generating {n:,} articles ...")
+    articles = list(generate.generate_articles(n))
+    results: list[Result] = []
+    jobs = args.jobs
+    versions = ""
+    if "archivesite" in names:
+        _log("archivesite:")
+        got, jobs = bench_archivesite(articles, args.runs, args.jobs, args.timeout)
+        results += got
+    if "bare" in names:
+        _log("bare loop:")
+        fresh = "archivesite" not in names
+        results += bench_bare(articles, fresh, args.runs, args.jobs, args.timeout)
+    if names & {"pelican", "hugo", "hugo-flat"}:
+        _log("peers:")
+        got, versions = bench_peers(articles, names, peer_runs, args.timeout)
+        results += got
+    if "import" in names:
+        _log("import:")
+        results += bench_import(args.import_articles, args.runs, args.timeout)
+    if "search" in names:
+        _log("search:")
+        results += bench_search(n, args.runs, args.timeout)
+    cmd = " ".join(shlex.quote(a) for a in [".venv/bin/python", "bench/run.py", *sys.argv[1:]])
+    commit = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    ).stdout.strip()
+    header = {
+        "date": dt.date.today().isoformat(),
+        "command": f"`{cmd}` (archivesite at {commit or 'unknown'})",
+        "runs": f"{args.runs} per measure, {peer_runs} for Pelican and Hugo; medians",
+        "archivesite processes": f"{jobs} (bare loop compared with as many)",
+        **machine(),
+    }
+    if versions:
+        header["peers"] = versions
+    markdown = report(results, n, jobs, header, args.import_articles)
+    out = WORK / f"results-{n}.md"
+    out.write_text(markdown, encoding="utf-8")
+    _log("\n" + markdown)
+    _log(f"(written to {out.relative_to(ROOT)}; total {time.perf_counter() - started:.0f} s)")
+    if args.record:
+        record(markdown, n)
+        _log("recorded in BENCHMARKS.md")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
