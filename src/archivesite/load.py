@@ -33,6 +33,17 @@ from .urls import is_valid_slug, slug_for
 log = logging.getLogger(__name__)
 
 _LANG_RE = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*")
+
+
+class _FrontMatterLoader(yaml.SafeLoader):
+    """YAML without implicit timestamps: dates stay text so that bad ones get a line number."""
+
+
+_FrontMatterLoader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
 _TEXT_KEYS = ("title", "lede", "summary", "dateline", "place", "region", "agency")
 
 
@@ -109,7 +120,7 @@ def _split_front_matter(text: str, path: Path) -> tuple[dict[str, Any], dict[str
         raise ArchiveError("front matter is not closed by a '---' line", path, 1) from None
     block = "\n".join(lines[1:end]) + "\n"
     try:
-        loader = yaml.SafeLoader(block)
+        loader = _FrontMatterLoader(block)
         try:
             node = loader.get_single_node()
             data = loader.construct_document(node) if node is not None else {}

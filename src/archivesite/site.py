@@ -36,6 +36,7 @@ from .model import (
 )
 
 SITEMAP_LIMIT = 50_000
+YEAR_HEADLINES = 10  # a year page lists each month's first articles
 MONTHS = (
     "",
     "January",
@@ -324,7 +325,7 @@ def plan_outputs(site: Site, *, sitemap_limit: int = SITEMAP_LIMIT) -> tuple[Out
                 "crumbs": _period_crumbs(home, archive_crumb, period),
             }
             if level == "year":
-                context["months"] = _year_summary(period, arch.months)["months"]
+                context["months"] = _year_summary(period, arch.months, YEAR_HEADLINES)["months"]
             elif level == "month":
                 context.update(_month_grid(period))
             p.add(
@@ -461,8 +462,10 @@ def _period_crumbs(home: NavLink, archive: NavLink, period: Period) -> tuple[Nav
     return tuple(crumbs)
 
 
-def _year_summary(year: Period, months: Sequence[Period]) -> dict[str, Any]:
-    counts = {m.month: len(m.articles) for m in months if m.year == year.year}
+def _year_summary(year: Period, months: Sequence[Period], headlines: int = 0) -> dict[str, Any]:
+    """A year's twelve months with counts (and each month's first ``headlines`` articles)."""
+    of_year = {m.month: m.articles for m in months if m.year == year.year}
+    counts = {month: len(articles) for month, articles in of_year.items()}
     return {
         "year": year.year,
         "url": urls.year_url(year.year),
@@ -473,6 +476,7 @@ def _year_summary(year: Period, months: Sequence[Period]) -> dict[str, Any]:
                 "month": m,
                 "count": counts.get(m, 0),
                 "url": urls.month_url(year.year, m) if counts.get(m) else None,
+                "articles": of_year.get(m, ())[:headlines],
             }
             for m in range(1, 13)
         ),
