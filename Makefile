@@ -23,6 +23,10 @@ site: $(STAMP)
 import: $(STAMP)
 	$(VENV)/bin/archivesite import
 
+## Preview at http://127.0.0.1:8000/: rebuilds and reloads the browser on every save.
+serve: $(STAMP)
+	$(VENV)/bin/archivesite serve
+
 ## Debian packages the end-to-end tests use (a JRE for the HTML validator, Chromium).
 system-deps:
 	bash scripts/system-deps.sh

@@ -124,6 +124,64 @@ def init_command(directory: Path) -> None:
                f"'archivesite build --site {directory}'.")
 
 
+@cli.command("serve")
+@site_option
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=8000,
+    show_default=True,
+    help="Port to listen on (0: any free port).",
+)
+@click.option("--poll", is_flag=True, help="Poll for changes (network and VM mounts).")
+def serve_command(site: Path, host: str, port: int, poll: bool) -> None:
+    """Preview the site: build it into .archivesite/serve/, serve it, and rebuild and
+    reload the browser whenever seeds/, content/, templates/, static/ or
+    archivesite.toml change. Ctrl-C stops."""
+    import signal
+    import time
+    from collections.abc import Sequence
+
+    from .config import Config
+    from .serve import Preview
+
+    def build(config: Config, out: Path) -> object:
+        from .build import build
+
+        return build(config, out=out)
+
+    def import_seeds(config: Config, paths: Sequence[Path]) -> object:
+        from .errors import ArchiveErrors
+        from .ingest import find_seeds, import_seeds
+
+        report = import_seeds(config, find_seeds(paths))
+        for path in report.edited:
+            log.warning("%s: edited by hand since it was imported; not overwritten", path)
+        if report.failed:
+            raise report.failed[0] if len(report.failed) == 1 else ArchiveErrors(report.failed)
+        log.info("import: %s", report.summary())
+        return report
+
+    try:
+        preview = Preview(
+            site, build=build, import_seeds=import_seeds, host=host, port=port, poll=poll
+        )
+    except OSError as exc:
+        _fail(ArchiveError(f"cannot listen on {host}:{port}: {exc.strerror or exc}"))
+        return
+    signal.signal(signal.SIGTERM, signal.default_int_handler)  # stop cleanly on kill too
+    try:
+        preview.start()
+        click.echo(f"Serving {site.resolve()} at {preview.url} (Ctrl-C to stop)")
+        while True:
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        click.echo("Stopping.", err=True)
+    finally:
+        preview.stop()
+
+
 def main() -> None:
     cli()
 
