@@ -357,7 +357,9 @@ def test_every_bad_file_reported_with_its_line(
     site = make_site(
         {
             "2022/01/01/good.md": article_md("Good", date="2022-01-01"),
-            "2022/01/02/malformed.md": "---\ntitle: Fine\ndate: 2022-01-02\ntags: [unclosed\n---\nBody\n",
+            "2022/01/02/malformed.md": (
+                "---\ntitle: Fine\ndate: 2022-01-02\ntags: [unclosed\n---\nBody\n"
+            ),
             "2022/01/03/untitled.md": "---\ndate: 2022-01-03\n---\nBody\n",
             "2022/01/04/baddate.md": (
                 "---\ntitle: Bad date\nagency: AP\ndate: 2022-13-45\n---\nB\n"

@@ -1,0 +1,95 @@
+"""The URL scheme: table tests."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from archivesite import urls
+
+
+@pytest.mark.parametrize(
+    ("frm", "to", "link"),
+    [
+        ("", "", "./"),
+        ("", "2022/", "2022/"),
+        ("2022/", "", "../"),
+        ("2022/01/11/slug/", "2022/01/11/", "../"),
+        ("2022/01/11/slug/", "2022/01/", "../../"),
+        ("2022/01/11/slug/", "tags/x/", "../../../../tags/x/"),
+        ("2022/01/", "2021/12/", "../../2021/12/"),
+        ("2022/01/", "2022/01/11/", "11/"),
+        ("tags/a/page/2/", "tags/a/", "../../"),
+        ("feed.xml", "2022/", "2022/"),
+        ("2022/", "assets/archivesite.css", "../assets/archivesite.css"),
+        ("", "tags/caf\u00e9/", "tags/caf%C3%A9/"),
+    ],
+)
+def test_relative(frm: str, to: str, link: str) -> None:
+    assert urls.relative(frm, to) == link
+
+
+@pytest.mark.parametrize(
+    ("base", "url", "rooted", "absolute"),
+    [
+        ("/", "2022/", "/2022/", "/2022/"),
+        ("https://example.org/", "2022/", "/2022/", "https://example.org/2022/"),
+        ("https://example.org/archive/", "", "/archive/", "https://example.org/archive/"),
+        ("http://127.0.0.1:8000/a/", "feed.xml", "/a/feed.xml", "http://127.0.0.1:8000/a/feed.xml"),
+    ],
+)
+def test_rooted_and_absolute(base: str, url: str, rooted: str, absolute: str) -> None:
+    assert urls.rooted(base, url) == rooted
+    assert urls.absolute(base, url) == absolute
+
+
+@pytest.mark.parametrize(
+    ("permalink", "date", "url"),
+    [
+        ("/{year}/{month}/{day}/{slug}/", dt.date(2022, 1, 9), "2022/01/09/s/"),
+        ("/{year}/{slug}/", dt.date(2022, 1, 9), "2022/s/"),
+        ("/news/{slug}/", dt.date(2022, 1, 9), "news/s/"),
+        ("/{year}/{month}/{day}/{slug}/", None, "undated/s/"),
+    ],
+)
+def test_article_url(permalink: str, date: dt.date | None, url: str) -> None:
+    assert urls.article_url(permalink, "s", date) == url
+
+
+def test_paths() -> None:
+    assert urls.output_path("") == "index.html"
+    assert urls.output_path("2022/") == "2022/index.html"
+    assert urls.output_path("feed.xml") == "feed.xml"
+    assert urls.paginated("tags/x/", 1) == "tags/x/"
+    assert urls.paginated("", 3) == "page/3/"
+    assert urls.term_url("places", "portland-ore") == "places/portland-ore/"
+
+
+@pytest.mark.parametrize("path", ["../x", "a/../../b", "/etc/passwd", "a//b", "a\\b", "", "./a"])
+def test_unsafe_paths(path: str) -> None:
+    assert not urls.is_safe_path(path)
+
+
+@pytest.mark.parametrize(
+    ("slug", "ok"),
+    [
+        ("talks", True),
+        ("a.b-c_d", True),
+        ("москва", True),
+        ("..", False),
+        ("a/b", False),
+        (".hidden", False),
+        ("a..b", False),
+        ("", False),
+        ("with space", False),
+    ],
+)
+def test_slugs(slug: str, ok: bool) -> None:
+    assert urls.is_valid_slug(slug) is ok
+
+
+def test_slug_for_is_never_empty() -> None:
+    assert urls.slug_for("Portland, Ore.") == "portland-ore"
+    assert urls.slug_for("Москва") == "moskva"
+    assert urls.slug_for("!!!").startswith("t-")
