@@ -269,6 +269,12 @@ DATELINES = [
         "UPDATE - The company said on Monday that its profit rose sharply on sales.",
         id="slug-word-is-no-place",
     ),
+    pytest.param(
+        "EMI - the music group - said on Monday that profits would fall this year.",
+        None, None, None, None, None, None, None,
+        "EMI - the music group - said on Monday that profits would fall this year.",
+        id="short-capitals-word-is-no-place",
+    ),
 ]  # fmt: skip
 
 
@@ -327,6 +333,9 @@ def test_dateline_styles(
          None),
         ("(Reuters) - Russia and China have started making the case at the United Nations.",
          None),
+        ("WASHINGTON (AP) -- The president signed the bill", None),
+        ("PARIS (Something Else) - A headline about France\n\nBody.",
+         "PARIS (Something Else) - A headline about France"),
         ("The country exported about 2,400,000 barrels per day of crude oil last year, an "
          "official told the Persian service of the Iranian Students News Agency. The official "
          "also said oil swaps with Caspian states stood at about 71,000 barrels per day.\n"

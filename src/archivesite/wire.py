@@ -204,6 +204,9 @@ _AGENCIES: dict[str, str] = {
 }
 
 
+_KNOWN_AGENCIES = frozenset(name.lower() for name in _AGENCIES.values())
+
+
 def normalise_agency(name: str) -> str:
     """The house spelling of an agency name (``REUTER`` -> ``Reuters``); an unknown
     name is returned as printed, without surrounding spaces."""
@@ -467,7 +470,10 @@ def _match_dateline(paragraph: str) -> _DatelineMatch | None:
         place = groups.get("place")
         if kind == "house":
             assert place is not None
-            if place.split(",")[0].split("/")[0] in _NOT_PLACES or len(place) < 3:
+            city = place.split(",")[0].split("/")[0]
+            # A short capitalised word before a dash is more often a name ("EMI - the
+            # music group - said") than a place.
+            if city in _NOT_PLACES or len(city) < 4:
                 continue
         agency = groups.get("agency")
         if agency is not None and kind in ("agency", "bare", "byline") and not _agency_like(agency):
@@ -686,8 +692,11 @@ def _plausible(match: _DatelineMatch, paragraph: str, index: int, title: str | N
     if index == 0 and title is None:
         # The text's first line: an all-capitals headline such as "CANADA CORN
         # DECISION UNJUSTIFIED - YEUTTER" is no dateline paragraph.
+        # A known agency's marker is enough; otherwise the line must read as a
+        # paragraph (long, or ending like a sentence) rather than a headline.
+        known = match.agency is not None and match.agency.lower() in _KNOWN_AGENCIES
         return rest != rest.upper() and (
-            len(paragraph) > 150 or paragraph.rstrip().endswith(_SENTENCE_END)
+            known or len(paragraph) > 150 or paragraph.rstrip().endswith(_SENTENCE_END)
         )
     return index == 0 or title is not None
 
@@ -746,7 +755,7 @@ def parse_wire(text: str) -> WireStory:
     # Trailing boilerplate (site footers), paragraph by paragraph.
     while paragraphs and _TAIL_BOILERPLATE.match(paragraphs[-1].strip()):
         paragraphs.pop()
-    if paragraphs:
+    if paragraphs and "icensed" in paragraphs[-1]:
         paragraphs[-1] = _RUN_ON_FOOTER.sub("", paragraphs[-1])
 
     # The dateline: in the first paragraph, or after a standfirst and/or a byline.
