@@ -116,3 +116,23 @@ def test_date_in_name(name: str, expected: dt.date | None) -> None:
 )
 def test_first_sentence(text: str, sentence: str) -> None:
     assert first_sentence(text) == sentence
+
+
+@pytest.mark.parametrize(
+    ("lead", "weekday"),
+    [
+        ("Lavrov stated in an interview with domestic and foreign media outlets on Thursday.", THU),
+        ("Mitch McConnell on Wednesday said he would bring the bill.", WED),
+        ("Siemens on Monday said it had signed a contract.", MON),
+        ("The Iranian ambassador said here on Friday that ties were good.", FRI),
+        ("A source in the ministry informed TASS on Thursday.", THU),
+        ("The bank quoted its governor as saying on Saturday.", SAT),
+        ("The Commerce Department on Monday will set final duties.", None),
+        (
+            "Leaders met during a one-on-one meeting on Wednesday, said a spokeswoman.",
+            None,
+        ),
+    ],
+)
+def test_reporting_weekday_more_shapes(lead: str, weekday: int | None) -> None:
+    assert reporting_weekday(lead) == weekday

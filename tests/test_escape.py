@@ -145,8 +145,17 @@ _CHARS = st.characters(
     whitelist_characters="\t",  # ...except tab (newline is added below)
 )
 _MD = st.sampled_from(
-    [*"\\`*_{}[]()#+-.!|<>&;:=~^ 1\t", "&amp;", "&#32;", "1. ", "    ", "```", "---", "  ",
-     "http://"]
+    [
+        *"\\`*_{}[]()#+-.!|<>&;:=~^ 1\t",
+        "&amp;",
+        "&#32;",
+        "1. ",
+        "    ",
+        "```",
+        "---",
+        "  ",
+        "http://",
+    ]
 )
 _LINE = st.lists(st.one_of(_CHARS, _MD), min_size=1, max_size=30).map("".join)
 _PARAGRAPH = st.lists(_LINE, min_size=1, max_size=4).map("\n".join)

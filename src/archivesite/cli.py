@@ -21,6 +21,8 @@ from .errors import ArchiveError
 
 log = logging.getLogger("archivesite")
 
+PROGRESS_THRESHOLD = 200  # files; the import shows a progress bar on a terminal above it
+
 
 def _setup_logging(verbose: int, quiet: bool) -> None:
     level = logging.WARNING if quiet else (logging.DEBUG if verbose else logging.INFO)
@@ -71,8 +73,48 @@ def import_command(
     force: bool,
 ) -> None:
     """Import raw article text files (PATHS: files or folders; default: seeds/)
-    into front-matter Markdown under content/YYYY/MM/DD/."""
-    raise NotImplementedError  # owned by the ingest stage
+    into front-matter Markdown under content/YYYY/MM/DD/.
+
+    Only .txt files are read (folders recursively). Importing again writes
+    nothing for unchanged seeds; a content file edited by hand is left alone
+    unless --force. Exit status 1 if any file failed.
+    """
+    import functools
+
+    from .ingest import find_seeds, import_seeds
+
+    try:
+        config = load_config(site)
+        seeds = find_seeds(paths or (config.seeds_dir,))
+        run = functools.partial(
+            import_seeds,
+            config,
+            seeds,
+            as_of=as_of.date() if as_of else None,
+            year=year,
+            force=force,
+        )
+        if sys.stderr.isatty() and len(seeds) > PROGRESS_THRESHOLD:
+            with click.progressbar(length=len(seeds), label="importing", file=sys.stderr) as bar:
+                report = run(progress=lambda _: bar.update(1))
+        else:
+            report = run()
+    except ArchiveError as exc:
+        _fail(exc)
+        return
+    for dup in report.duplicates:
+        click.echo(f"{dup.seed}: duplicate of {dup.original} (same text); not imported")
+    for path in report.edited:
+        click.echo(
+            f"{path}: edited by hand since it was imported; not overwritten "
+            "(use --force to overwrite)",
+            err=True,
+        )
+    for error in report.failed:
+        click.echo(str(error), err=True)
+    click.echo(report.summary())
+    if not report.ok:
+        sys.exit(1)
 
 
 @cli.command("build")

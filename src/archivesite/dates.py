@@ -45,7 +45,7 @@ _VERB = (
     r"declared|confirmed|noted|warned|wrote|claimed|denied|insisted|urged|explained|"
     r"stressed|emphasized|emphasised|revealed|disclosed|acknowledged|admitted|argued|"
     r"indicated|suggested|commented|remarked|replied|responded|tweeted|posted|"
-    r"quoted|cited|estimated|predicted|forecast|projected)"
+    r"quoted|cited|estimated|predicted|forecast|projected|informed|saying|briefed)"
 )
 # What may stand between the verb and the weekday: whom it was said to, or how.
 _RECIPIENT = (
@@ -55,7 +55,7 @@ _RECIPIENT = (
     r"(?:[A-Z][\w.&'-]*)(?:\s+[A-Z][\w.&'-]*){0,3})|"
     r"in\s+(?:a|an|the)\s+(?:written\s+|joint\s+|televised\s+)?"
     r"(?:statement|interview|speech|address|report|note|post|tweet|letter|briefing)"
-    r"(?:\s+(?:with|to|on)\s+(?:[A-Z][\w.&'-]*)(?:\s+[A-Z][\w.&'-]*){0,3})?)"
+    r"(?:\s+(?:with|to|on)\s+(?:[\w.&'’-]+\s+){0,6}?[\w.&'’-]+)?|here|there|today)"
 )
 _WHEN = r"(?:(?:late|early)\s+)?(?:on\s+)?(?:(?:late|early)\s+)?"
 _AFTER_VERB = re.compile(
@@ -65,6 +65,9 @@ _AFTER_VERB = re.compile(
 _BEFORE_VERB = re.compile(
     rf"^(?:(?:Late|Early)\s+)?(?:On\s+)?{_WEEKDAY}\s*,?\s+(?:[\w.'&-]+\s+){{0,6}}?{_VERB}\b"
 )
+
+
+_WEEKDAY_THEN_VERB = re.compile(rf"\b[Oo]n\s+{_WEEKDAY}\s+{_VERB}\b")
 
 
 def reporting_weekday(lead: str) -> int | None:
@@ -77,7 +80,7 @@ def reporting_weekday(lead: str) -> int | None:
     """
     sentence = first_sentence(lead)
     for text in (sentence, lead) if sentence != lead else (lead,):
-        m = _AFTER_VERB.search(text) or _BEFORE_VERB.search(text)
+        m = _AFTER_VERB.search(text) or _BEFORE_VERB.search(text) or _WEEKDAY_THEN_VERB.search(text)
         if m is not None:
             return WEEKDAYS.index(m.group(1).lower())
     return None
@@ -85,9 +88,8 @@ def reporting_weekday(lead: str) -> int | None:
 
 _SENTENCE_END = re.compile(r"[.!?][\"”’»)]?(?=\s+[\"“«(]?[A-ZА-ЯЁ0-9])")
 _ABBREVIATIONS = frozenset(
-    ("mr", "mrs", "ms", "dr", "st", "jr", "sr", "co", "corp", "inc", "ltd", "no", "vs", "gen",
-     "col", "lt", "sgt", "rep", "sen", "gov", "prof", "dept", "jan", "feb", "mar", "apr", "jun",
-     "jul", "aug", "sep", "sept", "oct", "nov", "dec", "u.s", "u.n", "u.k", "e.g", "i.e")
+    "mr mrs ms dr st jr sr co corp inc ltd no vs gen col lt sgt rep sen gov prof dept jan feb "  # noqa: SIM905
+    "mar apr jun jul aug sep sept oct nov dec u.s u.n u.k e.g i.e".split()
 )
 
 
@@ -96,7 +98,7 @@ def first_sentence(text: str) -> str:
     text = " ".join(text.split())
     for m in _SENTENCE_END.finditer(text):
         before = text[: m.start()].rsplit(None, 1)[-1] if text[: m.start()].strip() else ""
-        word = before.lower().lstrip("(\"“«")
+        word = before.lower().lstrip('("“«')
         if m.group().startswith(".") and (word in _ABBREVIATIONS or len(word) == 1):
             continue  # "Mr. Smith", "U.S. officials", "J. Doe"
         return text[: m.end()]
@@ -127,8 +129,12 @@ def infer_date(
     return candidates[0], "reference"
 
 
-_MONTHS = {m: i for i, m in enumerate(
-    ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1)}
+_MONTHS = {
+    m: i
+    for i, m in enumerate(
+        ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1
+    )
+}
 _NAME_PATTERNS = (
     re.compile(r"(?<!\d)(\d{4})[-_.](\d{2})[-_.](\d{2})(?!\d)"),  # 2022-01-11
     re.compile(r"(?<![\dA-Za-z])(\d{4})(\d{2})(\d{2})(?![\dA-Za-z])"),  # 20220111

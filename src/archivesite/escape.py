@@ -55,7 +55,7 @@ def escape_line(line: str) -> str:
     if not body:
         return _entities(line)
     start = len(line) - len(line.lstrip())
-    lead, trail = line[:start], line[start + len(body):]
+    lead, trail = line[:start], line[start + len(body) :]
     out = _inline(body)
     first = body[0]
     if first in _BLOCK_BACKSLASH:
@@ -65,7 +65,7 @@ def escape_line(line: str) -> str:
     else:
         m = _ORDERED.match(out)
         if m:
-            out = m.group(1) + "\\." + out[m.end():]
+            out = m.group(1) + "\\." + out[m.end() :]
     return _entities(lead) + out + _entities(trail)
 
 

@@ -1,0 +1,603 @@
+"""The import stage: seed ``.txt`` files -> ``content/**/*.md``; the only writer of content/.
+
+Owns :func:`story_to_markdown` (pure: one parsed story and its facts -> the
+text of its content file), :func:`find_seeds`, :func:`import_seeds` and the
+import manifest ``content/.archivesite-import.json``.
+
+The manifest maps each content file the importer wrote (path relative to
+``content/``, POSIX separators) to the seed it came from and the sha256 of the
+bytes written::
+
+    {"version": 1, "files": {"2022/01/11/us-sidestepped.md": {
+        "source_file": "seeds/000.txt", "source_sha256": "...",
+        "text_sha256": "...", "content_sha256": "..."}}}
+
+It is what makes a re-import safe: a content file whose bytes no longer match
+``content_sha256`` was edited by hand and is never overwritten without
+``force``; a file with no record that differs from what the importer would
+write is treated the same way. ``text_sha256`` (the decoded, normalised text)
+finds the same article under another file name.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import logging
+import os
+import re
+import tempfile
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .config import Config
+from .dates import DateSource, date_in_name, first_sentence, infer_date, reporting_weekday
+from .decode import read_seed
+from .errors import ArchiveError
+from .escape import escape_body
+from .slugs import numbered, slug_for, title_from_filename
+from .wire import WireStory, parse_wire
+
+log = logging.getLogger(__name__)
+
+MANIFEST_NAME = ".archivesite-import.json"
+MANIFEST_VERSION = 1
+SEED_SUFFIX = ".txt"
+UNDATED_DIR = "undated"
+MAX_FALLBACK_TITLE = 100
+
+_CYRILLIC = re.compile(r"[\u0400-\u04ff]")
+_LATIN = re.compile(r"[A-Za-z]")
+
+
+# --- the content file ----------------------------------------------------------
+
+
+class _Dumper(yaml.SafeDumper):
+    """Safe YAML with ISO 8601 datetimes (``2022-01-11T09:30:00+03:00``)."""
+
+
+def _represent_datetime(dumper: yaml.SafeDumper, value: dt.datetime) -> yaml.Node:
+    return dumper.represent_scalar("tag:yaml.org,2002:timestamp", value.isoformat())
+
+
+_Dumper.add_representer(dt.datetime, _represent_datetime)
+
+
+def lead_text(story: WireStory) -> str:
+    """The lead paragraph without its dateline ("" where there is no body)."""
+    if hasattr(type(story), "lead"):  # WireStory.lead (wire.py)
+        lead = getattr(story, "lead", None)
+        return lead if isinstance(lead, str) else ""
+    if not story.paragraphs:
+        return ""
+    first = story.paragraphs[0]
+    return _strip_dateline(first) if story.dateline or story.agency else first
+
+
+_DATELINE_END = re.compile(
+    r"^.{0,120}?(?:/[A-Z-]{2,}/\.?|\((?:[A-Za-z-]{2,})\)\s*(?:-{1,2}|–|—|_)?|\s(?:-{1,2}|–|—|_))\s+"
+)
+
+
+def _strip_dateline(paragraph: str) -> str:
+    m = _DATELINE_END.match(paragraph)
+    return paragraph[m.end() :] if m else paragraph
+
+
+def summary_of(story: WireStory) -> str | None:
+    """The lede, else the body's first sentence without its dateline."""
+    if story.lede:
+        return story.lede
+    lead = lead_text(story).strip()
+    if lead:
+        return first_sentence(lead)
+    for paragraph in story.paragraphs:
+        if paragraph.strip():
+            return first_sentence(paragraph)
+    return None
+
+
+def language_of(story: WireStory, site_language: str) -> str | None:
+    """``ru`` for Cyrillic text on a site in another language; else None (the site's)."""
+    sample = " ".join([story.title or "", *story.paragraphs[:3]])
+    if len(_CYRILLIC.findall(sample)) > len(_LATIN.findall(sample)):
+        return None if site_language.lower().split("-")[0] == "ru" else "ru"
+    return None
+
+
+def story_to_markdown(
+    story: WireStory,
+    *,
+    title: str,
+    date: dt.date | None,
+    date_source: DateSource,
+    language: str | None,
+    source_file: str,
+    source_sha256: str,
+    tags: Sequence[str] = (),
+) -> str:
+    """The whole content file: YAML front matter (keys in the contract's order) and body."""
+    meta: dict[str, Any] = {"title": title}
+    if story.lede:
+        meta["lede"] = story.lede
+    summary = summary_of(story)
+    meta["summary"] = summary if summary is not None else title
+    if date is not None:
+        meta["date"] = date
+    meta["date_source"] = date_source
+    if story.dateline is not None:
+        meta["dateline"] = story.dateline.text
+        meta["place"] = story.dateline.place
+        if story.dateline.region:
+            meta["region"] = story.dateline.region
+    if story.agency:
+        meta["agency"] = story.agency
+    if language:
+        meta["language"] = language
+    meta["source_file"] = source_file
+    meta["source_sha256"] = source_sha256
+    meta["tags"] = list(tags)
+    front = yaml.dump(
+        meta,
+        Dumper=_Dumper,
+        allow_unicode=True,
+        sort_keys=False,
+        width=1_000_000,
+        default_flow_style=False,
+    )
+    return f"---\n{front}---\n{escape_body(body_paragraphs(story))}"
+
+
+def body_paragraphs(story: WireStory) -> list[str]:
+    """The story's paragraphs, with no empty ones and no empty lines inside one."""
+    out = []
+    for paragraph in story.paragraphs:
+        lines = [line for line in paragraph.split("\n") if line.strip()]
+        if lines:
+            out.append("\n".join(lines))
+    return out
+
+
+# --- facts about one seed ------------------------------------------------------
+
+
+def text_hash(text: str) -> str:
+    """sha256 of the normalised text: what "the same article" means for duplicates."""
+    lines = [line.rstrip() for line in text.split("\n")]
+    return hashlib.sha256("\n".join(lines).strip().encode("utf-8")).hexdigest()
+
+
+def fallback_title(story: WireStory, stem: str) -> str:
+    """A title for a story with none: the file name where it reads as one, else the
+    first sentence of the lead."""
+    named = title_from_filename(stem)
+    if named:
+        return named
+    sentence = first_sentence(lead_text(story) or (story.paragraphs or ("",))[0]).strip()
+    if not sentence:
+        return stem
+    if len(sentence) > MAX_FALLBACK_TITLE:
+        cut = sentence[:MAX_FALLBACK_TITLE].rsplit(" ", 1)[0]
+        sentence = cut.rstrip(",;:") + "…"
+    return sentence.rstrip(".")
+
+
+@dataclass(frozen=True)
+class Dating:
+    date: dt.date | None
+    source: DateSource
+
+
+def date_story(
+    story: WireStory, *, name: str, reference: Callable[[], dt.date], year: int | None
+) -> Dating:
+    """The article's date and where it came from (see :mod:`archivesite.dates`)."""
+    month, day = story.month, story.day
+    if month and day and story.year:
+        try:
+            found = dt.date(story.year, month, day)
+        except ValueError:
+            found = None
+        if found is not None:
+            if story.time is not None:
+                return Dating(dt.datetime.combine(found, story.time), "text")
+            return Dating(found, "text")
+    if month and day:
+        if year is not None:
+            try:
+                return Dating(dt.date(year, month, day), "option")
+            except ValueError:
+                log.warning(
+                    "%s: %d-%02d-%02d is not a date; inferring the year", name, year, month, day
+                )
+        inferred = infer_date(month, day, reference(), reporting_weekday(lead_text(story)))
+        if inferred is not None:
+            return Dating(*inferred)
+    in_name = date_in_name(name)
+    if in_name is not None:
+        return Dating(in_name, "file")
+    return Dating(None, "none")
+
+
+# --- the run ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Duplicate:
+    seed: str
+    original: str
+
+
+@dataclass(frozen=True)
+class ImportReport:
+    """What one import run did. Paths are as printed to the user."""
+
+    imported: tuple[str, ...] = ()  # content files written (new or updated)
+    unchanged: tuple[str, ...] = ()
+    duplicates: tuple[Duplicate, ...] = ()
+    failed: tuple[ArchiveError, ...] = ()
+    undated: tuple[str, ...] = ()  # imported or unchanged content files without a date
+    edited: tuple[str, ...] = ()  # content files edited by hand, left alone
+    removed: tuple[str, ...] = ()  # old content files of articles that moved
+
+    def summary(self) -> str:
+        parts = [
+            f"imported {len(self.imported)}",
+            f"unchanged {len(self.unchanged)}",
+            f"duplicates {len(self.duplicates)}",
+            f"failed {len(self.failed)}",
+        ]
+        if self.undated:
+            parts.append(f"undated {len(self.undated)}")
+        if self.edited:
+            parts.append(f"skipped (edited by hand) {len(self.edited)}")
+        return ", ".join(parts)
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed
+
+
+@dataclass(frozen=True)
+class _Seed:
+    path: Path
+    key: str  # source_file
+    raw_sha: str
+    text_sha: str
+    story: WireStory
+    mtime: float
+
+
+@dataclass
+class _Planned:
+    seed: _Seed
+    folder: str  # "2022/01/11" or "undated"
+    base: str  # slug without suffix
+    render: Callable[[], str]
+    dated: bool
+    target: str = ""  # content-relative path, set by the slot assignment
+
+
+@dataclass
+class _Manifest:
+    files: dict[str, dict[str, str]] = field(default_factory=dict)
+
+    def by_source(self, key: str) -> list[str]:
+        return sorted(p for p, rec in self.files.items() if rec.get("source_file") == key)
+
+
+def find_seeds(paths: Iterable[Path]) -> list[Path]:
+    """The ``.txt`` files among ``paths`` (folders recursively), sorted, each once."""
+    found: dict[Path, Path] = {}
+    for path in paths:
+        candidates = sorted(path.rglob("*")) if path.is_dir() else [path]
+        for candidate in candidates:
+            if candidate.suffix.lower() == SEED_SUFFIX and not candidate.is_dir():
+                found.setdefault(candidate.resolve(), candidate)
+    return sorted(found.values(), key=lambda p: p.as_posix())
+
+
+def source_key(path: Path, root: Path) -> str:
+    """``source_file``: relative to the site root where the seed is inside it, else
+    the path as given."""
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def display_path(path: Path) -> str:
+    """A content path as shown to the user: relative to the working folder where
+    it is inside it."""
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def _sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _load_manifest(content: Path) -> _Manifest:
+    path = content / MANIFEST_NAME
+    if not path.exists():
+        return _Manifest()
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+        files = raw["files"]
+        if raw.get("version") != MANIFEST_VERSION or not isinstance(files, dict):
+            raise ValueError("unknown version")
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise ArchiveError(
+            f"unreadable import manifest ({exc}); move it away to import "
+            "anyway (every differing content file then counts as edited)",
+            path,
+        ) from exc
+    return _Manifest({str(k): dict(v) for k, v in files.items()})
+
+
+def _dump_manifest(manifest: _Manifest) -> str:
+    doc = {"version": MANIFEST_VERSION, "files": dict(sorted(manifest.files.items()))}
+    return json.dumps(doc, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=path.suffix)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        Path(tmp).replace(path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _front_matter_source(path: Path) -> str | None:
+    """``source_file`` from an existing content file's front matter, if readable."""
+    try:
+        text = path.read_text(encoding="utf-8")
+        _, front, _ = text.split("---\n", 2)
+        meta = yaml.safe_load(front)
+    except (OSError, UnicodeDecodeError, ValueError, yaml.YAMLError):
+        return None
+    value = meta.get("source_file") if isinstance(meta, dict) else None
+    return str(value) if value is not None else None
+
+
+def _remove_empty_dirs(folder: Path, stop: Path) -> None:
+    while folder != stop and folder.is_dir() and not any(folder.iterdir()):
+        folder.rmdir()
+        folder = folder.parent
+
+
+def import_seeds(
+    config: Config,
+    seeds: Sequence[Path],
+    *,
+    as_of: dt.date | None = None,
+    year: int | None = None,
+    force: bool = False,
+    progress: Callable[[Path], None] | None = None,
+) -> ImportReport:
+    """Import ``seeds`` (files, from :func:`find_seeds`) into ``config.content_dir``."""
+    root = config.root
+    content = config.content_dir
+    manifest = _load_manifest(content)
+    failed: list[ArchiveError] = []
+
+    parsed: list[_Seed] = []
+    for path in seeds:
+        try:
+            raw, decoded = read_seed(path)
+            story = parse_wire(decoded.text)
+            mtime = path.stat().st_mtime
+        except ArchiveError as exc:
+            if exc.path is None:
+                exc = ArchiveError(exc.message, path, exc.line)
+            failed.append(exc)
+        except OSError as exc:
+            failed.append(ArchiveError(f"cannot read: {exc.strerror or exc}", path))
+        else:
+            parsed.append(
+                _Seed(
+                    path, source_key(path, root), _sha(raw), text_hash(decoded.text), story, mtime
+                )
+            )
+        if progress is not None:
+            progress(path)
+
+    originals, duplicates = _split_duplicates(parsed, manifest, root)
+    planned = [_plan(seed, config, as_of=as_of, year=year) for seed in originals]
+    _assign_slots(planned, manifest, content)
+
+    imported: list[str] = []
+    unchanged: list[str] = []
+    undated: list[str] = []
+    edited: list[str] = []
+    removed: list[str] = []
+    for item in sorted(planned, key=lambda p: p.target):
+        outcome = _apply(item, manifest, content, force)
+        shown = display_path(content / item.target)
+        if outcome.startswith("edited"):
+            edited.append(outcome.split(":", 1)[1])
+            continue
+        (imported if outcome == "written" else unchanged).append(shown)
+        if not item.dated:
+            undated.append(shown)
+        removed.extend(_retire_old(item, manifest, content))
+
+    new_manifest = _dump_manifest(manifest)
+    manifest_path = content / MANIFEST_NAME
+    old_manifest = manifest_path.read_text(encoding="utf-8") if manifest_path.exists() else None
+    if new_manifest != old_manifest and (manifest.files or old_manifest is not None):
+        _write_atomic(manifest_path, new_manifest.encode("utf-8"))
+
+    return ImportReport(
+        imported=tuple(imported),
+        unchanged=tuple(unchanged),
+        duplicates=tuple(duplicates),
+        failed=tuple(failed),
+        undated=tuple(undated),
+        edited=tuple(edited),
+        removed=tuple(removed),
+    )
+
+
+def _split_duplicates(
+    parsed: list[_Seed], manifest: _Manifest, root: Path
+) -> tuple[list[_Seed], list[Duplicate]]:
+    """One seed per text: the one the manifest already knows, else the first by path."""
+    recorded: dict[str, str] = {}
+    for rec in manifest.files.values():
+        recorded.setdefault(rec.get("text_sha256", ""), rec.get("source_file", ""))
+    groups: dict[str, list[_Seed]] = {}
+    for seed in sorted(parsed, key=lambda s: s.key):
+        groups.setdefault(seed.text_sha, []).append(seed)
+    originals: list[_Seed] = []
+    duplicates: list[Duplicate] = []
+    for text_sha, group in groups.items():
+        known = recorded.get(text_sha)
+        owner = next((s for s in group if s.key == known), None)
+        if owner is None and known and all(s.key != known for s in group):
+            known_path = Path(known) if Path(known).is_absolute() else root / known
+            if known_path.exists():  # imported before from another file that still exists
+                duplicates.extend(Duplicate(str(s.path), known) for s in group)
+                continue
+        owner = owner or group[0]
+        originals.append(owner)
+        duplicates.extend(Duplicate(str(s.path), owner.key) for s in group if s is not owner)
+    return originals, duplicates
+
+
+def _plan(seed: _Seed, config: Config, *, as_of: dt.date | None, year: int | None) -> _Planned:
+    story = seed.story
+    name = seed.path.name
+
+    def reference() -> dt.date:
+        if as_of is not None:
+            return as_of
+        if config.imports.as_of is not None:
+            return config.imports.as_of
+        return date_in_name(name) or dt.datetime.fromtimestamp(seed.mtime, config.tz).date()
+
+    dating = date_story(story, name=name, reference=reference, year=year)
+    title = story.title if story.title else fallback_title(story, seed.path.stem)
+    day = dating.date.date() if isinstance(dating.date, dt.datetime) else dating.date
+    folder = f"{day:%Y/%m/%d}" if day is not None else UNDATED_DIR
+    language = language_of(story, config.language)
+
+    def render() -> str:
+        return story_to_markdown(
+            story,
+            title=title,
+            date=dating.date,
+            date_source=dating.source,
+            language=language,
+            source_file=seed.key,
+            source_sha256=seed.raw_sha,
+        )
+
+    return _Planned(seed, folder, slug_for(title), render, day is not None)
+
+
+_SUFFIX = re.compile(r"^(?P<base>.+?)(?:-(?P<n>\d+))?$")
+
+
+def _assign_slots(planned: list[_Planned], manifest: _Manifest, content: Path) -> None:
+    """Give each article its content path: the one it had where that still fits,
+    else the first free ``slug``, ``slug-2``, ... in its day, in source-path order."""
+    claimed: set[str] = set()
+    owners = {path: rec.get("source_file") for path, rec in manifest.files.items()}
+    rest = []
+    for item in sorted(planned, key=lambda p: p.seed.key):
+        for old in manifest.by_source(item.seed.key):
+            folder, _, stem = old[: -len(".md")].rpartition("/")
+            m = _SUFFIX.match(stem)
+            fits = m is not None and (
+                stem == item.base or (m.group("base") == item.base and m.group("n") is not None)
+            )
+            if folder == item.folder and fits and old not in claimed:
+                item.target = old
+                claimed.add(old)
+                break
+        else:
+            rest.append(item)
+    for item in rest:
+        n = 1
+        while True:
+            candidate = f"{item.folder}/{numbered(item.base, n)}.md"
+            owner = owners.get(candidate)
+            if candidate not in claimed and (owner is None or owner == item.seed.key):
+                on_disk = content / candidate
+                if (
+                    owner is not None
+                    or not on_disk.exists()
+                    or (_front_matter_source(on_disk) == item.seed.key)
+                ):
+                    break
+            n += 1
+        item.target = candidate
+        claimed.add(candidate)
+
+
+def _apply(item: _Planned, manifest: _Manifest, content: Path, force: bool) -> str:
+    """Write one article where that is safe: "written", "unchanged" or "edited:<path>"."""
+    path = content / item.target
+    data = item.render().encode("utf-8")
+    record = manifest.files.get(item.target)
+    new_record = {
+        "source_file": item.seed.key,
+        "source_sha256": item.seed.raw_sha,
+        "text_sha256": item.seed.text_sha,
+        "content_sha256": _sha(data),
+    }
+    old_paths = [p for p in manifest.by_source(item.seed.key) if p != item.target]
+    for old in old_paths:  # a moved article whose old file was edited by hand
+        old_file = content / old
+        if old_file.exists() and _sha(old_file.read_bytes()) != manifest.files[old].get(
+            "content_sha256"
+        ):
+            if not force:
+                return f"edited:{display_path(old_file)}"
+            log.warning("%s: edited by hand; kept (the article is now at %s)", old_file, path)
+            del manifest.files[old]
+    if path.exists():
+        current = path.read_bytes()
+        if current == data:
+            manifest.files[item.target] = new_record
+            return "unchanged"
+        hand_edited = record is None or _sha(current) != record.get("content_sha256")
+        if hand_edited and not force:
+            return f"edited:{display_path(path)}"
+        if hand_edited:
+            log.warning("%s: edited by hand; overwritten (--force)", path)
+    _write_atomic(path, data)
+    manifest.files[item.target] = new_record
+    log.debug("wrote %s", path)
+    return "written"
+
+
+def _retire_old(item: _Planned, manifest: _Manifest, content: Path) -> list[str]:
+    """Remove the article's previous content files (not edited by hand) after a move."""
+    removed = []
+    for old in manifest.by_source(item.seed.key):
+        if old == item.target:
+            continue
+        old_file = content / old
+        if old_file.exists():
+            if _sha(old_file.read_bytes()) != manifest.files[old].get("content_sha256"):
+                continue  # kept by _apply's rule; never delete hand edits
+            old_file.unlink()
+            _remove_empty_dirs(old_file.parent, content)
+            removed.append(display_path(old_file))
+            log.info("removed %s (the article moved to %s)", old_file, item.target)
+        del manifest.files[old]
+    return removed
