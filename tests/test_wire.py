@@ -599,3 +599,11 @@ def test_speed() -> None:
         for text in texts:
             parse_wire(text)
     assert time.perf_counter() - start < 3.0, "3,000 stories should parse in well under 3 s"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.characters(blacklist_categories=("Cs",))))
+def test_arbitrary_text_never_raises(text: str) -> None:
+    parsed = parse_wire(text.replace("\r", "\n"))
+    assert all(paragraph and paragraph == paragraph.strip() for paragraph in parsed.paragraphs)
+    assert parsed.title is None or parsed.title == parsed.title.strip()
