@@ -1,0 +1,93 @@
+"""Golden files: the exact output of one page of each type.
+
+Refresh after an intended change with ``pytest tests/test_build_golden.py --update-golden``
+and review the diff of tests/golden/.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from archivesite.build import build
+from archivesite.config import load_config
+
+GOLDEN = Path(__file__).parent / "golden"
+
+PAGES = {
+    "article.html": "2022/01/11/talks/index.html",
+    "undated-article.html": "undated/statement/index.html",
+    "page.html": "about/index.html",
+    "home.html": "index.html",
+    "home-page-2.html": "page/2/index.html",
+    "day.html": "2022/01/11/index.html",
+    "month.html": "2022/01/index.html",
+    "year.html": "2022/index.html",
+    "archive.html": "archive/index.html",
+    "term.html": "places/portland-ore/index.html",
+    "terms.html": "tags/index.html",
+    "undated.html": "undated/index.html",
+    "404.html": "404.html",
+    "feed.xml": "feed.xml",
+    "sitemap.xml": "sitemap.xml",
+    "robots.txt": "robots.txt",
+}
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("golden") / "site"
+    files = {
+        "2021/12/31/year-end.md": (
+            "---\ntitle: Year end\nlede: The year closed quietly.\ndate: 2021-12-31\n"
+            "dateline: PORTLAND, Ore.\nplace: Portland\nregion: Ore.\nagency: AP\n"
+            "tags: [economy]\n---\nPORTLAND, Ore. (AP) — The year closed quietly.\n"
+        ),
+        "2022/01/11/talks.md": (
+            "---\ntitle: Talks in Geneva — “progress”\nlede: Both sides said talks went on.\n"
+            "date: 2022-01-11T09:30:00+03:00\ndateline: MOSCOW\nplace: Moscow\nagency: TASS\n"
+            "tags: [diplomacy, economy]\n---\nMOSCOW, January 11. /TASS/. Talks went on.\n\n"
+            '"We will see," he said.\n'
+        ),
+        "2022/01/12/next-day.md": "---\ntitle: The next day\ndate: 2022-01-12\n---\nMore.\n",
+        "undated/statement.md": "---\ntitle: A statement\nagency: Interfax\n---\nUndated.\n",
+        "pages/about.md": "---\ntitle: About\n---\nAn archive for tests.\n",
+    }
+    for rel, text in files.items():
+        path = root / "content" / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    (root / "archivesite.toml").write_text(
+        'title = "Golden archive"\nbase_url = "https://example.org/news/"\n'
+        'timezone = "Europe/Moscow"\nper_page = 2\ndescription = "Fixed test archive."\n'
+    )
+    build(load_config(root))
+    return root / "build"
+
+
+@pytest.mark.parametrize("name", sorted(PAGES))
+def test_golden(built: Path, name: str, update_golden: bool) -> None:
+    actual = (built / PAGES[name]).read_text(encoding="utf-8")
+    golden = GOLDEN / name
+    if update_golden or not golden.exists():
+        GOLDEN.mkdir(exist_ok=True)
+        golden.write_text(actual, encoding="utf-8")
+        if not update_golden:
+            pytest.fail(f"{golden} was missing and has been written; review and commit it")
+        return
+    assert actual == golden.read_text(encoding="utf-8"), (
+        f"{PAGES[name]} differs from {golden}; if intended, rerun with --update-golden"
+    )
+
+
+def test_golden_files_cover_every_template(built: Path) -> None:
+    from archivesite.site import builtin_theme_dirs
+
+    templates, _ = builtin_theme_dirs()
+    page_templates = {
+        p.name
+        for p in templates.iterdir()
+        if not p.name.startswith("_") and p.name not in ("base.html", "sitemap_index.xml")
+    }
+    assert page_templates <= set(PAGES)
