@@ -138,11 +138,11 @@ def build_command(
     try:
         config = load_config(site)
         if base_url is not None:
-            config = config.with_base_url(base_url)
+            try:
+                config = config.with_base_url(base_url)
+            except ValueError as exc:
+                raise ArchiveError(f"--base-url: {exc}") from exc
         report = build(config, out=out, drafts=drafts, clean=clean, jobs=jobs)
-    except ValueError as exc:
-        _fail(ArchiveError(f"--base-url: {exc}"))
-        return
     except ArchiveError as exc:
         _fail(exc)
         return
