@@ -29,27 +29,18 @@ def test_wheel_install_builds_the_full_site(tmp_path: Path) -> None:
     # Install without dependencies (offline); borrow them from this environment's site-packages
     # (a plain path entry: its .pth files, such as the editable install's, are not processed).
     purelib = Path(sysconfig.get_paths()["purelib"])
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pip",
-            "install",
-            "-q",
-            "--no-deps",
-            "--prefix",
-            str(env_dir),
-            str(wheel),
-        ],
-        check=True,
-        timeout=300,
-    )
     target = subprocess.run(
         [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
         check=True,
         capture_output=True,
         text=True,
     ).stdout.strip()
+    # --target, not --prefix: pip must not touch this environment's own (editable) install.
+    subprocess.run(
+        [sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--target", target, str(wheel)],
+        check=True,
+        timeout=300,
+    )
     (Path(target) / "zz_borrowed.pth").write_text(str(purelib) + "\n")
 
     site = tmp_path / "only-content"
