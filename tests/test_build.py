@@ -486,3 +486,14 @@ def test_bad_base_url_option(make_site: Callable[..., Path]) -> None:
     site = make_site({})
     code, _, stderr = run("build", "--site", str(site), "--base-url", "example.org")
     assert code == 1 and "--base-url" in stderr
+
+
+def test_worker_processes_give_the_same_output(
+    make_site: Callable[..., Path], article_md: Callable[..., str], tmp_path: Path
+) -> None:
+    site = full_site(make_site, article_md)
+    config = load_config(site)
+    build(config, out=tmp_path / "serial", jobs=1)
+    build(config, out=tmp_path / "parallel", jobs=2)
+    serial, parallel = snapshot(tmp_path / "serial"), snapshot(tmp_path / "parallel")
+    assert {k: v[0] for k, v in serial.items()} == {k: v[0] for k, v in parallel.items()}
