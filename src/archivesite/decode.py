@@ -45,6 +45,7 @@ _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 _LATIN = re.compile(r"[A-Za-z\u00c0-\u024f]")
 _LINE_ENDS = re.compile(r"\r\n?")
 _C1 = re.compile(r"[\u0080-\u009f]")
+_CONTROLS = re.compile(r"[\x00-\x08\x0e-\x1f]")
 
 # Relative frequency of Russian letters (per cent), for telling a real
 # decoding from a scrambled one when the letter case cannot (all-caps text).
@@ -139,7 +140,7 @@ def decode_bytes(data: bytes, path: Path | str) -> Decoded:
         decoded = Decoded(normalise_text(data.decode("utf-8")), "utf-8")
     except UnicodeDecodeError:
         decoded = _decode_single_byte(data)
-    controls = sum(1 for c in decoded.text if ord(c) < 32 and c not in "\t\n\f\v")
+    controls = len(_CONTROLS.findall(decoded.text))
     if controls > max(2, len(decoded.text) // 50):
         raise ArchiveError(f"binary file ({controls} control characters); not a text file", path)
     return decoded

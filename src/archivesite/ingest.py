@@ -58,15 +58,27 @@ _LATIN = re.compile(r"[A-Za-z]")
 # --- the content file ----------------------------------------------------------
 
 
-class _Dumper(yaml.SafeDumper):
-    """Safe YAML with ISO 8601 datetimes (``2022-01-11T09:30:00+03:00``)."""
+_BaseDumper: type[yaml.SafeDumper] = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+
+
+class _Dumper(_BaseDumper):  # type: ignore[valid-type,misc]
+    """Safe YAML (libyaml where available) with ISO 8601 datetimes
+    (``2022-01-11T09:30:00+03:00``) and strings holding Unicode line or paragraph
+    separators double-quoted, so that they read back unchanged."""
 
 
 def _represent_datetime(dumper: yaml.SafeDumper, value: dt.datetime) -> yaml.Node:
     return dumper.represent_scalar("tag:yaml.org,2002:timestamp", value.isoformat())
 
 
+def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.Node:
+    if "\u2028" in value or "\u2029" in value or "\x85" in value:
+        return dumper.represent_scalar("tag:yaml.org,2002:str", value, style='"')
+    return dumper.represent_str(value)
+
+
 _Dumper.add_representer(dt.datetime, _represent_datetime)
+_Dumper.add_representer(str, _represent_str)
 
 
 def lead_text(story: WireStory) -> str:
@@ -287,9 +299,24 @@ class _Planned:
 @dataclass
 class _Manifest:
     files: dict[str, dict[str, str]] = field(default_factory=dict)
+    _sources: dict[str, set[str]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for path, rec in self.files.items():
+            self._sources.setdefault(rec.get("source_file", ""), set()).add(path)
 
     def by_source(self, key: str) -> list[str]:
-        return sorted(p for p, rec in self.files.items() if rec.get("source_file") == key)
+        return sorted(self._sources.get(key, ()))
+
+    def put(self, path: str, record: dict[str, str]) -> None:
+        self.drop(path)
+        self.files[path] = record
+        self._sources.setdefault(record["source_file"], set()).add(path)
+
+    def drop(self, path: str) -> None:
+        old = self.files.pop(path, None)
+        if old is not None:
+            self._sources.get(old.get("source_file", ""), set()).discard(path)
 
 
 def find_seeds(paths: Iterable[Path]) -> list[Path]:
@@ -568,11 +595,11 @@ def _apply(item: _Planned, manifest: _Manifest, content: Path, force: bool) -> s
             if not force:
                 return f"edited:{display_path(old_file)}"
             log.warning("%s: edited by hand; kept (the article is now at %s)", old_file, path)
-            del manifest.files[old]
+            manifest.drop(old)
     if path.exists():
         current = path.read_bytes()
         if current == data:
-            manifest.files[item.target] = new_record
+            manifest.put(item.target, new_record)
             return "unchanged"
         hand_edited = record is None or _sha(current) != record.get("content_sha256")
         if hand_edited and not force:
@@ -580,7 +607,7 @@ def _apply(item: _Planned, manifest: _Manifest, content: Path, force: bool) -> s
         if hand_edited:
             log.warning("%s: edited by hand; overwritten (--force)", path)
     _write_atomic(path, data)
-    manifest.files[item.target] = new_record
+    manifest.put(item.target, new_record)
     log.debug("wrote %s", path)
     return "written"
 
@@ -599,5 +626,5 @@ def _retire_old(item: _Planned, manifest: _Manifest, content: Path) -> list[str]
             _remove_empty_dirs(old_file.parent, content)
             removed.append(display_path(old_file))
             log.info("removed %s (the article moved to %s)", old_file, item.target)
-        del manifest.files[old]
+        manifest.drop(old)
     return removed
