@@ -82,9 +82,12 @@ def run_measured(
     log_path = log or Path(os.devnull)
     with log_path.open("wb") as out:
         start = time.perf_counter()
-        proc = subprocess.Popen(
-            [str(c) for c in cmd], cwd=cwd, env=env, stdout=out, stderr=subprocess.STDOUT
-        )
+        try:
+            proc = subprocess.Popen(
+                [str(c) for c in cmd], cwd=cwd, env=env, stdout=out, stderr=subprocess.STDOUT
+            )
+        except OSError as exc:
+            return Measurement(0.0, 0.0, 127, f"cannot run {cmd[0]}: {exc}")
         peak = 0
         done = threading.Event()
 

@@ -131,15 +131,16 @@ def _rm(*paths: Path) -> None:
 # --- archivesite -------------------------------------------------------------------
 
 
-def archivesite_exe() -> Path:
-    exe = Path(sys.executable).parent / "archivesite"
-    return exe if exe.exists() else ROOT / ".venv" / "bin" / "archivesite"
+def archivesite_cmd() -> list[str]:
+    """``archivesite`` run through this interpreter (robust to a console script
+    being rewritten by a concurrent ``pip install -e``)."""
+    return [sys.executable, "-m", "archivesite.cli"]
 
 
 def command_options(command: str) -> set[str] | None:
     """The long options ``archivesite COMMAND --help`` lists, or None if it has no such command."""
     proc = subprocess.run(
-        [str(archivesite_exe()), command, "--help"], capture_output=True, text=True, check=False
+        [*archivesite_cmd(), command, "--help"], capture_output=True, text=True, check=False
     )
     if proc.returncode != 0:
         return None
@@ -172,7 +173,7 @@ def bench_archivesite(
         override.parent.mkdir(parents=True, exist_ok=True)
         override.write_text(builtin.read_text(encoding="utf-8"), encoding="utf-8")
     used_jobs = jobs if "--jobs" in opts else 1
-    base = [str(archivesite_exe()), "-q", "build", "--site", str(site), "--out", str(out)]
+    base = [*archivesite_cmd(), "-q", "build", "--site", str(site), "--out", str(out)]
     if "--jobs" in opts:
         base += ["--jobs", str(jobs)]
     cold_cmd = [*base, "--clean"] if "--clean" in opts else base
@@ -318,7 +319,7 @@ def bench_import(n: int, runs: int, timeout: float) -> list[Result]:
     articles = list(generate.generate_articles(n))
     generate.write(articles, "wire", site)
     cmd = [
-        str(archivesite_exe()),
+        *archivesite_cmd(),
         "-q",
         "import",
         "--site",
@@ -621,6 +622,14 @@ def main(argv: list[str] | None = None) -> int:
         text=True,
         check=False,
     ).stdout.strip()
+    dirty = subprocess.run(
+        ["git", "status", "--porcelain", "src", "templates", "static"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    ).stdout.strip()
+    commit += " with uncommitted changes" if dirty else ""
     header = {
         "date": dt.date.today().isoformat(),
         "command": f"`{cmd}` (archivesite at {commit or 'unknown'})",
