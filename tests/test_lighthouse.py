@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from validation_fixtures import CHROMIUM, ROOT, build, free_port, serve, write_demo_site
+from validation_fixtures import CHROMIUM, ROOT, build, serve, write_demo_site
 
 TOOLS = ROOT / "tests" / "tools"
 SCORES_SCRIPT = TOOLS / "lighthouse-scores.mjs"
@@ -78,11 +78,11 @@ def scores_table(pages: dict[str, str], scores: dict[str, dict[str, object]]) ->
 
 def test_lighthouse_scores_on_the_demo_archive(tmp_path: Path) -> None:
     site = write_demo_site(tmp_path / "demo")
-    port = free_port()
-    origin = f"http://127.0.0.1:{port}"
-    out = build(site, tmp_path / "www", origin + "/")
-    paths = _demo_pages(out)
-    with serve(out, port=port):
+    out = tmp_path / "www"
+    out.mkdir()
+    with serve(out) as origin:
+        build(site, out, origin + "/")
+        paths = _demo_pages(out)
         pages = {kind: f"{origin}/{path}" for kind, path in paths.items()}
         scores = run_lighthouse(list(pages.values()))
     print("\nLighthouse scores (demo archive):")

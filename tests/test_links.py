@@ -25,7 +25,7 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from validation_fixtures import build, free_port, serve, write_sample_site
+from validation_fixtures import build, serve, write_sample_site
 
 pytestmark = pytest.mark.slow
 
@@ -151,8 +151,8 @@ def crawl(origin: str, out: Path, start: str) -> Crawl:
             result.broken.setdefault(url, set()).add(referrer)
             continue
         # The 404 page is served for any missing URL, so resolve its links from a deep one.
-        base_url = result.site + "no/such/page/" if url.endswith("/404.html") else url
-        refs, ids, base_url = _refs_of(body, ctype, base_url)
+        deep = result.site + "no/such/page/"
+        refs, ids, base_url = _refs_of(body, ctype, deep if url.endswith("/404.html") else url)
         result.ids[url] = ids
         if url.endswith("/index.html"):
             result.ids[url.removesuffix("index.html")] = ids
@@ -160,6 +160,8 @@ def crawl(origin: str, out: Path, start: str) -> Crawl:
             result.ids[url + "index.html"] = ids
         for ref in refs:
             target, fragment = urllib.parse.urldefrag(urllib.parse.urljoin(base_url, ref))
+            if target == deep:
+                target = url  # the 404 page pointing at itself (its skip link)
             parts = urllib.parse.urlsplit(target)
             if parts.scheme not in ("http", "https"):
                 continue  # mailto:, tel:, data:, javascript:
@@ -186,10 +188,10 @@ def served_crawl(tmp_path_factory: pytest.TempPathFactory) -> Crawl:
     tmp = tmp_path_factory.mktemp("links")
     site = write_sample_site(tmp / "site")
     parent = tmp / "www"
-    port = free_port()
-    base_url = f"http://127.0.0.1:{port}{SUB_PATH}"
-    out = build(site, parent / SUB_PATH.strip("/"), base_url)
-    with serve(parent, port=port) as origin:
+    parent.mkdir()
+    with serve(parent) as origin:
+        base_url = origin + SUB_PATH
+        out = build(site, parent / SUB_PATH.strip("/"), base_url)
         return crawl(origin, out, base_url)
 
 
@@ -237,3 +239,29 @@ def test_home_page_reaches_every_article(served_crawl: Crawl) -> None:
     }
     orphans = sorted(pages - reachable)
     assert not orphans, _report(iter(orphans))
+
+
+def test_the_crawler_catches_what_it_should(tmp_path: Path) -> None:
+    """A hand-made broken site: a missing page, a link that forgets the sub-path, a bad
+    fragment, a missing stylesheet and a CSS url(); all five are reported."""
+    out = tmp_path / "archive"
+    (out / "a").mkdir(parents=True)
+    (out / "index.html").write_text(
+        '<!DOCTYPE html><html lang="en"><title>x</title>'
+        '<link rel="stylesheet" href="missing.css"><style>b{background:url(gone.png)}</style>'
+        '<a href="a/">ok</a> <a href="nope/">missing</a> <a href="/a/">no sub-path</a>'
+        '<a href="a/#there">fragment</a> <a href="https://example.com/">external</a>',
+        encoding="utf-8",
+    )
+    (out / "a" / "index.html").write_text('<p id="here">a</p>', encoding="utf-8")
+    with serve(tmp_path) as origin:
+        result = crawl(origin, out, origin + SUB_PATH)
+    site = origin + SUB_PATH
+    assert set(result.broken) == {
+        site + "nope/",
+        origin + "/a/",
+        site + "missing.css",
+        site + "gone.png",
+    }
+    assert {(t, f) for t, f, _ in result.fragments} == {(site + "a/", "there")}
+    assert "there" not in result.ids[site + "a/"]

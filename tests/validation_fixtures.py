@@ -237,7 +237,7 @@ def _special_articles() -> Iterator[tuple[str, str]]:
             title='Officials say </script> & "quotes" <b>won’t</b> break pages',
             lede="A headline with markup-looking text must show as text — & stay valid",
             body=(
-                "GENEVA, June 15. /Reuters/. Text with <angle brackets>, ampersands & "
+                "GENEVA, June 15. /Reuters/. Text with &lt;angle brackets&gt;, ampersands & "
                 "“curly quotes” is shown as written.\n\n"
                 "A link to [the full report](https://example.com/report) stays external."
             ),
@@ -368,12 +368,6 @@ def serve(directory: Path, port: int = 0) -> Iterator[str]:
         server.shutdown()
         server.server_close()
         thread.join(timeout=10)
-
-
-def free_port() -> int:
-    """A port that was free a moment ago (for building before serving)."""
-    with contextlib.closing(http.server.HTTPServer(("127.0.0.1", 0), _QuietHandler)) as s:
-        return int(s.server_address[1])
 
 
 # -------------------------------------------------------------------- fixtures
