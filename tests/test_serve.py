@@ -4,10 +4,14 @@ live reload and the rebuild loop (with fake stages), all over real sockets."""
 from __future__ import annotations
 
 import json
+import re
+import signal
 import socket
+import subprocess
+import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -595,3 +599,178 @@ def test_preview_survives_a_failing_first_build(tmp_path: Path) -> None:
         assert p.livereload.errors[0].line == 4
     finally:
         p.stop()
+
+
+# --- the real command: real build, real import, real signals -----------------
+
+ARCHIVESITE = Path(sys.executable).with_name("archivesite")
+
+SEED = """All news
+
+Invented ministry says the winter grain harvest will be the largest in a decade
+
+Farmers have already brought in more than half of the expected crop, the deputy minister said
+
+MOSCOW, January 11. /TASS/. The winter grain harvest in the southern regions is set to be \
+the largest in ten years, a deputy agriculture minister said on Tuesday.
+
+Exports are expected to grow as well, he said.
+"""
+
+
+class ServeProcess:
+    """`archivesite serve --port 0` in a subprocess, its URL read from the first stdout line."""
+
+    def __init__(self, site: Path, *extra: str) -> None:
+        self.proc = subprocess.Popen(
+            [str(ARCHIVESITE), "serve", "--site", str(site), "--port", "0", *extra],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        self.log: list[str] = []
+        out, err = self.proc.stdout, self.proc.stderr
+        assert out is not None and err is not None
+        threading.Thread(
+            target=lambda: self.log.extend(iter(err.readline, "")), daemon=True
+        ).start()
+        first: list[str] = []
+        reader = threading.Thread(target=lambda: first.append(out.readline()), daemon=True)
+        reader.start()
+        reader.join(60)
+        m = re.search(r"http://127\.0\.0\.1:(\d+)/", first[0] if first else "")
+        if not m:
+            self.stop()
+            pytest.fail(f"serve did not start: {first} {''.join(self.log)}")
+        self.url = m.group(0)
+        self.port = int(m.group(1))
+
+    def stop(self) -> int:
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGINT)
+            try:
+                self.proc.wait(15)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(5)
+                raise
+        return self.proc.returncode
+
+
+def wait_until(predicate: Callable[[], bool], timeout: float = 15.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.05)
+
+
+@pytest.fixture
+def real_site(tmp_path: Path) -> Path:
+    site = tmp_path / "site"
+    (site / "content/2022/01/11").mkdir(parents=True)
+    (site / "archivesite.toml").write_text(
+        'title = "Real"\nbase_url = "https://example.org/archive/"\n[import]\nas_of = 2022-02-01\n'
+    )
+    (site / "content/2022/01/11/story.md").write_text(
+        "---\ntitle: A story\ndate: 2022-01-11\n---\nMOSCOW, January 11. /TASS/. Text.\n"
+    )
+    return site
+
+
+@pytest.mark.timeout(120)
+def test_serve_command_builds_serves_and_stops_on_ctrl_c(real_site: Path) -> None:
+    serve = ServeProcess(real_site)
+    try:
+        page = get(serve.port, "/2022/01/11/story/")
+        assert page.status == 200 and b"A story" in page.body
+        assert SCRIPT_PATH.encode() in page.body
+        # built for the served address, into its own folder; build/ is untouched
+        assert serve.url.encode() in page.body
+        assert b"https://example.org/archive/" not in page.body
+        assert not (real_site / "build").exists()
+        built = real_site / ".archivesite/serve/2022/01/11/story/index.html"
+        assert "__archivesite__" not in built.read_text()
+        assert get(serve.port, "/2022/01/11/story").status == 302
+        assert get(serve.port, "/nope/").status == 404
+    finally:
+        started = time.monotonic()
+        rc = serve.stop()
+    assert rc == 0
+    assert time.monotonic() - started < 10
+    assert "Traceback" not in "".join(serve.log)
+    with pytest.raises(OSError):
+        socket.create_connection(("127.0.0.1", serve.port), timeout=1)
+
+
+@pytest.mark.timeout(120)
+def test_serve_command_reimports_a_changed_seed_and_keeps_hand_edits(real_site: Path) -> None:
+    serve = ServeProcess(real_site)
+    try:
+        seeds = real_site / "seeds"
+        seeds.mkdir()  # a folder that did not exist when serve started
+        (seeds / "grain.txt").write_text(SEED)
+        content = real_site / "content"
+        wait_until(lambda: any("grain" in p.name for p in content.rglob("*.md")))
+        imported = next(p for p in content.rglob("*.md") if "grain" in p.name)
+        rel = imported.relative_to(content).with_suffix("")
+        url = f"/{rel.as_posix()}/"
+        wait_until(lambda: get(serve.port, url).status == 200)
+        assert b"winter grain harvest" in get(serve.port, url).body
+        # edited by hand, then the seed changes: the hand edit stays
+        edited = imported.read_text().replace("title: ", "title: Hand-edited ", 1)
+        imported.write_text(edited)
+        wait_until(lambda: b"Hand-edited" in get(serve.port, url).body)
+        (seeds / "grain.txt").write_text(SEED.replace("he said", "the minister said"))
+        time.sleep(1.5)
+        assert imported.read_text() == edited
+        assert b"Hand-edited" in get(serve.port, url).body
+    finally:
+        rc = serve.stop()
+    assert rc == 0, "".join(serve.log)
+    assert "edited by hand" in "".join(serve.log)
+
+
+@pytest.mark.timeout(120)
+def test_serve_command_survives_a_broken_site_from_the_start(real_site: Path) -> None:
+    story = real_site / "content/2022/01/11/story.md"
+    story.write_text("---\ntitle: [broken\n---\nBody\n")
+    serve = ServeProcess(real_site, "--poll")
+    try:
+        r = get(serve.port, "/")
+        assert r.status == 404 and SCRIPT_PATH.encode() in r.body
+        ev = Events(serve.port)
+        name, data = ev.next()
+        assert name == "hello"
+        assert re.search(r"story\.md:\d+: ", data["errors"][0]["text"])  # type: ignore[index]
+        story.write_text("---\ntitle: Mended\ndate: 2022-01-11\n---\nBody.\n")
+        assert ev.next()[0] == "reload"  # the polling observer saw it
+        ev.close()
+        assert get(serve.port, "/2022/01/11/story/").status == 200
+    finally:
+        rc = serve.stop()
+    assert rc == 0
+    assert re.search(r"story\.md:\d+: ", "".join(serve.log))
+
+
+def test_serve_command_listens_on_localhost_only_by_default(real_site: Path) -> None:
+    from click.testing import CliRunner
+
+    from archivesite.cli import cli
+
+    result = CliRunner().invoke(cli, ["serve", "--help"])
+    assert result.exit_code == 0
+    assert "--host" in result.output and "127.0.0.1" in result.output
+    assert "--poll" in result.output and "--port" in result.output
+    busy = socket.socket()
+    busy.bind(("127.0.0.1", 0))
+    busy.listen()
+    try:
+        port = busy.getsockname()[1]
+        result = CliRunner().invoke(cli, ["serve", "--site", str(real_site), "--port", str(port)])
+        assert result.exit_code == 1
+        assert f"cannot listen on 127.0.0.1:{port}" in result.output
+    finally:
+        busy.close()
+    missing = real_site / "missing"
+    result = CliRunner().invoke(cli, ["serve", "--site", str(missing), "--port", "0"])
+    assert result.exit_code == 1 and "no such site folder" in result.output

@@ -212,6 +212,9 @@ def serve_command(site: Path, host: str, port: int, poll: bool) -> None:
     except OSError as exc:
         _fail(ArchiveError(f"cannot listen on {host}:{port}: {exc.strerror or exc}"))
         return
+    except ArchiveError as exc:
+        _fail(exc)
+        return
     signal.signal(signal.SIGTERM, signal.default_int_handler)  # stop cleanly on kill too
     try:
         preview.start()

@@ -553,6 +553,8 @@ class Preview:
         out: Path | None = None,
     ) -> None:
         self.root = root.resolve()
+        if not self.root.is_dir():
+            raise ArchiveError("no such site folder", self.root)
         self.out = out or preview_dir(self.root)
         self._build = build
         self._import = import_seeds
@@ -582,6 +584,7 @@ class Preview:
         """Watch, build once, then serve (requests wait in the backlog until the build is in)."""
         self.out.mkdir(parents=True, exist_ok=True)
         self.watcher.start()
+        log.info("building %s into %s for %s", self.root, self.out, self.url)
         self.rebuild(None)
         self._thread = threading.Thread(
             target=self.server.serve_forever, name="archivesite-serve", daemon=True
@@ -643,7 +646,7 @@ class Preview:
 
     def _import_seeds(self, config: Config, seeds: list[Path]) -> None:
         assert self._import is not None
-        present = [p for p in seeds if p.is_file()]  # a deleted seed leaves its article alone
+        present = [p for p in seeds if p.exists()]  # a deleted seed leaves its article alone
         try:
             if present:
                 self._import(config, present)

@@ -284,7 +284,6 @@ class Watcher:
         self._started = False
 
     def start(self) -> None:
-        self.root.mkdir(parents=True, exist_ok=True)
         self._observer.schedule(
             self._handler, str(self.root), recursive=False, event_filter=_EVENTS
         )
@@ -325,7 +324,7 @@ class Watcher:
                     self._handler, str(path), recursive=True, event_filter=_EVENTS
                 )
             except OSError as exc:  # vanished again, or out of inotify watches
-                log.warning("cannot watch %s: %s", path, exc)
+                log.warning("cannot watch %s: %s (try --poll)", path, exc)
 
     def _on_event(self, event: FileSystemEvent) -> None:
         try:
