@@ -128,6 +128,7 @@ def _article(
     title: str,
     body: str,
     lede: str | None = None,
+    summary: str | None = None,
     date: str | None = None,
     dateline: str | None = None,
     place: str | None = None,
@@ -138,7 +139,7 @@ def _article(
     extra: tuple[str, ...] = (),
 ) -> str:
     """One content file in the format of notes/common.md (keys in that order)."""
-    summary = lede or body.split(". ", 1)[0].rstrip(".") + "."
+    summary = lede or summary or body.split(". ", 1)[0].rstrip(".") + "."
     lines = ["---", f"title: {_q(title)}"]
     if lede:
         lines.append(f"lede: {_q(lede)}")
@@ -209,6 +210,7 @@ def _generated_articles(count: int) -> Iterator[tuple[str, str]]:
             if n % 4 == 0
             else None
         )
+        first_sentence = paragraphs[0].removeprefix(lead_in)
         tags = tuple(sorted(set(rng.sample(TAGS, rng.randrange(0, 3)))))
         rel = f"content/{day:%Y/%m/%d}/{slug}.md"
         assert rel not in used
@@ -218,6 +220,7 @@ def _generated_articles(count: int) -> Iterator[tuple[str, str]]:
             _article(
                 title=title,
                 lede=lede,
+                summary=first_sentence,
                 body="\n\n".join(paragraphs),
                 date=date,
                 dateline=dateline,
@@ -270,6 +273,7 @@ def _special_articles() -> Iterator[tuple[str, str]]:
         "content/2022/03/09/renamed-by-front-matter.md",
         _article(
             title="An article whose slug comes from its front matter",
+            summary="The slug key overrides the file name.",
             body="MOSCOW, March 9. /TASS/. The slug key overrides the file name.",
             date="2022-03-09",
             dateline="MOSCOW",
