@@ -33,6 +33,7 @@ from .errors import ArchiveError, ArchiveErrors
 from .load import load_articles
 from .model import Output
 from .render import render
+from .search import IndexFn, SearchReport, changed_article_pages, update_search_index
 from .site import assemble, plan_outputs
 
 log = logging.getLogger(__name__)
@@ -51,6 +52,7 @@ class BuildReport:
     unchanged: int
     removed: tuple[str, ...]
     seconds: float
+    search: SearchReport | None = None  # None when indexing was handed to ``index_search``
 
     def summary(self) -> str:
         return (
@@ -76,11 +78,14 @@ def build(
     drafts: bool = False,
     clean: bool = False,
     jobs: int | None = None,
+    index_search: IndexFn | None = None,
 ) -> BuildReport:
     """Build the site into ``out`` (default ``build/``).
 
     ``clean`` rewrites every file even where its bytes are unchanged. ``jobs``
     is the number of worker processes (default: one per CPU for large sites).
+    ``index_search(config, out, changed_article_pages)`` replaces the synchronous
+    search-index update (the preview server passes a background indexer's ``request``).
     """
     started = time.perf_counter()
     out = (out or default_out(config)).resolve()
@@ -103,6 +108,16 @@ def build(
     previous = _read_manifest(config, out)
     removed = _prune(out, sorted(set(previous) - set(hashes)))
     _write_manifest(config, out, hashes)
+    # --- search index (issue 6, search.py): re-index only when an article page changed ---
+    changed = changed_article_pages(
+        (o.path for o in outputs if o.kind == "article"), written, removed
+    )
+    search: SearchReport | None = None
+    if index_search is None:
+        search = update_search_index(config, out, changed)
+    else:
+        index_search(config, out, changed)
+    # --- end search index ---
     report = BuildReport(
         out=out,
         articles=len(articles),
@@ -111,6 +126,7 @@ def build(
         unchanged=len(results) - len(written),
         removed=tuple(removed),
         seconds=time.perf_counter() - started,
+        search=search,
     )
     return report
 

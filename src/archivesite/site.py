@@ -34,6 +34,7 @@ from .model import (
     StaticFile,
     Theme,
 )
+from .search import SEARCH_URL
 
 SITEMAP_LIMIT = 50_000
 YEAR_HEADLINES = 10  # a year page lists each month's first articles
@@ -392,6 +393,15 @@ def plan_outputs(site: Site, *, sitemap_limit: int = SITEMAP_LIMIT) -> tuple[Out
     # Sitemap and robots.txt from the HTML pages planned so far.
     html = [o for o in p.outputs if o.path.endswith(".html") and o.kind != "404"]
     _sitemap(p, html, sitemap_limit)
+    # The search page (issue 6, search.py): only with search on; not in the sitemap.
+    if site.config.search:
+        p.add(
+            SEARCH_URL,
+            "search",
+            "search.html",
+            "the search page",
+            {"crumbs": (home, NavLink("Search", ""))},
+        )
     p.add(urls.ROBOTS, "robots", "robots.txt", "robots.txt", {})
 
     for f in site.static:
