@@ -181,6 +181,7 @@ def serve_command(site: Path, host: str, port: int, poll: bool) -> None:
     """Preview the site: build it into .archivesite/serve/, serve it, and rebuild and
     reload the browser whenever seeds/, content/, templates/, static/ or
     archivesite.toml change. Ctrl-C stops."""
+    import os
     import signal
     import time
     from collections.abc import Sequence
@@ -215,7 +216,9 @@ def serve_command(site: Path, host: str, port: int, poll: bool) -> None:
     except ArchiveError as exc:
         _fail(exc)
         return
-    signal.signal(signal.SIGTERM, signal.default_int_handler)  # stop cleanly on kill too
+    # Ctrl-C and kill both stop cleanly, even where a shell started us with SIGINT ignored.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
     try:
         preview.start()
         click.echo(f"Serving {site.resolve()} at {preview.url} (Ctrl-C to stop)")
@@ -224,7 +227,11 @@ def serve_command(site: Path, host: str, port: int, poll: bool) -> None:
     except KeyboardInterrupt:
         click.echo("Stopping.", err=True)
     finally:
-        preview.stop()
+        try:
+            preview.stop()
+        except KeyboardInterrupt:  # a second Ctrl-C: do not wait for a running build
+            click.echo("Stopped without waiting for the running build.", err=True)
+            os._exit(130)
 
 
 def main() -> None:

@@ -592,6 +592,9 @@ class Preview:
         self._thread.start()
 
     def stop(self) -> None:
+        """Stop watching (after a running build returns), close the server, join threads."""
+        if not self.watcher.debouncer.idle():
+            log.warning("waiting for the running build to finish (Ctrl-C again to quit at once)")
         self.watcher.stop()
         self.server.close()
         if self._thread is not None:
