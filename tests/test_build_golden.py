@@ -32,6 +32,7 @@ PAGES = {
     "feed.xml": "feed.xml",
     "sitemap.xml": "sitemap.xml",
     "robots.txt": "robots.txt",
+    "search.html": "search/index.html",  # issue 6
 }
 
 
