@@ -196,6 +196,7 @@ def served_crawl(tmp_path_factory: pytest.TempPathFactory) -> Crawl:
 
 
 def test_no_broken_internal_link_or_asset(served_crawl: Crawl) -> None:
+    print(f"crawled {len(served_crawl.fetched)} URLs, {len(served_crawl.fragments)} fragment links")
     assert len(served_crawl.fetched) > 100
     assert not served_crawl.broken, _report(
         f"{url}  <- {', '.join(sorted(refs)[:3])}"
