@@ -318,3 +318,53 @@ def test_changed_article_pages() -> None:
         "2021/05/05/c/index.html",
     }
     assert changed_article_pages(articles, ["index.html"], []) == frozenset()
+
+
+def test_preview_server_serves_the_index_and_updates_it_in_the_background(
+    site: Path,
+) -> None:
+    """The wiring of ``archivesite serve`` (cli.py): build with a BackgroundIndexer."""
+    import time
+    import urllib.request
+
+    from archivesite.serve import Preview
+
+    gate = threading.Event()
+    gate.set()
+
+    def gated(config: Any, out: Path, changed: Any) -> object:
+        assert gate.wait(30)
+        return update_search_index(config, out, changed)
+
+    indexer = BackgroundIndexer(gated)
+    preview = Preview(
+        site,
+        build=lambda config, out: build(config, out=out, index_search=indexer.request),
+        port=0,
+    )
+    try:
+        preview.start()
+        assert indexer.wait(60)
+        with urllib.request.urlopen(preview.url + "pagefind/pagefind-entry.json", timeout=10) as r:
+            assert set(json.loads(r.read())["languages"]) == {"en", "ru"}
+        with urllib.request.urlopen(preview.url + "search/?q=harbor", timeout=10) as r:
+            assert b"pagefind-ui.js" in r.read()
+
+        # An edit: the rebuild (and so the browser's reload) completes while the
+        # index is still being written.
+        gate.clear()
+        builds = preview.builds
+        path = site / "content" / "2022" / "01" / "12" / "harbor.md"
+        path.write_text(path.read_text().replace("harbor reopened", "quay flooded"))
+        deadline = time.monotonic() + 30
+        while preview.builds == builds and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert preview.builds > builds
+        assert "quay flooded" not in json.dumps(fragments(preview.out))
+        gate.set()
+        assert indexer.wait(60)
+        assert "quay flooded" in fragments(preview.out)["/2022/01/12/harbor/"]["content"]
+    finally:
+        gate.set()
+        preview.stop()
+        indexer.close()

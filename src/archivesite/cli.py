@@ -187,12 +187,15 @@ def serve_command(site: Path, host: str, port: int, poll: bool) -> None:
     from collections.abc import Sequence
 
     from .config import Config
+    from .search import BackgroundIndexer
     from .serve import Preview
+
+    indexer = BackgroundIndexer()  # issue 6: the reload never waits for the search index
 
     def build(config: Config, out: Path) -> object:
         from .build import build
 
-        return build(config, out=out)
+        return build(config, out=out, index_search=indexer.request)
 
     def import_seeds(config: Config, paths: Sequence[Path]) -> object:
         from .errors import ArchiveErrors
@@ -229,6 +232,7 @@ def serve_command(site: Path, host: str, port: int, poll: bool) -> None:
     finally:
         try:
             preview.stop()
+            indexer.close(timeout=2)
         except KeyboardInterrupt:  # a second Ctrl-C: do not wait for a running build
             click.echo("Stopped without waiting for the running build.", err=True)
             os._exit(130)
