@@ -48,5 +48,10 @@ lint: $(STAMP)
 bench: $(STAMP)
 	$(PY) bench/run.py --articles $(N) $(BENCH_ARGS)
 
+## README screenshots (docs/screenshot-*.png) of the demo archive, taken with headless Chromium.
+.PHONY: screenshots
+screenshots: $(STAMP) system-deps
+	$(PY) scripts/screenshots.py
+
 clean:
 	rm -rf build .archivesite
