@@ -38,7 +38,7 @@ site_option = click.option(
     "--site",
     "site",
     type=click.Path(file_okay=False, path_type=Path),
-    default=Path("."),
+    default=Path(),
     show_default=True,
     help="The site's root folder (holding archivesite.toml, seeds/, content/).",
 )
@@ -161,9 +161,11 @@ def init_command(directory: Path) -> None:
     except ArchiveError as exc:
         _fail(exc)
         return
-    click.echo(f"Created {len(created)} files in {directory}; add articles under "
-               f"{directory / 'seeds'} or {directory / 'content'}, then run "
-               f"'archivesite build --site {directory}'.")
+    click.echo(
+        f"Created {len(created)} files in {directory}; add articles under "
+        f"{directory / 'seeds'} or {directory / 'content'}, then run "
+        f"'archivesite build --site {directory}'."
+    )
 
 
 @cli.command("serve")

@@ -127,8 +127,10 @@ def _check_permalink(key: str, value: object) -> str:
     names = set(re.findall(r"{(\w*)}", value))
     unknown = names - PERMALINK_FIELDS
     if unknown:
-        raise ValueError(f"unknown field(s) {', '.join(sorted(unknown))}; use {{year}}, "
-                         "{month}, {day}, {slug}")
+        raise ValueError(
+            f"unknown field(s) {', '.join(sorted(unknown))}; use {{year}}, "
+            "{month}, {day}, {slug}"
+        )
     if "slug" not in names:
         raise ValueError("must contain {slug}")
     if not value.startswith("/") or not value.endswith("/") or ".." in value:
@@ -180,8 +182,9 @@ def parse_config(text: str, root: Path, path: Path | None = None) -> Config:
                 errors.append(ArchiveError("'import' must be a table", where, _line_of(text, key)))
                 continue
             for sub, subvalue in value.items():
-                _check(f"import.{sub}", sub, subvalue, _IMPORT_KEYS, import_values, errors, text,
-                       where)
+                _check(
+                    f"import.{sub}", sub, subvalue, _IMPORT_KEYS, import_values, errors, text, where
+                )
             continue
         _check(key, key, value, _TOP_KEYS, values, errors, text, where)
     if errors:
