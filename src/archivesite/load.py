@@ -18,6 +18,7 @@ import contextlib
 import datetime as dt
 import hashlib
 import logging
+import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -54,11 +55,19 @@ def content_files(content_dir: Path) -> Iterator[Path]:
     """Every ``*.md`` file under ``content_dir``, in sorted path order (hidden files skipped)."""
     if not content_dir.is_dir():
         return
-    for path in sorted(content_dir.rglob("*.md")):
-        rel = path.relative_to(content_dir)
-        if any(part.startswith((".", "_")) for part in rel.parts) or not path.is_file():
-            continue
-        yield path
+    found: list[tuple[str, ...]] = []
+    base = str(content_dir)
+    for folder, dirs, files in os.walk(base):  # like rglob: symlinked folders not entered
+        rel = os.path.relpath(folder, base)
+        parts: tuple[str, ...] = () if rel == "." else tuple(rel.split(os.sep))  # noqa: PTH206 - strings are faster
+        dirs[:] = [d for d in dirs if not d.startswith((".", "_"))]
+        for name in files:
+            if name.endswith(".md") and not name.startswith((".", "_")):
+                found.append((*parts, name))
+    for parts in sorted(found):
+        path = content_dir.joinpath(*parts)
+        if path.is_file():
+            yield path
 
 
 class ArticleMemo(Protocol):
@@ -107,7 +116,7 @@ def _read(path: Path) -> bytes:
 
 def _load_cached(path: Path, config: Config, cache: ArticleMemo) -> Article:
     raw = _read(path)
-    rel = path.relative_to(config.root).as_posix()
+    rel = os.path.relpath(path, config.root).replace(os.sep, "/")
     digest = hashlib.sha256(raw).hexdigest()
     article = cache.lookup(rel, digest)
     if article is None:

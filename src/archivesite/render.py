@@ -7,8 +7,9 @@ override can ``{% extends "builtin/article.html" %}``. Autoescape is on for
 
 ``render`` is a pure function of its :class:`Output` (plus the body file and
 templates it names), so it can run in worker processes. The only call into
-Python-Markdown is :func:`body_html`, so a cache keyed by the body's hash can be
-put in front of it.
+Python-Markdown is :func:`body_html`; ``render(output, bodies)`` puts a cache
+keyed by the body's hash in front of it (:class:`archivesite.state.BodyCache`),
+so re-rendering a page for a template change never runs Markdown again.
 
 Dates: a calendar date (front matter ``date: 2022-01-11``) is shown and emitted
 as that date, without a time or offset, in HTML ``<time>``, OpenGraph and
@@ -25,7 +26,7 @@ import hashlib
 import json
 import zoneinfo
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import jinja2
 from markupsafe import Markup
@@ -142,8 +143,26 @@ def body_html(markdown_text: str) -> str:
     return render_markdown(markdown_text)
 
 
-def render(output: Output) -> RenderedFile:
-    """The bytes of one output file."""
+class BodyStore(Protocol):
+    """Rendered body HTML by the body's sha256."""
+
+    def get(self, key: str) -> str | None: ...
+
+    def put(self, key: str, html: str) -> None: ...
+
+
+def cached_body_html(ref: BodyRef, bodies: BodyStore | None) -> str:
+    """A body's HTML from ``bodies`` where it is there, else rendered (and stored)."""
+    html = bodies.get(ref.sha256) if bodies is not None else None
+    if html is None:
+        html = body_html(read_body(ref))
+        if bodies is not None:
+            bodies.put(ref.sha256, html)
+    return html
+
+
+def render(output: Output, bodies: BodyStore | None = None) -> RenderedFile:
+    """The bytes of one output file (body HTML through the ``bodies`` cache, if given)."""
     if output.copy_from is not None:
         return RenderedFile(output.path, Path(output.copy_from).read_bytes())
     assert output.template is not None
@@ -151,7 +170,7 @@ def render(output: Output) -> RenderedFile:
     context = dict(output.context)
     context.update(_helpers(output))
     if output.body is not None:
-        context["body_html"] = Markup(body_html(read_body(output.body)))
+        context["body_html"] = Markup(cached_body_html(output.body, bodies))
     article = context.get("article")
     if output.kind == "article" and isinstance(article, Article):
         context["jsonld_data"] = _news_article(article, output, context)
