@@ -186,6 +186,8 @@ def test_unchanged_rebuild_leaves_the_index_untouched(site: Path) -> None:
 
 def test_an_edited_article_is_reindexed(site: Path) -> None:
     build(load_config(site))
+    fragment_dir = site / "build" / "pagefind" / "fragment"
+    before = {p.name: p.stat().st_mtime_ns for p in fragment_dir.iterdir()}
     path = site / "content" / "2022" / "01" / "12" / "harbor.md"
     path.write_text(path.read_text().replace("harbor reopened", "port stayed closed"))
     report = build(load_config(site))
@@ -193,6 +195,10 @@ def test_an_edited_article_is_reindexed(site: Path) -> None:
     record = fragments(site / "build")["/2022/01/12/harbor/"]
     assert "port stayed closed" in record["content"]
     assert "harbor reopened" not in record["content"]
+    # The other pages' fragments are byte-identical and keep their mtimes (cheap deploys).
+    after = {p.name: p.stat().st_mtime_ns for p in fragment_dir.iterdir()}
+    same = {name for name in before.keys() & after.keys() if before[name] == after[name]}
+    assert len(same) == 3 and len(after) == 4
 
 
 def test_added_and_deleted_articles_are_found_and_gone(site: Path) -> None:

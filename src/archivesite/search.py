@@ -35,6 +35,7 @@ import contextlib
 import hashlib
 import json
 import logging
+import os
 import shutil
 import tempfile
 import threading
@@ -166,6 +167,8 @@ def write_search_index(out_dir: Path) -> SearchReport:
         run_pagefind(out_dir, fresh)
         if not (fresh / ENTRY_FILE).is_file():
             raise ArchiveError(f"Pagefind wrote no {ENTRY_FILE}; the old index is kept", out_dir)
+        kept = _keep_unchanged_mtimes(fresh, index)
+        log.debug("search index: %d files byte-identical to the previous index", kept)
         _swap(fresh, index, tmp / "old")
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -178,6 +181,30 @@ def write_search_index(out_dir: Path) -> SearchReport:
         report.bytes,
         time.perf_counter() - started,
     )
+
+
+def _keep_unchanged_mtimes(fresh: Path, index: Path) -> int:
+    """Give each new file whose bytes equal the old index's copy that copy's mtime.
+
+    Pagefind names most files by content hash, and one edit changes a few of
+    them, so deploy tools comparing size and mtime (rsync) upload only those.
+    """
+    kept = 0
+    if not index.is_dir():
+        return kept
+    for new in fresh.rglob("*"):
+        old = index / new.relative_to(fresh)
+        try:
+            st = old.stat()
+            if not new.is_file() or st.st_size != new.stat().st_size:
+                continue
+            if old.read_bytes() != new.read_bytes():
+                continue
+        except OSError:
+            continue
+        os.utime(new, ns=(st.st_atime_ns, st.st_mtime_ns))
+        kept += 1
+    return kept
 
 
 def _swap(fresh: Path, index: Path, old: Path) -> None:
