@@ -127,13 +127,29 @@ def import_command(
 )
 @click.option("--base-url", default=None, help="Override base_url from archivesite.toml.")
 @click.option("--drafts", is_flag=True, help="Include articles marked draft: true.")
-@click.option("--clean", is_flag=True, help="Rewrite every file, even unchanged ones.")
-@click.option("-j", "--jobs", type=click.IntRange(1), default=None, help="Worker processes.")
+@click.option(
+    "--clean",
+    is_flag=True,
+    help="Discard every cache and build record in .archivesite/ and render and rewrite "
+    "every file (files an earlier build wrote and this one does not are still removed).",
+)
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(1),
+    default=None,
+    help="Worker processes (default: every core, once there are 500 or more pages to render).",
+)
 def build_command(
     site: Path, out: Path | None, base_url: str | None, drafts: bool, clean: bool, jobs: int | None
 ) -> None:
-    """Render content/ through the templates into build/ (or --out)."""
+    """Render content/ through the templates into build/ (or --out).
+
+    Incremental: only pages whose inputs changed since the last build are
+    rendered, and only files whose bytes changed are written."""
     from .build import build
+
+    progress = _BuildProgress() if sys.stderr.isatty() else None
 
     try:
         config = load_config(site)
@@ -142,11 +158,41 @@ def build_command(
                 config = config.with_base_url(base_url)
             except ValueError as exc:
                 raise ArchiveError(f"--base-url: {exc}") from exc
-        report = build(config, out=out, drafts=drafts, clean=clean, jobs=jobs)
+        try:
+            report = build(
+                config, out=out, drafts=drafts, clean=clean, jobs=jobs, progress=progress
+            )
+        finally:
+            if progress is not None:
+                progress.close()
     except ArchiveError as exc:
         _fail(exc)
         return
     click.echo(report.summary())
+
+
+class _BuildProgress:
+    """A progress bar on stderr for the rendering of a build, shown once it has run 1 s."""
+
+    def __init__(self) -> None:
+        import time
+
+        self.clock = time.monotonic
+        self.started = self.clock()
+        self.bar: click._termui_impl.ProgressBar[int] | None = None
+
+    def __call__(self, done: int, total: int) -> None:
+        if self.bar is None:
+            if self.clock() - self.started < 1.0 or done >= total:
+                return
+            self.bar = click.progressbar(length=total, label="rendering", file=sys.stderr)
+            self.bar.__enter__()
+        self.bar.update(done - self.bar.pos)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+            self.bar = None
 
 
 @cli.command("init")

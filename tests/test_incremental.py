@@ -1,0 +1,422 @@
+"""Incremental builds: what a second build renders and writes, and that it is right.
+
+Each change is checked against the truth: the set of files whose bytes differ
+between a clean build of the sources before the change and a clean build after
+it. An incremental build must write exactly those files (``BuildReport.written``,
+and no other file's mtime changes) and remove exactly the files that went away.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import sqlite3
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+import archivesite.build
+import archivesite.load
+import archivesite.render
+from archivesite.build import BuildReport, build, manifest_path
+from archivesite.cli import cli
+from archivesite.config import load_config
+
+CONFIG = """title = "Incremental archive"
+base_url = "https://example.org/"
+per_page = 3
+feed_size = 4
+search = false
+"""
+
+TAGS = ["economy", "weather", "diplomacy"]
+PLACES = [("MOSCOW", "Moscow"), ("PARIS", "Paris"), ("BERLIN", "Berlin")]
+AGENCIES = ["TASS", "AFP"]
+
+
+def article(n: int, title: str | None = None, body: str | None = None) -> str:
+    date = dt.date(2022, 1, 1) + dt.timedelta(days=(n * 5) % 45)
+    dateline, place = PLACES[n % 3]
+    return (
+        "---\n"
+        f"title: {title or f'Story number {n}'}\n"
+        f"summary: Summary of story {n}.\n"
+        f"date: {date.isoformat()}\n"
+        f"dateline: {dateline}\n"
+        f"place: {place}\n"
+        f"agency: {AGENCIES[n % 2]}\n"
+        f"tags: [{TAGS[n % 3]}]\n"
+        "---\n"
+        f"{dateline}, {date:%B} {date.day}. /{AGENCIES[n % 2]}/. "
+        f"{body or f'Body of story {n}, with *emphasis*.'}\n"
+    )
+
+
+def path_of(n: int) -> str:
+    date = dt.date(2022, 1, 1) + dt.timedelta(days=(n * 5) % 45)
+    return f"content/{date:%Y/%m/%d}/story-{n}.md"
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Path:
+    root = tmp_path / "site"
+    (root / "templates").mkdir(parents=True)
+    (root / "archivesite.toml").write_text(CONFIG, encoding="utf-8")
+    for n in range(14):
+        write(root, path_of(n), article(n))
+    write(root, "content/pages/about.md", "---\ntitle: About\n---\nAbout this archive.\n")
+    return root
+
+
+def write(root: Path, rel: str, text: str) -> None:
+    path = root / rel
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+
+
+def tree(out: Path) -> dict[str, tuple[bytes, int]]:
+    return {
+        p.relative_to(out).as_posix(): (p.read_bytes(), p.stat().st_mtime_ns)
+        for p in sorted(out.rglob("*"))
+        if p.is_file()
+    }
+
+
+def clean_build(root: Path, out: Path) -> dict[str, bytes]:
+    """A from-scratch build of a copy of the sources (no caches, no state)."""
+    copy = out.parent / (out.name + "-sources")
+    shutil.rmtree(copy, ignore_errors=True)
+    shutil.copytree(root, copy, ignore=shutil.ignore_patterns(".archivesite"))
+    shutil.rmtree(out, ignore_errors=True)
+    build(load_config(copy), out=out, clean=True, jobs=1)
+    return {k: v[0] for k, v in tree(out).items()}
+
+
+class Checked:
+    """Build incrementally around a change; compare with clean builds before and after."""
+
+    def __init__(self, root: Path, tmp: Path) -> None:
+        self.root, self.tmp = root, tmp
+        self.markdown: list[str] = []  # Markdown calls during the last incremental build
+        self.out = tmp / "out"
+        build(load_config(root), out=self.out, jobs=1)
+
+    def change(self, edit: Callable[[], None]) -> tuple[BuildReport, set[str], set[str]]:
+        before_clean = clean_build(self.root, self.tmp / "clean-before")
+        before = tree(self.out)
+        assert {k: v[0] for k, v in before.items()} == before_clean
+        edit()
+        calls = _markdown_log[:]
+        report = build(load_config(self.root), out=self.out, jobs=1)
+        self.markdown = _markdown_log[len(calls) :]
+        after_clean = clean_build(self.root, self.tmp / "clean-after")
+        after = tree(self.out)
+        assert {k: v[0] for k, v in after.items()} == after_clean, "differs from a clean build"
+        changed = {p for p in after_clean if before_clean.get(p) != after_clean[p]}
+        gone = set(before_clean) - set(after_clean)
+        assert set(report.written) == changed
+        assert set(report.removed) == gone
+        untouched = {p: v[1] for p, v in after.items() if p not in changed}
+        assert untouched == {p: before[p][1] for p in untouched}, "an unchanged file's mtime moved"
+        return report, changed, gone
+
+
+@pytest.fixture
+def checked(site: Path, tmp_path: Path) -> Checked:
+    return Checked(site, tmp_path)
+
+
+_markdown_log: list[str] = []
+
+
+@pytest.fixture
+def markdown_calls(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
+    """Every Python-Markdown call in this process (the tests build with jobs=1)."""
+    _markdown_log.clear()
+    real = archivesite.render.render_markdown
+
+    def counting(text: str) -> str:
+        _markdown_log.append(text)
+        return real(text)
+
+    monkeypatch.setattr(archivesite.render, "render_markdown", counting)
+    yield _markdown_log
+
+
+@pytest.fixture
+def render_calls(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    calls: list[str] = []
+    real = archivesite.build.render
+
+    def counting(output: object, *args: object) -> object:
+        calls.append(output.path)  # type: ignore[attr-defined]
+        return real(output, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(archivesite.build, "render", counting)
+    return calls
+
+
+def test_second_build_renders_and_writes_nothing(
+    site: Path, tmp_path: Path, render_calls: list[str], markdown_calls: list[str]
+) -> None:
+    out = tmp_path / "out"
+    first = build(load_config(site), out=out, jobs=1)
+    assert len(first.written) == first.outputs and len(markdown_calls) == 15
+    before = tree(out)
+    render_calls.clear()
+    markdown_calls.clear()
+    again = build(load_config(site), out=out, jobs=1)
+    assert again.written == () and again.removed == () and again.rendered == 0
+    assert again.unchanged == first.outputs and again.articles == 15
+    assert render_calls == [] and markdown_calls == []
+    assert tree(out) == before  # not even an mtime changed
+    assert again.summary().startswith(f"15 articles: 0 pages written, {first.outputs} unchanged")
+
+
+def test_body_edit_rewrites_only_its_page(checked: Checked) -> None:
+    report, changed, _ = checked.change(
+        lambda: write(checked.root, path_of(5), article(5, body="A corrected body."))
+    )
+    page = "2022/01/26/story-5/index.html"
+    assert changed == {page}
+    assert "A corrected body." in (checked.out / page).read_text(encoding="utf-8")
+    # rendered: its page and those whose data holds its body's hash (neighbours, lists)
+    assert report.rendered < 20 < report.outputs
+
+
+def test_title_edit_rewrites_every_page_that_shows_it(checked: Checked) -> None:
+    _report, changed, gone = checked.change(
+        lambda: write(checked.root, path_of(5), article(5, title="A new headline"))
+    )
+    assert not gone
+    expected_kinds = {
+        "2022/01/26/story-5/index.html",  # its page
+        "2022/01/26/index.html",  # its day
+        "2022/01/index.html",  # its month
+        "tags/diplomacy/index.html",
+        "places/berlin/index.html",
+        "agencies/afp/index.html",
+    }
+    assert expected_kinds <= changed
+    assert any(p.startswith("index.html") or p.startswith("page/") for p in changed)  # home
+    neighbours = [p for p in changed if p.count("/") == 4 and "story-5" not in p]
+    assert len(neighbours) == 2  # prev and next link to it by title
+    for path in changed:
+        assert "A new headline" in (checked.out / path).read_text(encoding="utf-8")
+
+
+def test_date_change_moves_the_page_and_updates_every_list(checked: Checked) -> None:
+    old = checked.root / path_of(3)
+
+    def move() -> None:
+        old.unlink()
+        write(
+            checked.root,
+            "content/2022/03/01/story-3.md",
+            article(3).replace("date: 2022-01-16", "date: 2022-03-01"),
+        )
+
+    _report, changed, gone = checked.change(move)
+    assert "2022/01/16/story-3/index.html" in gone
+    assert "2022/03/01/story-3/index.html" in changed
+    assert "sitemap.xml" in changed and "feed.xml" in changed
+
+
+def test_delete_and_rename_remove_old_pages(checked: Checked) -> None:
+    _, changed, gone = checked.change(lambda: (checked.root / path_of(7)).unlink())
+    assert "2022/02/05/story-7/index.html" in gone
+    assert not (checked.out / "2022/02/05/story-7").exists()
+
+    def rename() -> None:
+        (checked.root / path_of(8)).rename(checked.root / path_of(8).replace("story-8", "eight"))
+
+    _report, changed, gone = checked.change(rename)
+    assert gone == {"2022/02/10/story-8/index.html"}
+    assert "2022/02/10/eight/index.html" in changed
+
+
+def test_template_edit_rewrites_exactly_its_pages_without_markdown(
+    checked: Checked, markdown_calls: list[str]
+) -> None:
+    day = '{% extends "builtin/day.html" %}{% block title %}Day: {{ super() }}{% endblock %}\n'
+    report, changed, _ = checked.change(lambda: write(checked.root, "templates/day.html", day))
+    days = {p for p in changed if p.count("/") == 3 and p.startswith("2022/")}
+    assert changed == days and len(days) >= 5  # day pages, and nothing else
+    assert report.rendered == len(days) and checked.markdown == []
+    base = (Path(archivesite.render.__file__).parents[2] / "templates/base.html").read_text(
+        encoding="utf-8"
+    )
+    report, changed, _ = checked.change(
+        lambda: write(
+            checked.root, "templates/base.html", base.replace("</body>", "<!--x--></body>")
+        )
+    )
+    assert set(report.written) == {p for p in tree(checked.out) if p.endswith(".html")}
+    html = {p for p in tree(checked.out) if p.endswith(".html")}
+    assert report.rendered == len(html)  # not the feed, sitemap, robots.txt, static files
+    assert checked.markdown == []  # every article page re-rendered from cached body HTML
+
+
+def test_new_override_of_an_included_template_is_noticed(checked: Checked) -> None:
+    # base.html resolved from the built-in theme; an override appearing in the
+    # site's templates/ must be found although no template that names it changed.
+    base = (Path(archivesite.render.__file__).parents[2] / "templates/base.html").read_text(
+        encoding="utf-8"
+    )
+    _, changed, _ = checked.change(
+        lambda: write(
+            checked.root, "templates/base.html", base.replace("<body", "<!-- override --><body")
+        )
+    )
+    assert changed and all(
+        "<!-- override -->" in (checked.out / p).read_text(encoding="utf-8")
+        for p in changed
+        if p.endswith(".html")
+    )
+    _report, changed, _ = checked.change(lambda: (checked.root / "templates/base.html").unlink())
+    assert len(changed) > 20
+
+
+def test_static_and_config_changes(checked: Checked) -> None:
+    _, changed, _ = checked.change(
+        lambda: write(checked.root, "static/extra.css", "body { color: red }\n")
+    )
+    assert changed == {"extra.css"}
+    _, changed, gone = checked.change(
+        lambda: (checked.root / "archivesite.toml").write_text(
+            CONFIG.replace("per_page = 3", "per_page = 5"), encoding="utf-8"
+        )
+    )
+    assert "page/5/index.html" in gone
+    _report, changed, gone = checked.change(lambda: (checked.root / "static/extra.css").unlink())
+    assert gone == {"extra.css"}
+
+
+def test_drafts(checked: Checked) -> None:
+    draft = article(20).replace("---\n", "---\ndraft: true\n", 1)
+    _, changed, _ = checked.change(lambda: write(checked.root, path_of(20), draft))
+    assert changed == set()
+    _report, changed, _ = checked.change(
+        lambda: write(checked.root, path_of(20), draft.replace("draft: true\n", ""))
+    )
+    assert any("story-20" in p for p in changed)
+
+
+def test_foreign_files_survive(checked: Checked) -> None:
+    write(checked.out, "keep.txt", "mine\n")
+    write(checked.out, "2022/01/26/story-5/notes.txt", "mine too\n")
+    (checked.root / path_of(5)).unlink()
+    report = build(load_config(checked.root), out=checked.out, jobs=1)
+    assert "2022/01/26/story-5/index.html" in report.removed
+    assert (checked.out / "keep.txt").read_text() == "mine\n"
+    assert (checked.out / "2022/01/26/story-5/notes.txt").read_text() == "mine too\n"
+    report = build(load_config(checked.root), out=checked.out, jobs=1, clean=True)
+    assert (checked.out / "keep.txt").exists()
+
+
+def test_front_matter_of_unchanged_files_is_not_parsed_again(
+    site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    parsed: list[str] = []
+    real = archivesite.load.load_article
+
+    def counting(path: Path, *args: object) -> object:
+        parsed.append(path.name)
+        return real(path, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(archivesite.load, "load_article", counting)
+    out = tmp_path / "out"
+    build(load_config(site), out=out, jobs=1)
+    assert len(parsed) == 15
+    parsed.clear()
+    write(site, path_of(2), article(2, title="Edited"))
+    build(load_config(site), out=out, jobs=1)
+    assert parsed == ["story-2.md"]
+    # A bad file is reported on every run, never cached away.
+    write(site, "content/2022/01/01/bad.md", "---\ntitle: [unclosed\n---\nBody\n")
+    for _ in range(2):
+        code, _, stderr = run("build", "--site", str(site), "--out", str(out))
+        assert code == 1 and "bad.md:" in stderr and "malformed front matter" in stderr
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(cli, list(args), catch_exceptions=False)
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_clean_discards_every_cache(site: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    code, stdout, _ = run("build", "--site", str(site), "--out", str(out))
+    assert code == 0
+    cache = site / ".archivesite/cache/bodies.sqlite"
+    assert cache.exists() and (site / ".archivesite/cache/articles.pickle").exists()
+    # Poison the body cache: a template change re-renders from it (proving it is used) ...
+    with sqlite3.connect(cache) as db:
+        db.execute("UPDATE bodies SET html = '<p>POISON</p>'")
+    write(site, "templates/article.html", '{% extends "builtin/article.html" %}\n')
+    (site / "templates/article.html").write_text(
+        '{% extends "builtin/article.html" %}{% block title %}T{% endblock %}\n'
+    )
+    run("build", "--site", str(site), "--out", str(out))
+    page = out / "2022/01/26/story-5/index.html"
+    assert "POISON" in page.read_text(encoding="utf-8")
+    # ... and --clean ignores it, throws it away and renders every file from scratch.
+    code, stdout, _ = run("build", "--site", str(site), "--out", str(out), "--clean")
+    assert code == 0 and " 0 unchanged" in stdout
+    assert "POISON" not in page.read_text(encoding="utf-8")
+    with sqlite3.connect(cache) as db:
+        assert not db.execute("SELECT 1 FROM bodies WHERE html LIKE '%POISON%'").fetchall()
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        "builds/*.json",
+        "cache/articles.pickle",
+        "cache/bodies.sqlite",
+    ],
+)
+def test_corrupt_state_means_a_full_correct_rebuild(
+    site: Path, tmp_path: Path, damage: str
+) -> None:
+    out = tmp_path / "out"
+    build(load_config(site), out=out, jobs=1)
+    (site / "content/pages/about.md").write_text("---\ntitle: About us\n---\nNew text.\n")
+    for path in (site / ".archivesite").glob(damage):
+        path.write_bytes(b"\x00garbage{[" * 50)
+    report = build(load_config(site), out=out, jobs=1)
+    assert {k: v[0] for k, v in tree(out).items()} == clean_build(site, tmp_path / "clean")
+    assert "about/index.html" in report.written
+    again = build(load_config(site), out=out, jobs=1)
+    assert again.written == () and again.rendered == 0
+
+
+def test_state_is_kept_per_output_folder(site: Path, tmp_path: Path) -> None:
+    config = load_config(site)
+    one = build(config, out=tmp_path / "one", jobs=1)
+    two = build(config, out=tmp_path / "two", jobs=1)
+    assert len(two.written) == two.outputs == one.outputs
+    assert manifest_path(config, tmp_path / "one") != manifest_path(config, tmp_path / "two")
+    assert build(config, out=tmp_path / "one", jobs=1).rendered == 0
+
+
+def test_touched_output_file_is_restored(site: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    build(load_config(site), out=out, jobs=1)
+    good = (out / "index.html").read_bytes()
+    (out / "index.html").write_text("vandalised")
+    (out / "feed.xml").unlink()
+    report = build(load_config(site), out=out, jobs=1)
+    assert set(report.written) == {"index.html", "feed.xml"}
+    assert (out / "index.html").read_bytes() == good
+
+
+def test_parallel_incremental_build_matches(site: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    build(load_config(site), out=out, jobs=2)
+    write(site, path_of(4), article(4, title="Parallel edit"))
+    report = build(load_config(site), out=out, jobs=2)
+    assert {k: v[0] for k, v in tree(out).items()} == clean_build(site, tmp_path / "clean")
+    assert report.rendered < report.outputs
