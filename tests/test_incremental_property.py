@@ -2,7 +2,8 @@
 
 Zola's maintainers gave up partial rebuilds because they left stale pages; this
 stateful property test is why ours can be trusted. Each step changes the
-sources (articles, templates, configuration), then builds incrementally into
+sources (articles, drafts, templates, a new override of a template others
+extend, static files, configuration), then builds incrementally into
 one folder and from scratch (``clean=True``, on a copy of the sources) into
 another, and compares the two trees byte for byte. A search index is compared
 by what it contains, not by its bytes, so ``pagefind/`` is left out here.
@@ -172,6 +173,34 @@ class IncrementalEqualsClean(RuleBasedStateMachine):
     @rule()
     def remove_template(self) -> None:
         (self.site / "templates" / "article.html").unlink(missing_ok=True)
+
+    @rule(article=articles, draft=st.booleans())
+    def toggle_draft(self, article: Story, draft: bool) -> None:
+        path = self._path(article.name, article.date)
+        text = path.read_text(encoding="utf-8").replace("draft: true\n", "")
+        if draft:
+            text = text.replace("---\n", "---\ndraft: true\n", 1)
+        path.write_text(text, encoding="utf-8")
+
+    @rule(name=st.sampled_from(["extra.css", "assets/archivesite.css"]), text=words)
+    def edit_static(self, name: str, text: str) -> None:
+        self._write(self.site / "static" / name, f"/* {text} */\n")
+
+    @rule(name=st.sampled_from(["extra.css", "assets/archivesite.css"]))
+    def remove_static(self, name: str) -> None:
+        (self.site / "static" / name).unlink(missing_ok=True)
+
+    @rule(text=words)
+    def edit_base_override(self, text: str) -> None:
+        base = Path(__file__).resolve().parents[1] / "templates" / "base.html"
+        (self.site / "templates" / "base.html").write_text(
+            base.read_text(encoding="utf-8").replace("<body", f"<!-- {text} --><body", 1),
+            encoding="utf-8",
+        )
+
+    @rule()
+    def remove_base_override(self) -> None:
+        (self.site / "templates" / "base.html").unlink(missing_ok=True)
 
     @rule(per_page=st.integers(1, 4))
     def change_config(self, per_page: int) -> None:
