@@ -137,6 +137,8 @@ class Fingerprinter:
         if t is dict:
             items = value.items()  # type: ignore[attr-defined]
             return "{" + ",".join([f"{k!r}:{self.encode(v)}" for k, v in items]) + "}"
+        if t in _SMALL:  # a few short fields: inline, no digest
+            return f"{t.__qualname__}{tuple(getattr(value, n) for n in _FIELDS[t])!r}"
         names = _FIELDS.get(t)
         if names is None and dataclasses.is_dataclass(value) and not isinstance(value, type):
             names = _FIELDS[t] = tuple(f.name for f in dataclasses.fields(value))
@@ -166,6 +168,9 @@ _FIELDS: dict[type, tuple[str, ...]] = {}
 # Dataclasses holding only scalars, dates, tuples of text and other such classes, whose
 # generated repr shows every field exactly.
 _FLAT: frozenset[type] = frozenset({Article, Dateline, NavLink, SiteInfo, Theme})
+_SMALL: frozenset[type] = frozenset({Dateline, NavLink})  # fields: text or None only
+for _t in _SMALL:
+    _FIELDS[_t] = tuple(f.name for f in dataclasses.fields(_t))
 
 
 def render_key(info: SiteInfo) -> str:
