@@ -4,20 +4,25 @@ Owns: :func:`run_measured`. Wall time is ``perf_counter`` around the process's
 life. Peak memory is the larger of
 
 - the highest sum of resident set sizes over the process and all its
-  descendants, polled from ``/proc`` every 50 ms (so worker pools count in
-  full; shared copy-on-write pages are counted once per process, which
-  overstates a forked pool a little: the conservative side for us), and
-- ``ru_maxrss`` from ``wait4`` (the largest single process, exact even for runs
-  shorter than one poll).
+  descendants, polled from ``/proc`` every 50 ms once the command has started
+  (before its ``exec`` the child is a copy of this harness, which holds the
+  generated articles), so worker pools count in full; shared copy-on-write
+  pages are counted once per process, which overstates a forked pool a little:
+  the conservative side for us; and
+- GNU time's ``%M`` where ``/usr/bin/time`` is GNU time (the largest single
+  process, exact even for runs shorter than one poll).
 
 Linux only (``/proc``), no psutil.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
+import signal
 import statistics
 import subprocess
+import tempfile
 import threading
 import time
 from collections import defaultdict
@@ -56,6 +61,16 @@ def _children() -> dict[int, list[int]]:
     return kids
 
 
+def _cmdline(pid: int) -> bytes:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return b""
+
+
+_SELF = _cmdline(os.getpid())
+
+
 def tree_rss(root: int) -> int:
     """Bytes resident in ``root`` and all its descendants now."""
     kids = _children()
@@ -70,6 +85,19 @@ def tree_rss(root: int) -> int:
     return total
 
 
+GNU_TIME = Path("/usr/bin/time")
+
+
+def _has_gnu_time() -> bool:
+    if not GNU_TIME.exists():
+        return False
+    probe = subprocess.run([str(GNU_TIME), "--version"], capture_output=True, text=True)
+    return "GNU" in probe.stdout + probe.stderr
+
+
+HAS_GNU_TIME = _has_gnu_time()
+
+
 def run_measured(
     cmd: Sequence[str | Path],
     *,
@@ -78,14 +106,27 @@ def run_measured(
     timeout: float | None = None,
     log: Path | None = None,
 ) -> Measurement:
-    """Run ``cmd`` to completion; its output goes to ``log`` (or is discarded)."""
+    """Run ``cmd`` to completion; its output goes to ``log`` (or is discarded).
+
+    The command runs under GNU time where present: ``ru_maxrss`` of a child
+    forked from this harness would include this harness's own size (exec keeps
+    the high-water mark), but one forked from ``time`` does not.
+    """
+    argv = [str(c) for c in cmd]
+    maxrss_file = None
+    if HAS_GNU_TIME:
+        fd, name = tempfile.mkstemp(prefix="bench-maxrss-")
+        os.close(fd)
+        maxrss_file = Path(name)
+        argv = [str(GNU_TIME), "-f", "%M", "-o", name, *argv]
     log_path = log or Path(os.devnull)
     with log_path.open("wb") as out:
         start = time.perf_counter()
         try:
             proc = subprocess.Popen(
-                [str(c) for c in cmd], cwd=cwd, env=env, stdout=out, stderr=subprocess.STDOUT
-            )
+                argv, cwd=cwd, env=env, stdout=out, stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )  # fmt: skip
         except OSError as exc:
             return Measurement(0.0, 0.0, 127, f"cannot run {cmd[0]}: {exc}")
         peak = 0
@@ -93,23 +134,35 @@ def run_measured(
 
         def poll() -> None:
             nonlocal peak
+            started = False
             while not done.wait(0.05):
-                peak = max(peak, tree_rss(proc.pid))
+                # Until it has exec'd, the child is a copy of this (large) process.
+                started = started or _cmdline(proc.pid) not in (_SELF, b"")
+                if started:
+                    peak = max(peak, tree_rss(proc.pid))
+
+        def kill() -> None:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(proc.pid, signal.SIGKILL)
 
         poller = threading.Thread(target=poll, daemon=True)
         poller.start()
         killer = None
         if timeout:
-            killer = threading.Timer(timeout, proc.kill)
+            killer = threading.Timer(timeout, kill)
             killer.start()
-        _, status, usage = os.wait4(proc.pid, 0)
+        _, status, _usage = os.wait4(proc.pid, 0)
         seconds = time.perf_counter() - start
         done.set()
         poller.join()
         if killer:
             killer.cancel()
         proc.returncode = os.waitstatus_to_exitcode(status)
-    peak = max(peak, usage.ru_maxrss * 1024)
+    if maxrss_file:
+        lines = maxrss_file.read_text().split()
+        maxrss_file.unlink()
+        if lines and lines[-1].isdigit():
+            peak = max(peak, int(lines[-1]) * 1024)
     tail = ""
     if log:
         lines = log.read_text(encoding="utf-8", errors="replace").strip().splitlines()
