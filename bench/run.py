@@ -585,11 +585,15 @@ def record(markdown: str, n: int) -> None:
     start, end = f"<!-- bench:{n} start -->", f"<!-- bench:{n} end -->"
     block = f"{start}\n{markdown}{end}\n"
     text = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n\n"
+    ends = [m.end() for m in re.finditer(r"<!-- bench:\d+ end -->\n", text)]
     if start in text and end in text:
         head, rest = text.split(start, 1)
         text = head + block + rest.split(end, 1)[1].lstrip("\n")
+    elif ends or "\n## Results\n" in text:
+        at = ends[-1] if ends else text.index("\n## Results\n") + len("\n## Results\n")
+        text = text[:at] + "\n" + block + text[at:]
     else:
-        text = text.rstrip("\n") + "\n\n" + block
+        text = text.rstrip("\n") + "\n\n## Results\n\n" + block
     path.write_text(text, encoding="utf-8")
 
 
