@@ -387,12 +387,17 @@ def _render_all(
 
 def _commit(paths: Iterable[str], staging: Path, out: Path) -> None:
     """Move each staged file into place (atomic per file)."""
+    made: set[str] = set()
     for rel in paths:
         target = out / rel
-        target.parent.mkdir(parents=True, exist_ok=True)
-        if target.is_dir():
-            raise ArchiveError(f"cannot write {target}: a folder is in the way")
-        (staging / _staged_name(rel)).replace(target)
+        folder = rel.rpartition("/")[0]
+        if folder not in made:  # one mkdir per folder, not per file
+            target.parent.mkdir(parents=True, exist_ok=True)
+            made.add(folder)
+        try:
+            (staging / _staged_name(rel)).replace(target)
+        except IsADirectoryError:
+            raise ArchiveError(f"cannot write {target}: a folder is in the way") from None
 
 
 def _prune(out: Path, stale: Iterable[str]) -> list[str]:
