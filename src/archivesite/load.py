@@ -73,6 +73,9 @@ def content_files(content_dir: Path) -> Iterator[Path]:
 class ArticleMemo(Protocol):
     """A cache of parsed articles by file bytes (see :class:`archivesite.state.ArticleCache`)."""
 
+    def digest(self, rel: str) -> str | None:
+        """The sha256 of the file's bytes if already known (hashed earlier in this run)."""
+
     def lookup(self, rel: str, digest: str) -> Article | None: ...
 
     def store(self, rel: str, digest: str, article: Article) -> None: ...
@@ -115,8 +118,13 @@ def _read(path: Path) -> bytes:
 
 
 def _load_cached(path: Path, config: Config, cache: ArticleMemo) -> Article:
-    raw = _read(path)
     rel = os.path.relpath(path, config.root).replace(os.sep, "/")
+    known = cache.digest(rel)
+    if known is not None:
+        article = cache.lookup(rel, known)
+        if article is not None:
+            return article
+    raw = _read(path)
     digest = hashlib.sha256(raw).hexdigest()
     article = cache.lookup(rel, digest)
     if article is None:

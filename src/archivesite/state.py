@@ -245,6 +245,17 @@ def template_closures(env: jinja2.Environment, names: Iterable[str]) -> dict[str
     return out
 
 
+def content_digests(config: Config) -> dict[str, str]:
+    """The sha256 of every content file's bytes, by site-relative path, in load order."""
+    from .load import content_files
+
+    digests: dict[str, str] = {}
+    for path in content_files(config.content_dir):
+        rel = os.path.relpath(path, config.root).replace(os.sep, "/")
+        digests[rel] = file_digest(path)
+    return digests
+
+
 def file_digest(path: str | Path) -> str:
     try:
         return hashlib.sha256(Path(path).read_bytes()).hexdigest()
@@ -362,8 +373,11 @@ def stat_of(path: str | Path) -> tuple[int, int] | None:
 class ArticleCache:
     """Parsed front matter per content file, by the sha256 of the file's bytes."""
 
-    def __init__(self, config: Config, *, fresh: bool = False) -> None:
+    def __init__(
+        self, config: Config, *, fresh: bool = False, digests: Mapping[str, str] | None = None
+    ) -> None:
         self.path = config.state_dir / ARTICLES_CACHE
+        self.digests = digests or {}
         self.key = _sha(code_version(), config.timezone, config.language, str(config.root))
         self.entries: dict[str, tuple[str, Article]] = {}
         self.used: dict[str, str] = {}  # rel -> digest, for every file loaded this run
@@ -381,6 +395,9 @@ class ArticleCache:
             pass
         except Exception as exc:  # any damage means: parse again
             log.warning("%s: unreadable cache (%s); parsing every file", self.path, exc)
+
+    def digest(self, rel: str) -> str | None:
+        return self.digests.get(rel)
 
     def lookup(self, rel: str, digest: str) -> Article | None:
         self.used[rel] = digest
