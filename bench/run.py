@@ -149,9 +149,10 @@ def command_options(command: str) -> set[str] | None:
 
 
 def write_site_config(site: Path) -> None:
+    """The bench site: page building only (``search = false``; search is timed on its own)."""
     (site / "archivesite.toml").write_text(
         f'title = "Benchmark archive"\nbase_url = "/"\nlanguage = "en"\ntimezone = "UTC"\n'
-        f"per_page = 20\n\n[import]\nas_of = {generate.AS_OF.isoformat()}\n",
+        f"per_page = 20\nsearch = false\n\n[import]\nas_of = {generate.AS_OF.isoformat()}\n",
         encoding="utf-8",
     )
 
