@@ -53,8 +53,16 @@ _TEXT_KEYS = ("title", "lede", "summary", "dateline", "place", "region", "agency
 
 def content_files(content_dir: Path) -> Iterator[Path]:
     """Every ``*.md`` file under ``content_dir``, in sorted path order (hidden files skipped)."""
+    for parts in content_parts(content_dir):
+        path = content_dir.joinpath(*parts)
+        if path.is_file():
+            yield path
+
+
+def content_parts(content_dir: Path) -> list[tuple[str, ...]]:
+    """The path parts (inside ``content_dir``) of every candidate ``*.md`` file, sorted."""
     if not content_dir.is_dir():
-        return
+        return []
     found: list[tuple[str, ...]] = []
     base = str(content_dir)
     for folder, dirs, files in os.walk(base):  # like rglob: symlinked folders not entered
@@ -64,10 +72,7 @@ def content_files(content_dir: Path) -> Iterator[Path]:
         for name in files:
             if name.endswith(".md") and not name.startswith((".", "_")):
                 found.append((*parts, name))
-    for parts in sorted(found):
-        path = content_dir.joinpath(*parts)
-        if path.is_file():
-            yield path
+    return sorted(found)
 
 
 class ArticleMemo(Protocol):
