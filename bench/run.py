@@ -491,6 +491,8 @@ def report(results: list[Result], n: int, jobs: int, header: dict[str, str], imp
         return "n/a" if ok is None else ("met" if ok else "**missed**")
 
     cold_target = "≤ 150 s" if big else "≤ 1.3x bare loop; ≥ 3.5x faster than Pelican"
+    bare_1 = secs("bare loop x1")
+    also_x1 = f" ({_ratio(cold, bare_1)} bare loop x1)" if jobs > 1 else ""
     cold_ok: bool | None = None
     if cold is not None:
         if big:
@@ -502,7 +504,7 @@ def report(results: list[Result], n: int, jobs: int, header: dict[str, str], imp
             "cold build (`--clean`)",
             _s(cold),
             cold_target,
-            f"{_ratio(cold, bare_same)} bare loop x{jobs}; Pelican {_ratio(pel, cold)} "
+            f"{_ratio(cold, bare_same)} bare loop x{jobs}{also_x1}; Pelican {_ratio(pel, cold)} "
             f"slower; {_ratio(cold, hugo)} Hugo; {_ratio(cold, hugo_flat)} Hugo flat",
             verdict(cold_ok),
         )
