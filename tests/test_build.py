@@ -372,7 +372,7 @@ def test_every_bad_file_reported_with_its_line(
     code, _, stderr = run("build", "--site", str(site))
     assert code == 1
     content = site.resolve() / "content/2022/01"
-    assert f"{content}/02/malformed.md:5: malformed front matter" in stderr
+    assert f"{content}/02/malformed.md:4: malformed front matter" in stderr
     assert f"{content}/03/untitled.md:1: missing title" in stderr
     assert f"{content}/04/baddate.md:4: bad date '2022-13-45'" in stderr
     assert f"{content}/05/nofm.md:1: no front matter" in stderr

@@ -183,8 +183,14 @@ def _split_front_matter(text: str, path: Path) -> tuple[dict[str, Any], dict[str
         finally:
             loader.dispose()
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-        line = mark.line + 2 if mark is not None else 2
+        # A problem found only at the end of the block (an unclosed bracket or
+        # quote) is reported where the unclosed construct began, and never past
+        # the front matter's last line.
+        mark = getattr(exc, "problem_mark", None)
+        context = getattr(exc, "context_mark", None)
+        if mark is None or (mark.line >= end - 1 and context is not None):
+            mark = context or mark
+        line = min(mark.line + 2, end) if mark is not None else 2
         problem = getattr(exc, "problem", None) or str(exc)
         raise ArchiveError(f"malformed front matter: {problem}", path, line) from exc
     if not isinstance(data, dict) or not isinstance(node, yaml.MappingNode):
