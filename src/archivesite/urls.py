@@ -11,6 +11,7 @@ canonical links use :func:`absolute` URLs built from ``base_url``.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import posixpath
 import re
@@ -36,6 +37,7 @@ def is_valid_slug(slug: str) -> bool:
     return bool(_SLUG_RE.fullmatch(slug)) and ".." not in slug
 
 
+@functools.lru_cache(maxsize=1 << 16)  # 60,000 calls per 10,000-article build, few distinct
 def slug_for(text: str) -> str:
     """A URL-safe slug for a term or file name; never empty."""
     slug = slugify(text)
