@@ -20,7 +20,7 @@ from click.testing import CliRunner
 import archivesite.build
 import archivesite.load
 import archivesite.render
-from archivesite.build import BuildReport, build, manifest_path
+from archivesite.build import BuildReport, BuildSession, build, manifest_path
 from archivesite.cli import cli
 from archivesite.config import load_config
 
@@ -97,11 +97,11 @@ def clean_build(root: Path, out: Path) -> dict[str, bytes]:
 class Checked:
     """Build incrementally around a change; compare with clean builds before and after."""
 
-    def __init__(self, root: Path, tmp: Path) -> None:
-        self.root, self.tmp = root, tmp
+    def __init__(self, root: Path, tmp: Path, session: BuildSession | None = None) -> None:
+        self.root, self.tmp, self.session = root, tmp, session
         self.markdown: list[str] = []  # Markdown calls during the last incremental build
         self.out = tmp / "out"
-        build(load_config(root), out=self.out, jobs=1)
+        build(load_config(root), out=self.out, jobs=1, session=session)
 
     def change(self, edit: Callable[[], None]) -> tuple[BuildReport, set[str], set[str]]:
         before_clean = clean_build(self.root, self.tmp / "clean-before")
@@ -109,7 +109,7 @@ class Checked:
         assert {k: v[0] for k, v in before.items()} == before_clean
         edit()
         calls = _markdown_log[:]
-        report = build(load_config(self.root), out=self.out, jobs=1)
+        report = build(load_config(self.root), out=self.out, jobs=1, session=self.session)
         self.markdown = _markdown_log[len(calls) :]
         after_clean = clean_build(self.root, self.tmp / "clean-after")
         after = tree(self.out)
@@ -123,9 +123,10 @@ class Checked:
         return report, changed, gone
 
 
-@pytest.fixture
-def checked(site: Path, tmp_path: Path) -> Checked:
-    return Checked(site, tmp_path)
+@pytest.fixture(params=["cold", "warm"])
+def checked(site: Path, tmp_path: Path, request: pytest.FixtureRequest) -> Checked:
+    """Every change checked twice: a fresh build, and one through a kept BuildSession."""
+    return Checked(site, tmp_path, BuildSession() if request.param == "warm" else None)
 
 
 _markdown_log: list[str] = []
@@ -420,3 +421,23 @@ def test_parallel_incremental_build_matches(site: Path, tmp_path: Path) -> None:
     report = build(load_config(site), out=out, jobs=2)
     assert {k: v[0] for k, v in tree(out).items()} == clean_build(site, tmp_path / "clean")
     assert report.rendered < report.outputs
+
+
+def test_warm_session_replans_only_what_shows_an_edit(site: Path, tmp_path: Path) -> None:
+    """A kept session (the preview server) takes the warm path for edits that move
+    nothing, the full path for any other change, and matches a clean build each time."""
+    out, session = tmp_path / "out", BuildSession()
+    build(load_config(site), out=out, jobs=1, session=session)
+    steps: list[tuple[Callable[[], None], int]] = [
+        (lambda: write(site, path_of(3), article(3, title="Warm headline")), 1),
+        (lambda: write(site, path_of(3), article(3, body="Warm body.")), 2),
+        (lambda: write(site, path_of(6), article(6).replace("TASS", "AFP")), 2),  # agency: full
+        (lambda: write(site, "content/pages/about.md", "---\ntitle: Who\n---\nUs.\n"), 2),
+        (lambda: (out / "index.html").write_text("vandalised"), 2),  # untouched check: full
+        (lambda: write(site, path_of(7), article(7, title="After full")), 3),
+    ]
+    for n, (edit, warm_builds) in enumerate(steps):
+        edit()
+        build(load_config(site), out=out, jobs=1, session=session)
+        assert session.warm_builds == warm_builds, n
+        assert {k: v[0] for k, v in tree(out).items()} == clean_build(site, tmp_path / "clean")

@@ -37,10 +37,11 @@ import logging
 import multiprocessing
 import os
 import shutil
+import stat as stat_module
 import tempfile
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -49,11 +50,11 @@ import jinja2
 from . import state
 from .config import Config
 from .errors import ArchiveError, ArchiveErrors
-from .load import load_articles
-from .model import Output
+from .load import load_article, load_articles
+from .model import Article, Output, Site
 from .render import environment, render
 from .search import IndexFn, SearchReport, changed_article_pages, update_search_index
-from .site import assemble, locate_theme, plan_outputs, static_files
+from .site import assemble, locate_theme, plan_outputs, replace_articles, static_files
 
 log = logging.getLogger(__name__)
 
@@ -84,6 +85,75 @@ class BuildReport:
         )
 
 
+# Fields of an article that may change without moving it anywhere: no new URL, period,
+# neighbour order, term or page listing (the title orders undated articles and pages,
+# so it is free only for dated articles).
+_FREE_FIELDS = ("lede", "summary", "body_offset", "body_line", "body_hash")
+
+# A file modified this close to the last scan may change again within the same mtime
+# tick (git's "racy clean" problem): hash it instead of trusting its stat.
+_RACY_NS = 2_000_000_000
+
+
+@dataclass
+class BuildSession:
+    """Warm state for a long-lived caller (the preview server) building one site into
+    one folder again and again: what the last build in this process loaded, assembled
+    and recorded, so that the next one hashes only files whose stat changed and, when an
+    edit moved nothing (see :data:`_FREE_FIELDS`), re-plans only the outputs that show
+    the edited articles. Owned by the caller and passed to :func:`build`; a fresh
+    process, or ``clean``, starts without one. Anything unexpected takes the full path.
+    """
+
+    stats: dict[str, tuple[int, int, int, int]] = field(default_factory=dict)
+    digests: dict[str, str] = field(default_factory=dict)
+    scanned_ns: int = 0
+    key: str = ""  # what the warm state was built for: out, drafts, config, theme, code
+    cache: state.ArticleCache | None = None
+    loaded: dict[str, Article] = field(default_factory=dict)  # by source, as loaded
+    site: Site | None = None
+    previous: state.BuildState | None = None
+    built_digests: dict[str, str] = field(default_factory=dict)  # of the last good build
+    article_pages: tuple[str, ...] = ()
+    warm_builds: int = 0  # builds that took the warm path (for tests)
+
+    def forget(self) -> None:
+        """Drop the warm state of the last build (the stat cache of hashes stays)."""
+        self.key, self.cache, self.loaded, self.site, self.previous = "", None, {}, None, None
+        self.built_digests, self.article_pages = {}, ()
+
+    def content_digests(self, config: Config) -> dict[str, str]:
+        """Like :func:`state.content_digests`, re-hashing only files whose (size, mtime,
+        ctime, inode) changed since the last scan or that were modified just before it."""
+        from .load import content_parts
+
+        digests: dict[str, str] = {}
+        stats: dict[str, tuple[int, int, int, int]] = {}
+        base = str(config.content_dir)
+        prefix = os.path.relpath(base, config.root).replace(os.sep, "/")
+        scanned = time.time_ns()
+        racy = self.scanned_ns - _RACY_NS
+        for parts in content_parts(config.content_dir):
+            rel = prefix + "/" + "/".join(parts)
+            path = os.path.join(base, *parts)  # noqa: PTH118 - 10,000 files
+            try:
+                st = os.stat(path)  # noqa: PTH116
+            except OSError:
+                digests[rel] = "unreadable"
+                continue
+            if not stat_module.S_ISREG(st.st_mode):
+                continue
+            sig = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
+            known = self.digests.get(rel)
+            if known is not None and self.stats.get(rel) == sig and st.st_mtime_ns < racy:
+                digests[rel] = known
+            else:
+                digests[rel] = state.file_digest(path)
+            stats[rel] = sig
+        self.stats, self.digests, self.scanned_ns = stats, digests, scanned
+        return digests
+
+
 def default_out(config: Config) -> Path:
     return config.root / "build"
 
@@ -111,6 +181,7 @@ def build(
     jobs: int | None = None,
     index_search: IndexFn | None = None,
     progress: Progress | None = None,
+    session: BuildSession | None = None,
 ) -> BuildReport:
     """Build the site into ``out`` (default ``build/``).
 
@@ -120,7 +191,8 @@ def build(
     worker processes (default: every core, for builds with enough to render).
     ``index_search(config, out, changed_article_pages)`` replaces the synchronous
     search-index update (the preview server passes a background indexer's ``request``).
-    ``progress(done, total)`` is called as outputs render.
+    ``progress(done, total)`` is called as outputs render. ``session`` keeps warm
+    state between builds of one site into one folder in a long-lived process.
     """
     started = time.perf_counter()
     out = (out or default_out(config)).resolve()
@@ -130,12 +202,33 @@ def build(
     if clean:
         state.discard(config)
         previous = None
+        if session is not None:
+            session.forget()
+            session.stats, session.digests = {}, {}
     environment.cache_clear()  # templates are read afresh by every build (serve is long-lived)
 
-    digests = state.content_digests(config)  # hashing 10,000 small files: about 0.1 s
+    if session is not None:
+        digests = session.content_digests(config)
+    else:
+        digests = state.content_digests(config)  # hashing 10,000 small files: about 0.1 s
     theme = locate_theme(config)
     env = environment(theme)
     copies = {f.source: state.file_digest(f.source) for f in static_files(theme)}
+    session_key = state.digest_of(
+        str(out), f"drafts={drafts}", repr(config), repr(theme), state.code_version()
+    )
+    warm = None
+    if (
+        session is not None
+        and not clean
+        and session.key == session_key
+        and previous is not None
+        and session.previous is not None
+        and session.previous.plan_key == previous.plan_key
+    ):
+        warm = session
+    if session is not None and warm is None:
+        session.forget()
     plan_key = state.digest_of(
         state.code_version(),
         state.markup_version(),
@@ -154,19 +247,44 @@ def build(
         n_outputs, unchanged, rendered = len(previous.outputs), len(previous.outputs), 0
         n_articles = previous.articles
     else:
-        # Front matter of files whose bytes are unchanged comes from the cache.
-        cache = state.ArticleCache(config, fresh=clean, digests=digests)
-        articles = load_articles(config, drafts=drafts, cache=cache)
-        cache.save()
-        n_articles = len(articles)
-        site = assemble(config, articles, theme)
-        outputs = plan_outputs(site)
-        log.debug("%d articles, %d outputs", len(articles), len(outputs))
-        templates = state.template_closures(env, {o.template for o in outputs if o.template})
+        site: Site | None = None
+        outputs: Sequence[Output] | None = None
+        loaded: dict[str, Article] = {}
+        if warm is not None and previous is not None:
+            templates = state.template_closures(env, previous.templates)
+            if templates == previous.templates:
+                found = _warm_plan(config, warm, digests, drafts)
+                if found is not None and _untouched(out, previous, {o.path for o in found[1]}):
+                    site, outputs, loaded = found
+        full = outputs is None
+        if outputs is None:
+            # Front matter of files whose bytes are unchanged comes from the cache.
+            cache = session.cache if session is not None and session.cache is not None else None
+            if cache is None or clean:
+                cache = state.ArticleCache(config, fresh=clean, digests=digests)
+            else:
+                cache.digests, cache.used, cache.changed = digests, {}, False
+            loaded_articles = load_articles(config, drafts=drafts, cache=cache)
+            cache.save()
+            loaded = {a.source: a for a in loaded_articles}
+            site = assemble(config, loaded_articles, theme)
+            outputs = plan_outputs(site)
+            templates = state.template_closures(env, {o.template for o in outputs if o.template})
+            if session is not None:
+                session.cache = cache
+        else:
+            assert warm is not None
+            warm.warm_builds += 1
+        assert site is not None
+        articles = (*site.archive.dated, *site.archive.undated, *site.pages)
+        n_articles = len(loaded)
+        log.debug("%d articles, %d outputs to check", n_articles, len(outputs))
         key = state.render_key(outputs[0].site) if outputs else ""
         fingerprinter = state.Fingerprinter()
         known = previous.outputs if previous is not None else {}
         records: dict[str, state.OutputRecord] = {}
+        if not full:  # outputs not re-planned show no edited article: their records stand
+            records.update(known)
         todo: list[tuple[Output, str]] = []
         for o in outputs:
             fp = state.output_fingerprint(o, key, templates, fingerprinter, copies)
@@ -200,27 +318,35 @@ def build(
         finally:
             shutil.rmtree(staging, ignore_errors=True)
             bodies.flush()
-        bodies.prune(a.body_hash for a in articles)
+        if full:
+            bodies.prune(a.body_hash for a in articles)
         bodies.close()
 
         fps = {o.path: fp for o, fp in todo}
         for path, _, digest in results:
             size, mtime_ns = state.stat_of(out / path) or (-1, -1)
             records[path] = state.OutputRecord(fps[path], digest, size, mtime_ns)
-        planned = {o.path for o in outputs}
+        planned = {o.path for o in outputs} if full else set(records)
         removed = _prune(out, sorted(set(written_before) - planned))
-        state.write_state(
-            record,
-            state.BuildState(
-                out=str(out),
-                plan_key=plan_key,
-                templates=templates,
-                articles=len(articles),
-                outputs=records,
-            ),
+        new_state = state.BuildState(
+            out=str(out),
+            plan_key=plan_key,
+            templates=templates,
+            articles=n_articles,
+            outputs=records,
         )
-        article_pages = [o.path for o in outputs if o.kind == "article"]
-        n_outputs, unchanged, rendered = len(outputs), len(outputs) - len(written), len(todo)
+        state.write_state(record, new_state)
+        if full:
+            article_pages = tuple(o.path for o in outputs if o.kind == "article")
+        else:
+            assert warm is not None
+            article_pages = warm.article_pages
+        if session is not None:
+            session.key, session.site, session.loaded = session_key, site, loaded
+            session.previous, session.article_pages = new_state, tuple(article_pages)
+            session.built_digests = dict(digests)
+        n_outputs = len(records)
+        unchanged, rendered = n_outputs - len(written), len(todo)
 
     # --- search index (issue 6, search.py): re-index only when an article page changed ---
     changed = changed_article_pages(article_pages, written, removed)
@@ -242,6 +368,56 @@ def build(
         rendered=rendered,
     )
     return report
+
+
+def _warm_plan(
+    config: Config, warm: BuildSession, digests: Mapping[str, str], drafts: bool
+) -> tuple[Site, tuple[Output, ...], dict[str, Article]] | None:
+    """The outputs to re-plan when only some articles changed and none of them moved
+    (see :data:`_FREE_FIELDS`): those that show them. None: take the full path."""
+    old_digests = warm.built_digests
+    if warm.site is None or warm.previous is None or set(old_digests) != set(digests):
+        return None
+    changed = [rel for rel, d in digests.items() if old_digests[rel] != d]
+    if not changed or len(changed) > 50:
+        return None
+    site = warm.site
+    placed = {a.source: a for a in (*site.archive.dated, *site.archive.undated, *site.pages)}
+    new: dict[str, Article] = {}
+    loaded = dict(warm.loaded)
+    for rel in changed:
+        old = warm.loaded.get(rel)
+        if old is None or old.kind != "article" or rel not in placed:
+            return None
+        try:
+            article = load_article(config.root / rel, config)
+        except ArchiveError:
+            return None  # the full path reports it with every other bad file
+        if article.draft and not drafts:
+            return None
+        free = {f: getattr(old, f) for f in _FREE_FIELDS}
+        if old.date is not None:
+            free["title"] = old.title
+        if replace(article, **free) != old:
+            return None
+        loaded[rel] = article
+        new[rel] = replace(article, url=placed[rel].url)
+    if warm.cache is not None:
+        for rel in changed:
+            warm.cache.store(rel, digests[rel], loaded[rel])
+    site = replace_articles(site, new)
+    return site, plan_outputs(site, only=new), loaded
+
+
+def _untouched(out: Path, previous: state.BuildState, skip: set[str]) -> bool:
+    """Every file the last build wrote, but those in ``skip``, is as it left it."""
+    base = str(out) + os.sep
+    stat_of = state.stat_of
+    return all(
+        stat_of(base + path) == (rec.size, rec.mtime_ns)
+        for path, rec in previous.outputs.items()
+        if path not in skip
+    )
 
 
 def _up_to_date(

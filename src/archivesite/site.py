@@ -24,6 +24,7 @@ from .archive import build_archive, build_taxonomies
 from .config import Config
 from .errors import ArchiveError, ArchiveErrors
 from .model import (
+    Archive,
     Article,
     BodyRef,
     NavLink,
@@ -32,6 +33,8 @@ from .model import (
     Site,
     SiteInfo,
     StaticFile,
+    Taxonomy,
+    Term,
     Theme,
 )
 from .search import SEARCH_URL
@@ -136,6 +139,27 @@ def assemble(config: Config, articles: Iterable[Article], theme: Theme | None = 
     )
 
 
+def replace_articles(site: Site, new: dict[str, Article]) -> Site:
+    """The site with the articles of the given sources swapped for new values, every
+    grouping and order kept. Only for changes that move nothing (see ``build``'s warm path):
+    same URL, date, time, slug, kind, tags, place and agency."""
+
+    def sub(articles: tuple[Article, ...]) -> tuple[Article, ...]:
+        return tuple([new.get(a.source, a) for a in articles])
+
+    arch = site.archive
+    periods = [
+        tuple(replace(p, articles=sub(p.articles)) for p in ps)
+        for ps in (arch.years, arch.months, arch.days)
+    ]
+    archive = Archive(sub(arch.dated), sub(arch.undated), *periods)
+    taxonomies = tuple(
+        Taxonomy(t.name, tuple(Term(x.taxonomy, x.slug, x.name, sub(x.articles)) for x in t.terms))
+        for t in site.taxonomies
+    )
+    return replace(site, archive=archive, taxonomies=taxonomies, pages=sub(site.pages))
+
+
 def site_info(site: Site) -> SiteInfo:
     c = site.config
     return SiteInfo(
@@ -183,6 +207,12 @@ class _Planner:
         self.outputs: list[Output] = []
         self.owners: dict[str, str] = {}
         self.errors: list[ArchiveError] = []
+        self.only: frozenset[str] | None = None
+
+    def wants(self, shows: Iterable[Article | None]) -> bool:
+        """Whether to plan an output showing these articles (always, unless ``only``)."""
+        only = self.only
+        return only is None or any(a is not None and a.source in only for a in shows)
 
     def add(
         self,
@@ -243,6 +273,8 @@ def _paginate(
     pages = max(1, math.ceil(len(articles) / per_page))
     for n in range(1, pages + 1):
         chunk = tuple(articles[(n - 1) * per_page : n * per_page])
+        if not planner.wants(chunk):
+            continue
         url = urls.paginated(first_url, n)
         pagination = {
             "page": n,
@@ -260,9 +292,19 @@ def _paginate(
         )
 
 
-def plan_outputs(site: Site, *, sitemap_limit: int = SITEMAP_LIMIT) -> tuple[Output, ...]:
-    """Every file of the built site, in a stable order; raises on colliding or unsafe paths."""
+def plan_outputs(
+    site: Site, *, sitemap_limit: int = SITEMAP_LIMIT, only: Iterable[str] | None = None
+) -> tuple[Output, ...]:
+    """Every file of the built site, in a stable order; raises on colliding or unsafe paths.
+
+    ``only`` (content sources): plan just the outputs that show one of these articles
+    (its page, its neighbours' pages, the lists holding it, the feed); nothing that
+    shows no article (sitemap, 404, robots, static files), and no collision check
+    across outputs left out. For the warm path of ``build``, where nothing moved.
+    """
     p = _Planner(site)
+    if only is not None:
+        p.only = frozenset(only)
     arch = site.archive
     home = NavLink("Home", urls.HOME)
     archive_crumb = NavLink("Archive", urls.ARCHIVE)
@@ -287,10 +329,16 @@ def plan_outputs(site: Site, *, sitemap_limit: int = SITEMAP_LIMIT) -> tuple[Out
     for i, a in enumerate(dated):
         prev_a = dated[i - 1] if i > 0 else None
         next_a = dated[i + 1] if i + 1 < len(dated) else None
+        if not p.wants((a, prev_a, next_a)):
+            continue
         _article(p, site, a, prev_a, next_a, place_of, agency_of, tag_terms)
     for a in arch.undated:
+        if not p.wants((a,)):
+            continue
         _article(p, site, a, None, None, place_of, agency_of, tag_terms)
     for a in site.pages:
+        if not p.wants((a,)):
+            continue
         p.add(
             a.url,
             "page",
@@ -304,21 +352,24 @@ def plan_outputs(site: Site, *, sitemap_limit: int = SITEMAP_LIMIT) -> tuple[Out
     # Home, archive, periods.
     newest = tuple(reversed(dated))
     _paginate(p, urls.HOME, "home", "home.html", "the home page", newest, {}, ())
-    p.add(
-        urls.ARCHIVE,
-        "archive",
-        "archive.html",
-        "the archive page",
-        {
-            "years": tuple(_year_summary(y, arch.months) for y in reversed(arch.years)),
-            "crumbs": (home, NavLink("Archive", "")),
-        },
-        shows=dated,
-    )
+    if p.wants(dated):
+        p.add(
+            urls.ARCHIVE,
+            "archive",
+            "archive.html",
+            "the archive page",
+            {
+                "years": tuple(_year_summary(y, arch.months) for y in reversed(arch.years)),
+                "crumbs": (home, NavLink("Archive", "")),
+            },
+            shows=dated,
+        )
     for level, periods in (("year", arch.years), ("month", arch.months), ("day", arch.days)):
         for i, period in enumerate(periods):
             prev_p = periods[i - 1] if i > 0 else None
             next_p = periods[i + 1] if i + 1 < len(periods) else None
+            if not p.wants(period.articles):
+                continue
             context: dict[str, Any] = {
                 "period": period,
                 "label": period_label(period),
@@ -355,26 +406,27 @@ def plan_outputs(site: Site, *, sitemap_limit: int = SITEMAP_LIMIT) -> tuple[Out
     for tax in site.taxonomies:
         plural, singular = TAXONOMY_LABELS[tax.name]
         index_url = urls.taxonomy_url(tax.name)
-        p.add(
-            index_url,
-            "terms",
-            "terms.html",
-            f"the {tax.name} index",
-            {
-                "taxonomy": tax.name,
-                "label": plural,
-                "terms": tuple(
-                    {
-                        "name": t.name,
-                        "url": urls.term_url(tax.name, t.slug),
-                        "count": len(t.articles),
-                    }
-                    for t in tax.terms
-                ),
-                "crumbs": (home, NavLink(plural, "")),
-            },
-            shows=(a for t in tax.terms for a in t.articles),
-        )
+        if p.wants(a for t in tax.terms for a in t.articles):
+            p.add(
+                index_url,
+                "terms",
+                "terms.html",
+                f"the {tax.name} index",
+                {
+                    "taxonomy": tax.name,
+                    "label": plural,
+                    "terms": tuple(
+                        {
+                            "name": t.name,
+                            "url": urls.term_url(tax.name, t.slug),
+                            "count": len(t.articles),
+                        }
+                        for t in tax.terms
+                    ),
+                    "crumbs": (home, NavLink(plural, "")),
+                },
+                shows=(a for t in tax.terms for a in t.articles),
+            )
         for term in tax.terms:
             _paginate(
                 p,
@@ -387,8 +439,21 @@ def plan_outputs(site: Site, *, sitemap_limit: int = SITEMAP_LIMIT) -> tuple[Out
                 (home, NavLink(plural, index_url), NavLink(term.name, "")),
             )
 
-    p.add(urls.NOT_FOUND, "404", "404.html", "the 404 page", {"crumbs": ()})
     feed_entries = newest[: site.config.feed_size]
+    if p.only is not None:  # only outputs that show one of the given articles
+        if p.wants(feed_entries):
+            p.add(
+                urls.FEED,
+                "feed",
+                "feed.xml",
+                "the feed",
+                {"entries": feed_entries},
+                shows=feed_entries,
+            )
+        if p.errors:
+            raise p.errors[0] if len(p.errors) == 1 else ArchiveErrors(p.errors)
+        return tuple(p.outputs)
+    p.add(urls.NOT_FOUND, "404", "404.html", "the 404 page", {"crumbs": ()})
     p.add(urls.FEED, "feed", "feed.xml", "the feed", {"entries": feed_entries}, shows=feed_entries)
 
     # Sitemap and robots.txt from the HTML pages planned so far.
