@@ -234,16 +234,18 @@ def serve_command(site: Path, host: str, port: int, poll: bool) -> None:
     import time
     from collections.abc import Sequence
 
+    from .build import BuildSession
     from .config import Config
     from .search import BackgroundIndexer
     from .serve import Preview
 
     indexer = BackgroundIndexer()  # issue 6: the reload never waits for the search index
+    session = BuildSession()  # warm state between rebuilds: an edit re-plans only its pages
 
     def build(config: Config, out: Path) -> object:
         from .build import build
 
-        return build(config, out=out, index_search=indexer.request)
+        return build(config, out=out, index_search=indexer.request, session=session)
 
     def import_seeds(config: Config, paths: Sequence[Path]) -> object:
         from .errors import ArchiveErrors
