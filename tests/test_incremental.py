@@ -441,3 +441,12 @@ def test_warm_session_replans_only_what_shows_an_edit(site: Path, tmp_path: Path
         build(load_config(site), out=out, jobs=1, session=session)
         assert session.warm_builds == warm_builds, n
         assert {k: v[0] for k, v in tree(out).items()} == clean_build(site, tmp_path / "clean")
+    write(site, path_of(8), article(8, body="Warm, last."))
+    build(load_config(site), out=out, jobs=1, session=session)
+    assert session.warm_builds == 4
+    # A warm build leaves the last full build's record on disk: a later build without the
+    # session re-renders what the warm builds rewrote and writes nothing.
+    report = build(load_config(site), out=out, jobs=1)
+    assert report.written == () and report.removed == ()
+    assert {k: v[0] for k, v in tree(out).items()} == clean_build(site, tmp_path / "clean")
+    assert build(load_config(site), out=out, jobs=1).rendered == 0

@@ -45,8 +45,6 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-import jinja2
-
 from . import state
 from .config import Config
 from .errors import ArchiveError, ArchiveErrors
@@ -113,6 +111,8 @@ class BuildSession:
     loaded: dict[str, Article] = field(default_factory=dict)  # by source, as loaded
     site: Site | None = None
     previous: state.BuildState | None = None
+    template_refs: dict[str, set[str] | None] = field(default_factory=dict)
+    record_stat: tuple[int, int] | None = None  # of the build record this session wrote
     built_digests: dict[str, str] = field(default_factory=dict)  # of the last good build
     article_pages: tuple[str, ...] = ()
     warm_builds: int = 0  # builds that took the warm path (for tests)
@@ -120,6 +120,7 @@ class BuildSession:
     def forget(self) -> None:
         """Drop the warm state of the last build (the stat cache of hashes stays)."""
         self.key, self.cache, self.loaded, self.site, self.previous = "", None, {}, None, None
+        self.record_stat = None
         self.built_digests, self.article_pages = {}, ()
 
     def content_digests(self, config: Config) -> dict[str, str]:
@@ -198,21 +199,34 @@ def build(
     out = (out or default_out(config)).resolve()
     _check_out(config, out)
     record = manifest_path(config, out)
-    previous, written_before = state.read_state(record, out)
+    previous: state.BuildState | None
+    if (
+        session is not None
+        and session.previous is not None
+        and session.record_stat is not None
+        and state.stat_of(record) == session.record_stat
+    ):  # the record on disk is the one this session wrote: no need to parse it again
+        previous, written_before = session.previous, session.previous.files
+    else:
+        previous, written_before = state.read_state(record, out)
     if clean:
         state.discard(config)
         previous = None
         if session is not None:
             session.forget()
-            session.stats, session.digests = {}, {}
-    environment.cache_clear()  # templates are read afresh by every build (serve is long-lived)
+            session.stats, session.digests, session.template_refs = {}, {}, {}
+    theme = locate_theme(config)
+    env = environment(theme)  # compiled templates are dropped below unless the warm path runs
+    memo = session.template_refs if session is not None else None
+    same_templates = (
+        previous is not None
+        and state.template_closures(env, previous.templates, memo) == previous.templates
+    )
 
     if session is not None:
         digests = session.content_digests(config)
     else:
         digests = state.content_digests(config)  # hashing 10,000 small files: about 0.1 s
-    theme = locate_theme(config)
-    env = environment(theme)
     copies = {f.source: state.file_digest(f.source) for f in static_files(theme)}
     session_key = state.digest_of(
         str(out), f"drafts={drafts}", repr(config), repr(theme), state.code_version()
@@ -239,7 +253,12 @@ def build(
         *(f"{src}={digest}" for src, digest in sorted(copies.items())),
     )
 
-    if previous is not None and _up_to_date(previous, plan_key, env, out):
+    if (
+        previous is not None
+        and same_templates
+        and (session is None or warm is not None)  # a cold session loads the site once
+        and _up_to_date(previous, plan_key, out)
+    ):
         log.debug("nothing changed since the last build into %s", out)
         article_pages: Iterable[str] = ()
         written: tuple[str, ...] = ()
@@ -250,14 +269,17 @@ def build(
         site: Site | None = None
         outputs: Sequence[Output] | None = None
         loaded: dict[str, Article] = {}
-        if warm is not None and previous is not None:
-            templates = state.template_closures(env, previous.templates)
-            if templates == previous.templates:
-                found = _warm_plan(config, warm, digests, drafts)
-                if found is not None and _untouched(out, previous, {o.path for o in found[1]}):
-                    site, outputs, loaded = found
+        # The warm path renders only templates the last build used, unchanged since: their
+        # compiled forms (from the last build's sources) stay valid. Anything else: afresh.
+        if warm is not None and previous is not None and same_templates:
+            templates = dict(previous.templates)
+            found = _warm_plan(config, warm, digests, drafts)
+            if found is not None and _untouched(out, previous, {o.path for o in found[1]}):
+                site, outputs, loaded = found
         full = outputs is None
         if outputs is None:
+            environment.cache_clear()  # templates are read afresh (serve is long-lived)
+            env = environment(theme)
             # Front matter of files whose bytes are unchanged comes from the cache.
             cache = session.cache if session is not None and session.cache is not None else None
             if cache is None or clean:
@@ -335,7 +357,14 @@ def build(
             articles=n_articles,
             outputs=records,
         )
-        state.write_state(record, new_state)
+        if full:
+            state.write_state(record, new_state)
+            if session is not None:
+                session.record_stat = state.stat_of(record)
+        # A warm build leaves the record on disk as the last full build wrote it (writing
+        # 15,000 entries costs more than the rest of the build): the session holds the
+        # current one. An older record is safe: the files a warm build rewrote no longer
+        # match its (size, mtime), so a later build without this session renders them again.
         if full:
             article_pages = tuple(o.path for o in outputs if o.kind == "article")
         else:
@@ -420,13 +449,10 @@ def _untouched(out: Path, previous: state.BuildState, skip: set[str]) -> bool:
     )
 
 
-def _up_to_date(
-    previous: state.BuildState, plan_key: str, env: jinja2.Environment, out: Path
-) -> bool:
-    """Same sources, settings, templates and static files, and every written file untouched."""
+def _up_to_date(previous: state.BuildState, plan_key: str, out: Path) -> bool:
+    """Same sources, settings and static files, and every written file untouched
+    (the caller checks the templates)."""
     if previous.plan_key != plan_key:
-        return False
-    if state.template_closures(env, previous.templates) != previous.templates:
         return False
     base = str(out) + os.sep
     stat_of = state.stat_of
