@@ -450,3 +450,22 @@ def test_warm_session_replans_only_what_shows_an_edit(site: Path, tmp_path: Path
     assert report.written == () and report.removed == ()
     assert {k: v[0] for k, v in tree(out).items()} == clean_build(site, tmp_path / "clean")
     assert build(load_config(site), out=out, jobs=1).rendered == 0
+
+
+def test_session_scan_finds_what_a_walk_finds(site: Path, tmp_path: Path) -> None:
+    """The session's one-scandir-per-folder scan: the same files, order and hashes."""
+    from archivesite.state import content_digests
+
+    write(site, "content/_drafts/x.md", article(1))
+    write(site, "content/.hidden/y.md", article(2))
+    write(site, "content/2022/.z.md", article(3))
+    write(site, "content/2022/notes.txt", "not content")
+    elsewhere = tmp_path / "elsewhere"
+    write(elsewhere, "linked/w.md", article(4))
+    (site / "content" / "linked").symlink_to(elsewhere / "linked", target_is_directory=True)
+    (site / "content" / "2022" / "alias.md").symlink_to(site / path_of(5))
+    (site / "content" / "2022" / "broken.md").symlink_to(tmp_path / "missing.md")
+    config = load_config(site)
+    session = BuildSession()
+    assert list(session.content_digests(config).items()) == list(content_digests(config).items())
+    assert session.content_digests(config) == content_digests(config)  # from the stat cache

@@ -126,20 +126,14 @@ class BuildSession:
     def content_digests(self, config: Config) -> dict[str, str]:
         """Like :func:`state.content_digests`, re-hashing only files whose (size, mtime,
         ctime, inode) changed since the last scan or that were modified just before it."""
-        from .load import content_parts
-
         digests: dict[str, str] = {}
         stats: dict[str, tuple[int, int, int, int]] = {}
         base = str(config.content_dir)
         prefix = os.path.relpath(base, config.root).replace(os.sep, "/")
         scanned = time.time_ns()
         racy = self.scanned_ns - _RACY_NS
-        for parts in content_parts(config.content_dir):
-            rel = prefix + "/" + "/".join(parts)
-            path = os.path.join(base, *parts)  # noqa: PTH118 - 10,000 files
-            try:
-                st = os.stat(path)  # noqa: PTH116
-            except OSError:
+        for rel, path, st in _scan(base, prefix):
+            if st is None:
                 digests[rel] = "unreadable"
                 continue
             if not stat_module.S_ISREG(st.st_mode):
@@ -153,6 +147,34 @@ class BuildSession:
             stats[rel] = sig
         self.stats, self.digests, self.scanned_ns = stats, digests, scanned
         return digests
+
+
+def _scan(folder: str, rel: str) -> Iterator[tuple[str, str, os.stat_result | None]]:
+    """(site-relative path, path, stat or None) of the files :func:`load.content_parts`
+    finds, in its order (names sorted per folder sort as its path tuples do), with one
+    ``scandir`` per folder (half the time of a walk and a stat per file)."""
+    try:
+        with os.scandir(folder) as it:
+            entries = sorted(it, key=lambda e: e.name)
+    except OSError:
+        return
+    for e in entries:
+        name = e.name
+        if name.startswith((".", "_")):
+            continue
+        try:
+            is_dir = e.is_dir()
+        except OSError:
+            is_dir = False
+        if is_dir:
+            if not e.is_symlink():  # like os.walk: symlinked folders are not entered
+                yield from _scan(e.path, f"{rel}/{name}")
+        elif name.endswith(".md"):
+            try:
+                st: os.stat_result | None = e.stat()
+            except OSError:
+                st = None
+            yield f"{rel}/{name}", e.path, st
 
 
 def default_out(config: Config) -> Path:
