@@ -14,6 +14,7 @@ import calendar
 import datetime as dt
 import importlib.resources
 import math
+import operator
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -145,18 +146,22 @@ def replace_articles(site: Site, new: dict[str, Article]) -> Site:
     same URL, date, time, slug, kind, tags, place and agency."""
 
     def sub(articles: tuple[Article, ...]) -> tuple[Article, ...]:
+        if new.keys().isdisjoint(map(_source, articles)):  # C-speed: most tuples hold none
+            return articles
         return tuple([new.get(a.source, a) for a in articles])
 
+    def sub_period(p: Period) -> Period:
+        articles = sub(p.articles)
+        return p if articles is p.articles else replace(p, articles=articles)
+
+    def sub_term(t: Term) -> Term:
+        articles = sub(t.articles)
+        return t if articles is t.articles else replace(t, articles=articles)
+
     arch = site.archive
-    periods = [
-        tuple(replace(p, articles=sub(p.articles)) for p in ps)
-        for ps in (arch.years, arch.months, arch.days)
-    ]
+    periods = [tuple(map(sub_period, ps)) for ps in (arch.years, arch.months, arch.days)]
     archive = Archive(sub(arch.dated), sub(arch.undated), *periods)
-    taxonomies = tuple(
-        Taxonomy(t.name, tuple(Term(x.taxonomy, x.slug, x.name, sub(x.articles)) for x in t.terms))
-        for t in site.taxonomies
-    )
+    taxonomies = tuple(Taxonomy(t.name, tuple(map(sub_term, t.terms))) for t in site.taxonomies)
     return replace(site, archive=archive, taxonomies=taxonomies, pages=sub(site.pages))
 
 
@@ -194,6 +199,9 @@ def period_url(period: Period) -> str:
     return urls.day_url(period.year, period.month or 0, period.day or 0)
 
 
+_source = operator.attrgetter("source")
+
+
 def _sources(articles: Iterable[Article | None]) -> tuple[str, ...]:
     return tuple(sorted({a.source for a in articles if a is not None}))
 
@@ -212,7 +220,7 @@ class _Planner:
     def wants(self, shows: Iterable[Article | None]) -> bool:
         """Whether to plan an output showing these articles (always, unless ``only``)."""
         only = self.only
-        return only is None or any(a is not None and a.source in only for a in shows)
+        return only is None or not only.isdisjoint(map(_source, filter(None, shows)))
 
     def add(
         self,
