@@ -13,6 +13,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import importlib.resources
+import itertools
 import math
 import operator
 from collections.abc import Iterable, Sequence
@@ -203,7 +204,7 @@ _source = operator.attrgetter("source")
 
 
 def _sources(articles: Iterable[Article | None]) -> tuple[str, ...]:
-    return tuple(sorted({a.source for a in articles if a is not None}))
+    return tuple(sorted(set(map(_source, filter(None, articles)))))
 
 
 class _Planner:
@@ -334,7 +335,13 @@ def plan_outputs(
 
     # Articles, with their neighbours in time.
     dated = arch.dated
-    for i, a in enumerate(dated):
+    indices: Iterable[int] = range(len(dated))
+    if p.only is not None:  # only the edited articles and their neighbours
+        only = p.only
+        hit = [i for i, a in enumerate(dated) if a.source in only]
+        indices = sorted({j for i in hit for j in (i - 1, i, i + 1) if 0 <= j < len(dated)})
+    for i in indices:
+        a = dated[i]
         prev_a = dated[i - 1] if i > 0 else None
         next_a = dated[i + 1] if i + 1 < len(dated) else None
         if not p.wants((a, prev_a, next_a)):
@@ -414,7 +421,8 @@ def plan_outputs(
     for tax in site.taxonomies:
         plural, singular = TAXONOMY_LABELS[tax.name]
         index_url = urls.taxonomy_url(tax.name)
-        if p.wants(a for t in tax.terms for a in t.articles):
+        in_terms = tuple(itertools.chain.from_iterable(t.articles for t in tax.terms))
+        if p.wants(in_terms):
             p.add(
                 index_url,
                 "terms",
@@ -433,7 +441,7 @@ def plan_outputs(
                     ),
                     "crumbs": (home, NavLink(plural, "")),
                 },
-                shows=(a for t in tax.terms for a in t.articles),
+                shows=in_terms,
             )
         for term in tax.terms:
             _paginate(
