@@ -151,6 +151,12 @@ class IncrementalEqualsClean(RuleBasedStateMachine):
     def edit_title(self, article: Story, title: str) -> None:
         self._rewrite(article, title=title)
 
+    @rule(first=articles, second=articles, title=words, body=words)
+    def edit_two(self, first: Story, second: Story, title: str, body: str) -> None:
+        """Edits that move nothing, in two files at once (the warm path's kind of change)."""
+        self._rewrite(first, title=title)
+        self._rewrite(second, body=body)
+
     @rule(article=articles, date=dates)
     def change_date(self, article: Story, date: dt.date) -> None:
         self._rewrite(article, date=date)
