@@ -469,3 +469,25 @@ def test_session_scan_finds_what_a_walk_finds(site: Path, tmp_path: Path) -> Non
     session = BuildSession()
     assert list(session.content_digests(config).items()) == list(content_digests(config).items())
     assert session.content_digests(config) == content_digests(config)  # from the stat cache
+
+
+def test_same_size_edit_with_restored_mtime_is_seen(site: Path, tmp_path: Path) -> None:
+    """Files are re-hashed when their stat changed since the last scan (the stat cache in
+    .archivesite/); an edit that keeps the size and puts the mtime back still changes
+    the ctime, so it is seen, even long after the scan."""
+    import os
+    import time
+
+    out = tmp_path / "out"
+    target = site / path_of(4)
+    old = target.stat()
+    past = old.st_mtime_ns - 10_000_000_000
+    os.utime(target, ns=(past, past))  # as if saved long before any scan
+    build(load_config(site), out=out, jobs=1)
+    time.sleep(0.01)
+    text = target.read_text(encoding="utf-8").replace("Story number 4", "Story numbxr 4")
+    target.write_text(text, encoding="utf-8")
+    os.utime(target, ns=(past, past))
+    report = build(load_config(site), out=out, jobs=1)
+    assert "2022/01/21/story-4/index.html" in report.written
+    assert {k: v[0] for k, v in tree(out).items()} == clean_build(site, tmp_path / "clean")

@@ -118,12 +118,35 @@ class BuildSession:
     built_digests: dict[str, str] = field(default_factory=dict)  # of the last good build
     article_pages: tuple[str, ...] = ()
     warm_builds: int = 0  # builds that took the warm path (for tests)
+    saved_stats: tuple[object, object] | None = None  # what read_stats found
 
     def forget(self) -> None:
         """Drop the warm state of the last build (the stat cache of hashes stays)."""
         self.key, self.cache, self.loaded, self.site, self.previous = "", None, {}, None, None
         self.record_stat = None
         self.built_digests, self.article_pages = {}, ()
+
+    def read_stats(self, path: Path, root: str) -> None:
+        """The stat cache a previous process saved (nothing on any damage)."""
+        try:
+            with path.open("rb") as f:
+                version, saved_root, stats, digests, scanned = pickle.load(f)
+            if version == SNAPSHOT_VERSION and saved_root == root:
+                self.stats, self.digests, self.scanned_ns = stats, digests, int(scanned)
+                self.saved_stats = (stats, digests)
+        except FileNotFoundError:
+            pass
+        except Exception as exc:  # any damage means: hash every file
+            log.debug("%s: unusable stat cache (%s)", path, exc)
+
+    def write_stats(self, path: Path, root: str) -> None:
+        if self.saved_stats == (self.stats, self.digests):
+            return  # nothing changed but the scan time: files stay trusted by the old one
+        data = (SNAPSHOT_VERSION, root, self.stats, self.digests, self.scanned_ns)
+        try:
+            state.write_atomic(path, pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL))
+        except OSError as exc:
+            log.warning("%s: cannot save the stat cache: %s", path, exc)
 
     def content_digests(self, config: Config) -> dict[str, str]:
         """Like :func:`state.content_digests`, re-hashing only files whose (size, mtime,
@@ -254,8 +277,13 @@ def build(
 
     if session is not None:
         digests = session.content_digests(config)
-    else:
-        digests = state.content_digests(config)  # hashing 10,000 small files: about 0.1 s
+    else:  # hash only files whose stat changed since the last process's scan
+        scan = BuildSession()
+        stats_file = config.state_dir / STATS_CACHE
+        if not clean:
+            scan.read_stats(stats_file, str(config.root))
+        digests = scan.content_digests(config)
+        scan.write_stats(stats_file, str(config.root))
     copies = {f.source: state.file_digest(f.source) for f in static_files(theme)}
     session_key = state.digest_of(
         str(out), f"drafts={drafts}", repr(config), repr(theme), state.code_version()
@@ -487,6 +515,7 @@ def _warm_plan(
 
 
 SNAPSHOT_VERSION = 1
+STATS_CACHE = "cache/stats.pickle"
 
 
 def _write_snapshot(path: Path, data: tuple[object, ...]) -> None:
