@@ -22,6 +22,15 @@
    path>.json``; a file not in it (one archivesite did not write) is never
    deleted.
 
+Warm path (:class:`BuildSession`, kept by a long-lived caller such as the preview
+server, or resumed by a fresh process from ``builds/<key>.pickle``, written with the
+build record and valid only with it): when the edited files change nothing that
+places an article (URL, date, time, slug, tags, place, agency; a dated article's title
+is free), only the outputs that show them are re-planned and fingerprinted; any other
+change takes the full path. ``cache/stats.pickle`` keeps each content file's (size,
+mtime, ctime, inode) and hash, so only files whose stat changed, or that were modified
+within 2 s of the last scan, are hashed again.
+
 ``clean`` discards every cache and fingerprint and renders and rewrites every
 file (the record of written files is still used to remove stale ones).
 Rendering runs in worker processes (``jobs``; default: every core once there
