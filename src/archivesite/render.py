@@ -33,24 +33,9 @@ from markupsafe import Markup
 
 from . import urls
 from .errors import ArchiveError
+from .labels import day_text
 from .markup import render_markdown
 from .model import Article, BodyRef, Output, RenderedFile, SiteInfo, Theme
-
-MONTHS = (
-    "",
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
 
 
 @functools.lru_cache(maxsize=8)
@@ -94,8 +79,7 @@ def date_text(article: Article) -> str:
     """``11 January 2022`` or ``11 January 2022, 09:30 MSK``; empty when undated."""
     if article.date is None:
         return ""
-    d = article.date
-    text = f"{d.day} {MONTHS[d.month]} {d.year}"
+    text = day_text(article.date)
     if article.published is not None:
         text += f", {article.published:%H:%M} {article.published.tzname()}"
     return text

@@ -25,6 +25,7 @@ from . import urls
 from .archive import build_archive, build_taxonomies
 from .config import Config
 from .errors import ArchiveError, ArchiveErrors
+from .labels import MONTHS, WEEKDAY_NAMES, WEEKDAYS, day_text
 from .model import (
     Archive,
     Article,
@@ -43,23 +44,6 @@ from .search import SEARCH_URL
 
 SITEMAP_LIMIT = 50_000
 YEAR_HEADLINES = 10  # a year page lists each month's first articles
-MONTHS = (
-    "",
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
-WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 TAXONOMY_LABELS = {
     "tags": ("Tags", "Tag"),
     "places": ("Places", "Place"),
@@ -509,7 +493,7 @@ def _article(
     if a.date is not None:
         d = a.date
         periods = (
-            NavLink(f"{d.day} {MONTHS[d.month]} {d.year}", urls.day_url(d.year, d.month, d.day)),
+            NavLink(day_text(d), urls.day_url(d.year, d.month, d.day)),
             NavLink(f"{MONTHS[d.month]} {d.year}", urls.month_url(d.year, d.month)),
             NavLink(f"{d.year}", urls.year_url(d.year)),
         )
