@@ -5,7 +5,7 @@ bench/work/serve-reload-N/), starts the real ``archivesite serve --port 0`` in a
 subprocess, connects to its live-reload stream like the injected script does,
 then edits one article's title ``--edits`` times. Each measure runs from just
 before the file is written to the ``reload`` event: the watcher's debounce
-(quiet period 150 ms), the rebuild, and the event. Prints a table and the median.
+(quiet period 100 ms), the rebuild, and the event. Prints a table and the median.
 
     .venv/bin/python bench/serve_reload.py --articles 10000 --edits 5
     .venv/bin/python bench/serve_reload.py --articles 1000 --poll

@@ -41,7 +41,7 @@ from urllib.parse import quote, unquote
 
 from .config import Config, load_config
 from .errors import ArchiveError, ArchiveErrors
-from .watch import Change, ChangeKind, Watcher
+from .watch import QUIET_SECONDS, Change, ChangeKind, Watcher
 
 log = logging.getLogger(__name__)
 
@@ -547,7 +547,7 @@ class Preview:
         host: str = "127.0.0.1",
         port: int = 8000,
         poll: bool = False,
-        quiet: float = 0.15,
+        quiet: float = QUIET_SECONDS,
         max_wait: float = 2.0,
         request_timeout: float = 10.0,
         out: Path | None = None,
