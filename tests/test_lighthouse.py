@@ -17,7 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from validation_fixtures import CHROMIUM, ROOT, build, serve, write_demo_site
+from processes import CHROMIUM, needs_chromium
+from validation_fixtures import ROOT, build, serve, write_demo_site
 
 TOOLS = ROOT / "tests" / "tools"
 SCORES_SCRIPT = TOOLS / "lighthouse-scores.mjs"
@@ -27,7 +28,7 @@ MINIMUM = 0.95
 pytestmark = [
     pytest.mark.slow,
     pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed"),
+    needs_chromium,
     pytest.mark.skipif(shutil.which("node") is None, reason="Node.js is not installed"),
 ]
 

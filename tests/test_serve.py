@@ -5,10 +5,7 @@ from __future__ import annotations
 
 import json
 import re
-import signal
 import socket
-import subprocess
-import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -29,6 +26,7 @@ from archivesite.serve import (
     inject_script,
 )
 from archivesite.watch import Change, ChangeKind
+from processes import ServeProcess
 
 SECRET = "TOP SECRET outside the output folder"
 
@@ -603,8 +601,6 @@ def test_preview_survives_a_failing_first_build(tmp_path: Path) -> None:
 
 # --- the real command: real build, real import, real signals -----------------
 
-ARCHIVESITE = Path(sys.executable).with_name("archivesite")
-
 SEED = """All news
 
 Invented ministry says the winter grain harvest will be the largest in a decade
@@ -616,45 +612,6 @@ the largest in ten years, a deputy agriculture minister said on Tuesday.
 
 Exports are expected to grow as well, he said.
 """
-
-
-class ServeProcess:
-    """`archivesite serve --port 0` in a subprocess, its URL read from the first stdout line."""
-
-    def __init__(self, site: Path, *extra: str) -> None:
-        self.proc = subprocess.Popen(
-            [str(ARCHIVESITE), "serve", "--site", str(site), "--port", "0", *extra],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        self.log: list[str] = []
-        out, err = self.proc.stdout, self.proc.stderr
-        assert out is not None and err is not None
-        threading.Thread(
-            target=lambda: self.log.extend(iter(err.readline, "")), daemon=True
-        ).start()
-        first: list[str] = []
-        reader = threading.Thread(target=lambda: first.append(out.readline()), daemon=True)
-        reader.start()
-        reader.join(60)
-        m = re.search(r"http://127\.0\.0\.1:(\d+)/", first[0] if first else "")
-        if not m:
-            self.stop()
-            pytest.fail(f"serve did not start: {first} {''.join(self.log)}")
-        self.url = m.group(0)
-        self.port = int(m.group(1))
-
-    def stop(self) -> int:
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGINT)
-            try:
-                self.proc.wait(15)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(5)
-                raise
-        return self.proc.returncode
 
 
 def wait_until(predicate: Callable[[], bool], timeout: float = 15.0) -> None:

@@ -6,35 +6,19 @@ Uses Debian's chromium (/usr/bin/chromium) through Playwright; skips where it is
 
 from __future__ import annotations
 
-import os
 import re
-import signal
-import subprocess
-import sys
-import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARCHIVESITE = Path(sys.executable).with_name("archivesite")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+from processes import CHROMIUM, CHROMIUM_ARGS, ServeProcess, needs_chromium
 
 pytestmark = [
     pytest.mark.slow,
     pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed"),
+    needs_chromium,
     pytest.mark.timeout(120),
 ]
 
@@ -49,65 +33,23 @@ def article(title: str) -> str:
     )
 
 
-class Serve:
-    """`archivesite serve --port 0` in a subprocess; its URL read from stdout."""
-
-    def __init__(self, site: Path) -> None:
-        self.proc = subprocess.Popen(
-            [str(ARCHIVESITE), "serve", "--site", str(site), "--port", "0"],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-            env={**os.environ, "PYTHONUNBUFFERED": "1"},
-        )
-        self.stderr: list[str] = []
-        assert self.proc.stderr is not None
-        threading.Thread(
-            target=lambda: self.stderr.extend(iter(self.proc.stderr.readline, "")),  # type: ignore[union-attr]
-            daemon=True,
-        ).start()
-        line: list[str] = []
-        reader = threading.Thread(
-            target=lambda: line.append(self.proc.stdout.readline()),  # type: ignore[union-attr]
-            daemon=True,
-        )
-        reader.start()
-        reader.join(60)
-        m = re.search(r"(http://127\.0\.0\.1:\d+/)", line[0] if line else "")
-        if not m:
-            self.stop()
-            pytest.fail(f"serve did not start: {line} {''.join(self.stderr)}")
-        self.url = m.group(1)
-
-    def stop(self) -> int:
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGINT)
-            try:
-                self.proc.wait(15)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(5)
-                raise
-        return self.proc.returncode
-
-
 @pytest.fixture
-def served(tmp_path: Path) -> Iterator[tuple[Path, Serve]]:
+def served(tmp_path: Path) -> Iterator[tuple[Path, ServeProcess]]:
     site = tmp_path / "site"
     (site / "content/2022/01/11").mkdir(parents=True)
     (site / "archivesite.toml").write_text(
         'title = "Browser test"\nbase_url = "https://example.org/archive/"\n'
     )
     (site / STORY).write_text(article("First title"))
-    serve = Serve(site)
+    serve = ServeProcess(site)
     try:
         yield site, serve
     finally:
         rc = serve.stop()
-        assert rc == 0, "".join(serve.stderr)
+        assert rc == 0, "".join(serve.log)
 
 
-def test_edit_reload_error_overlay_and_recovery(served: tuple[Path, Serve]) -> None:
+def test_edit_reload_error_overlay_and_recovery(served: tuple[Path, ServeProcess]) -> None:
     from playwright.sync_api import expect, sync_playwright
 
     site, serve = served
@@ -147,6 +89,6 @@ def test_edit_reload_error_overlay_and_recovery(served: tuple[Path, Serve]) -> N
             expect(overlay).to_have_count(0)
         finally:
             browser.close()
-    log = "".join(serve.stderr)
+    log = "".join(serve.log)
     assert re.search(r"story\.md:\d+: ", log), log  # printed in the terminal too
     assert "Traceback" not in log

@@ -33,7 +33,6 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE_BASE_URL = "https://example.org/archive/"
-CHROMIUM = Path("/usr/bin/chromium")
 
 # --------------------------------------------------------------------------- CLI
 
