@@ -22,6 +22,7 @@ finds the same article under another file name.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import json
 import logging
@@ -330,11 +331,17 @@ def find_seeds(paths: Iterable[Path]) -> list[Path]:
     return sorted(found.values(), key=lambda p: p.as_posix())
 
 
+@functools.lru_cache(maxsize=16)
+def _resolved(folder: str) -> Path:
+    """The site root or working folder resolved once per run, not once per file."""
+    return Path(folder).resolve()
+
+
 def source_key(path: Path, root: Path) -> str:
     """``source_file``: relative to the site root where the seed is inside it, else
     the path as given."""
     try:
-        return path.resolve().relative_to(root.resolve()).as_posix()
+        return path.resolve().relative_to(_resolved(str(root))).as_posix()
     except ValueError:
         return path.as_posix()
 
@@ -343,7 +350,7 @@ def display_path(path: Path) -> str:
     """A content path as shown to the user: relative to the working folder where
     it is inside it."""
     try:
-        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+        return path.resolve().relative_to(_resolved(str(Path.cwd()))).as_posix()
     except ValueError:
         return str(path)
 
