@@ -58,6 +58,7 @@ from typing import Any
 from . import load, state
 from .config import Config
 from .errors import ArchiveError, ArchiveErrors
+from .files import write_atomic
 from .load import load_articles
 from .model import Article, Output, Site
 from .render import environment, render
@@ -153,7 +154,7 @@ class BuildSession:
             return  # nothing changed but the scan time: files stay trusted by the old one
         data = (SNAPSHOT_VERSION, root, self.stats, self.digests, self.scanned_ns)
         try:
-            state.write_atomic(path, pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL))
+            write_atomic(path, pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL))
         except OSError as exc:
             log.warning("%s: cannot save the stat cache: %s", path, exc)
 
@@ -530,7 +531,7 @@ STATS_CACHE = "cache/stats.pickle"
 def _write_snapshot(path: Path, data: tuple[object, ...]) -> None:
     """The warm state of this build, for the next process (0.15 s at 10,000 articles)."""
     try:
-        state.write_atomic(
+        write_atomic(
             path, pickle.dumps((SNAPSHOT_VERSION, *data), protocol=pickle.HIGHEST_PROTOCOL)
         )
     except (OSError, pickle.PicklingError) as exc:

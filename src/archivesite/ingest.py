@@ -26,9 +26,7 @@ import functools
 import hashlib
 import json
 import logging
-import os
 import re
-import tempfile
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -41,6 +39,7 @@ from .dates import DateSource, date_in_name, first_sentence, infer_date, reporti
 from .decode import read_seed
 from .errors import ArchiveError
 from .escape import escape_body
+from .files import write_atomic
 from .slugs import numbered, slug_for, title_from_filename
 from .wire import WireStory, parse_wire
 
@@ -382,18 +381,6 @@ def _dump_manifest(manifest: _Manifest) -> str:
     return json.dumps(doc, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
 
 
-def _write_atomic(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=path.suffix)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        Path(tmp).replace(path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def _front_matter_source(path: Path) -> str | None:
     """``source_file`` from an existing content file's front matter, if readable."""
     try:
@@ -472,7 +459,7 @@ def import_seeds(
     manifest_path = content / MANIFEST_NAME
     old_manifest = manifest_path.read_text(encoding="utf-8") if manifest_path.exists() else None
     if new_manifest != old_manifest and (manifest.files or old_manifest is not None):
-        _write_atomic(manifest_path, new_manifest.encode("utf-8"))
+        write_atomic(manifest_path, new_manifest.encode("utf-8"))
 
     return ImportReport(
         imported=tuple(imported),
@@ -613,7 +600,7 @@ def _apply(item: _Planned, manifest: _Manifest, content: Path, force: bool) -> s
             return f"edited:{display_path(path)}"
         if hand_edited:
             log.warning("%s: edited by hand; overwritten (--force)", path)
-    _write_atomic(path, data)
+    write_atomic(path, data)
     manifest.put(item.target, new_record)
     log.debug("wrote %s", path)
     return "written"

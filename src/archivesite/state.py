@@ -43,7 +43,6 @@ import os
 import pickle
 import sqlite3
 import stat
-import tempfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -54,6 +53,7 @@ import markdown
 
 from . import __version__
 from .config import Config
+from .files import write_atomic
 from .model import Article, Dateline, NavLink, Output, SiteInfo, Theme
 
 log = logging.getLogger(__name__)
@@ -92,19 +92,6 @@ def markup_version() -> str:
     from . import markup
 
     return _sha(markdown.__version__, Path(markup.__file__).read_text(encoding="utf-8"))
-
-
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` through a temporary file renamed into place."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        Path(tmp).replace(path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def discard(config: Config) -> None:
