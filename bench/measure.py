@@ -1,18 +1,27 @@
 """Timing one command: wall time and peak memory of its whole process tree.
 
-Owns: :func:`run_measured`. Wall time is ``perf_counter`` around the process's
-life. Peak memory is the larger of
+Owns: :func:`run_measured`, :class:`TreePeak` (the memory poller, also used
+for the long-lived ``archivesite serve``) and :func:`tree_pss`. Wall time is
+``perf_counter`` around the process's life. Two memory numbers:
 
-- the highest sum of resident set sizes over the process and all its
-  descendants, polled from ``/proc`` every 50 ms once the command has started
-  (before its ``exec`` the child is a copy of this harness, which holds the
-  generated articles), so worker pools count in full; shared copy-on-write
-  pages are counted once per process, which overstates a forked pool a little:
-  the conservative side for us; and
-- GNU time's ``%M`` where ``/usr/bin/time`` is GNU time (the largest single
-  process, exact even for runs shorter than one poll).
+- **peak memory (PSS, tree)**: the highest sum of proportional set sizes
+  (``Pss:`` in ``/proc/<pid>/smaps_rollup``; RSS from ``statm`` where that is
+  unreadable) over the process and all its descendants, polled every 50 ms
+  once the command has started (before its ``exec`` the child is a copy of
+  this harness, which holds the generated articles). PSS charges each page to
+  the processes mapping it in equal shares, so a worker pool forked after
+  planning, whose copy-on-write pages are shared with its parent, is counted
+  once, not once per process as a sum of RSS would (which overstates a forked
+  pool by its inherited heap times the number of workers). For a
+  single-process tool (Hugo, Pelican, the one-process bare loop) PSS and RSS
+  differ only by shared libraries, so the peers are measured the same way.
+  This is the number the memory target is judged on.
+- **largest process (RSS)**: GNU time's ``%M`` where ``/usr/bin/time`` is GNU
+  time (the high-water mark of the largest single process, exact even for runs
+  shorter than one poll), or the largest RSS of one process seen while polling.
 
-Linux only (``/proc``), no psutil.
+Where no poll landed (a run shorter than 50 ms) the PSS peak falls back to the
+largest process. Linux only (``/proc``), no psutil.
 """
 
 from __future__ import annotations
@@ -38,9 +47,10 @@ class Measurement:
     """One run of one command."""
 
     seconds: float
-    peak_mb: float
+    peak_mb: float  # the highest PSS summed over the process tree
     returncode: int
     tail: str  # the last lines of its stderr and stdout, for error reports
+    largest_mb: float = 0.0  # the largest single process's RSS (GNU time's %M)
 
     @property
     def ok(self) -> bool:
@@ -71,18 +81,85 @@ def _cmdline(pid: int) -> bytes:
 _SELF = _cmdline(os.getpid())
 
 
-def tree_rss(root: int) -> int:
-    """Bytes resident in ``root`` and all its descendants now."""
+def parse_smaps_rollup(data: bytes) -> tuple[int, int] | None:
+    """``(pss, rss)`` in bytes from the text of ``/proc/<pid>/smaps_rollup``; None if absent."""
+    pss = rss = None
+    for line in data.splitlines():
+        if line.startswith(b"Rss:"):
+            rss = int(line.split()[1]) * 1024
+        elif line.startswith(b"Pss:"):
+            pss = int(line.split()[1]) * 1024
+        if pss is not None and rss is not None:
+            return pss, rss
+    return None
+
+
+def process_memory(pid: int) -> tuple[int, int]:
+    """``(pss, rss)`` of one process in bytes: PSS from ``smaps_rollup``, else RSS for both.
+
+    ``(0, 0)`` for a process that is gone.
+    """
+    try:
+        found = parse_smaps_rollup(Path(f"/proc/{pid}/smaps_rollup").read_bytes())
+    except (OSError, ValueError, IndexError):
+        found = None
+    if found is not None:
+        return found
+    try:
+        rss = int(Path(f"/proc/{pid}/statm").read_bytes().split()[1]) * PAGE
+    except (OSError, IndexError, ValueError):
+        return 0, 0
+    return rss, rss
+
+
+def tree_pss(root: int) -> tuple[int, int]:
+    """``(PSS summed over root and all its descendants, largest single RSS)`` now, in bytes."""
     kids = _children()
-    total, todo = 0, [root]
+    total = largest = 0
+    todo = [root]
     while todo:
         pid = todo.pop()
         todo.extend(kids.get(pid, ()))
-        try:
-            total += int(Path(f"/proc/{pid}/statm").read_bytes().split()[1]) * PAGE
-        except (OSError, IndexError, ValueError):
-            continue
-    return total
+        pss, rss = process_memory(pid)
+        total += pss
+        largest = max(largest, rss)
+    return total, largest
+
+
+class TreePeak:
+    """Poll a process tree's memory on a thread, from its ``exec`` until :meth:`stop`.
+
+    ``pss``: the highest PSS sum over the tree; ``largest``: the highest RSS of
+    one process (bytes).
+    """
+
+    def __init__(self, pid: int, interval: float = 0.05) -> None:
+        self.pid = pid
+        self.interval = interval
+        self.pss = 0
+        self.largest = 0
+        self.samples = 0
+        self._done = threading.Event()
+        self._thread = threading.Thread(target=self._poll, daemon=True)
+
+    def start(self) -> TreePeak:
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._done.set()
+        self._thread.join()
+
+    def _poll(self) -> None:
+        started = False
+        while not self._done.wait(self.interval):
+            # Until it has exec'd, the child is a copy of this (large) process.
+            started = started or _cmdline(self.pid) not in (_SELF, b"")
+            if started:
+                pss, largest = tree_pss(self.pid)
+                self.pss = max(self.pss, pss)
+                self.largest = max(self.largest, largest)
+                self.samples += 1
 
 
 GNU_TIME = Path("/usr/bin/time")
@@ -129,45 +206,34 @@ def run_measured(
             )  # fmt: skip
         except OSError as exc:
             return Measurement(0.0, 0.0, 127, f"cannot run {cmd[0]}: {exc}")
-        peak = 0
-        done = threading.Event()
-
-        def poll() -> None:
-            nonlocal peak
-            started = False
-            while not done.wait(0.05):
-                # Until it has exec'd, the child is a copy of this (large) process.
-                started = started or _cmdline(proc.pid) not in (_SELF, b"")
-                if started:
-                    peak = max(peak, tree_rss(proc.pid))
+        poller = TreePeak(proc.pid).start()
 
         def kill() -> None:
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(proc.pid, signal.SIGKILL)
 
-        poller = threading.Thread(target=poll, daemon=True)
-        poller.start()
         killer = None
         if timeout:
             killer = threading.Timer(timeout, kill)
             killer.start()
         _, status, _usage = os.wait4(proc.pid, 0)
         seconds = time.perf_counter() - start
-        done.set()
-        poller.join()
+        poller.stop()
         if killer:
             killer.cancel()
         proc.returncode = os.waitstatus_to_exitcode(status)
+    largest = poller.largest
     if maxrss_file:
         lines = maxrss_file.read_text().split()
         maxrss_file.unlink()
         if lines and lines[-1].isdigit():
-            peak = max(peak, int(lines[-1]) * 1024)
+            largest = max(largest, int(lines[-1]) * 1024)
+    peak = poller.pss if poller.samples else largest
     tail = ""
     if log:
         lines = log.read_text(encoding="utf-8", errors="replace").strip().splitlines()
         tail = "\n".join(lines[-5:])
-    return Measurement(seconds, peak / 2**20, proc.returncode, tail)
+    return Measurement(seconds, peak / 2**20, proc.returncode, tail, largest / 2**20)
 
 
 def median(values: Sequence[float]) -> float:

@@ -209,3 +209,36 @@ def test_imported_date_follows_the_weekday_rule() -> None:
         assert got >= a.date
         if a.date_source == "file":
             assert got == a.date
+
+
+def test_smaps_rollup_parse() -> None:
+    measure = _load("measure")
+    text = b"55d0-7ffe ---p 00000000 00:00 0  [rollup]\nRss:  1804 kB\nPss:  290 kB\n"
+    assert measure.parse_smaps_rollup(text) == (290 * 1024, 1804 * 1024)
+    assert measure.parse_smaps_rollup(b"") is None
+
+
+@pytest.mark.skipif(not Path("/proc/self/smaps_rollup").exists(), reason="needs smaps_rollup")
+def test_tree_pss_counts_pages_shared_with_a_forked_child_once() -> None:
+    import os
+
+    measure = _load("measure")
+    block = bytearray(96 * 2**20)
+    block[::4096] = b"\1" * len(block[::4096])  # resident before the fork
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child only inherits the block, copy-on-write
+        os.close(write)
+        os.read(read, 1)
+        os._exit(0)
+    os.close(read)
+    try:
+        pss, largest = measure.tree_pss(os.getpid())
+        rss_sum = sum(measure.process_memory(p)[1] for p in (os.getpid(), pid))
+    finally:
+        os.write(write, b"x")
+        os.waitpid(pid, 0)
+        os.close(write)
+    assert largest >= len(block)
+    assert pss < rss_sum - len(block) // 2  # summed RSS counts the block twice, PSS once
+    del block
