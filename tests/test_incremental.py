@@ -20,6 +20,7 @@ from click.testing import CliRunner
 import archivesite.build
 import archivesite.load
 import archivesite.render
+import archivesite.workers
 from archivesite.build import BuildReport, BuildSession, build, manifest_path
 from archivesite.cli import cli
 from archivesite.config import load_config
@@ -149,13 +150,13 @@ def markdown_calls(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
 @pytest.fixture
 def render_calls(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     calls: list[str] = []
-    real = archivesite.build.render
+    real = archivesite.workers.render
 
     def counting(output: object, *args: object) -> object:
         calls.append(output.path)  # type: ignore[attr-defined]
         return real(output, *args)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(archivesite.build, "render", counting)
+    monkeypatch.setattr(archivesite.workers, "render", counting)
     return calls
 
 

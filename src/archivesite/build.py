@@ -40,35 +40,29 @@ bodies from disk themselves, and outputs are sent to them in bounded batches.
 
 from __future__ import annotations
 
-import concurrent.futures
 import hashlib
 import logging
-import multiprocessing
 import os
 import pickle
+import secrets
 import shutil
 import stat as stat_module
-import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
 
-from . import load, state
+from . import load, state, workers
 from .config import Config
-from .errors import ArchiveError, ArchiveErrors
+from .errors import ArchiveError
 from .files import write_atomic
 from .load import load_articles
 from .model import Article, Output, Site
-from .render import environment, render
+from .render import environment
 from .search import IndexFn, SearchReport, changed_article_pages, update_search_index
 from .site import assemble, locate_theme, plan_outputs, replace_articles, static_files
 
 log = logging.getLogger(__name__)
-
-# Below this many outputs to render, starting worker processes costs more than it saves.
-PARALLEL_THRESHOLD = 500
 
 Progress = Callable[[int, int], None]  # (outputs rendered so far, outputs to render)
 
@@ -356,7 +350,10 @@ def build(
                 cache = state.ArticleCache(config, fresh=clean, digests=digests)
             else:
                 cache.digests, cache.used, cache.changed = digests, {}, False
-            loaded_articles = load_articles(config, drafts=drafts, cache=cache)
+            _parse_new(config, cache, digests, jobs or default_jobs())
+            loaded_articles = load_articles(
+                config, drafts=drafts, cache=cache, files=(config.root / rel for rel in digests)
+            )
             cache.save()
             loaded = {a.source: a for a in loaded_articles}
             site = assemble(config, loaded_articles, theme)
@@ -371,26 +368,10 @@ def build(
         articles = (*site.archive.dated, *site.archive.undated, *site.pages)
         n_articles = len(loaded)
         log.debug("%d articles, %d outputs to check", n_articles, len(outputs))
-        key = state.render_key(outputs[0].site) if outputs else ""
-        fingerprinter = state.Fingerprinter()
         known = previous.outputs if previous is not None else {}
         records: dict[str, state.OutputRecord] = {}
         if not full:  # outputs not re-planned show no edited article: their records stand
             records.update(known)
-        todo: list[tuple[Output, str]] = []
-        for o in outputs:
-            fp = state.output_fingerprint(o, key, templates, fingerprinter, copies)
-            rec = known.get(o.path)
-            if (
-                rec is not None
-                and rec.fingerprint == fp
-                and state.stat_of(out / o.path) == (rec.size, rec.mtime_ns)
-            ):
-                records[o.path] = rec
-                continue
-            todo.append((o, fp))
-        del fingerprinter
-        log.debug("%d of %d outputs to render", len(todo), len(outputs))
 
         bodies_path = config.state_dir / state.BODIES_CACHE
         kept = session.bodies if session is not None else None
@@ -400,20 +381,33 @@ def build(
             if kept is not None:
                 kept.close()
             bodies = state.BodyCache(bodies_path, writer=True)
+        tree = not os.path.lexists(out)  # a first build: the staging folder becomes ``out``
         out.parent.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.staging-", dir=out.parent))
+        staging = _staging_folder(out)
+        job = workers.RenderJob(
+            out=str(out),
+            staging=str(staging),
+            tree=tree,
+            force=clean,
+            key=state.render_key(outputs[0].site) if outputs else "",
+            templates=templates,
+            copies=copies,
+            bodies_path=str(bodies.path),
+        )
         try:
-            results = _render_all(
-                [o for o, _ in todo],
-                out,
-                staging,
-                force=clean,
-                jobs=jobs,
+            results = workers.render_outputs(
+                outputs,
+                known,
+                job,
+                jobs=jobs or default_jobs(),
                 bodies=bodies,
                 progress=progress,
             )
-            written = tuple(path for path, changed, _ in results if changed)
-            _commit(written, staging, out)
+            written = tuple(path for path, _, _, how in results if how == workers.WRITTEN)
+            if tree:
+                staging.rename(out)
+            else:
+                _commit(written, staging, out)
         finally:
             shutil.rmtree(staging, ignore_errors=True)
             bodies.flush()
@@ -424,10 +418,14 @@ def build(
         else:
             session.bodies = bodies
 
-        fps = {o.path: fp for o, fp in todo}
-        for path, _, digest in results:
-            size, mtime_ns = state.stat_of(out / path) or (-1, -1)
-            records[path] = state.OutputRecord(fps[path], digest, size, mtime_ns)
+        base = str(out) + os.sep
+        for path, fp, digest, how in results:
+            if how == workers.KEPT:
+                records[path] = known[path]
+            else:
+                size, mtime_ns = state.stat_of(base + path) or (-1, -1)
+                records[path] = state.OutputRecord(fp, digest, size, mtime_ns)
+        rendered = sum(1 for r in results if r[3] != workers.KEPT)
         planned = {o.path for o in outputs} if full else set(records)
         removed = _prune(out, sorted(set(written_before) - planned))
         new_state = state.BuildState(
@@ -461,7 +459,7 @@ def build(
                 (session_key, state.stat_of(record), site, loaded, tuple(article_pages), digests),
             )
         n_outputs = len(records)
-        unchanged, rendered = n_outputs - len(written), len(todo)
+        unchanged = n_outputs - len(written)
 
     # --- search index (issue 6, search.py): re-index only when an article page changed ---
     changed = changed_article_pages(article_pages, written, removed)
@@ -483,6 +481,17 @@ def build(
         rendered=rendered,
     )
     return report
+
+
+def _parse_new(
+    config: Config, cache: state.ArticleCache, digests: Mapping[str, str], jobs: int
+) -> None:
+    """Parse the files the cache does not know in worker processes (where that pays), so
+    that :func:`load_articles` finds them there; it parses and reports any bad ones."""
+    new = [rel for rel, d in digests.items() if (cache.entries.get(rel) or ("",))[0] != d]
+    root = str(config.root) + os.sep
+    for path, digest, article in workers.parse_files(config, [root + rel for rel in new], jobs):
+        cache.store(path.removeprefix(root), digest, article)
 
 
 def _warm_plan(
@@ -601,124 +610,16 @@ def _check_out(config: Config, out: Path) -> None:
             raise ArchiveError(f"the output folder {out} is inside {source}; choose another --out")
 
 
-Result = tuple[str, bool, str]  # (path, changed, sha256)
-
-
-def _render_one(
-    output: Output, out: str, staging: str, force: bool, bodies: state.BodyCache | None
-) -> Result:
-    """Render one output; stage it when its bytes differ. (path, changed, sha256)."""
-    rendered = render(output, bodies)
-    digest = hashlib.sha256(rendered.data).hexdigest()
-    target = Path(out) / rendered.path
-    if not force:
+def _staging_folder(out: Path) -> Path:
+    """A new empty folder next to ``out`` (same file system, so moves are renames),
+    made with the default permissions, as ``out`` itself would be."""
+    while True:
+        staging = out.parent / f".{out.name}.staging-{secrets.token_hex(4)}"
         try:
-            if target.stat().st_size == len(rendered.data) and target.read_bytes() == rendered.data:
-                return rendered.path, False, digest
-        except OSError:
-            pass
-    # Flat: one file per output, no folders (a folder costs milliseconds to remove).
-    (Path(staging) / _staged_name(rendered.path)).write_bytes(rendered.data)
-    return rendered.path, True, digest
-
-
-def _staged_name(rel: str) -> str:
-    return hashlib.sha256(rel.encode("utf-8")).hexdigest()
-
-
-def _render_batch(
-    outputs: Sequence[Output],
-    out: str,
-    staging: str,
-    force: bool,
-    bodies: state.BodyCache | None,
-) -> list[Result | ArchiveError]:
-    results: list[Result | ArchiveError] = []
-    for output in outputs:
-        try:
-            results.append(_render_one(output, out, staging, force, bodies))
-        except ArchiveError as exc:
-            results.append(exc)
-    return results
-
-
-_worker_bodies: dict[str, state.BodyCache] = {}
-
-
-def _worker_batch(
-    outputs: list[Output], out: str, staging: str, force: bool, bodies_path: str
-) -> tuple[list[Result | ArchiveError], list[tuple[str, str]]]:
-    """In a worker process: render a batch; new body HTML goes back to the builder."""
-    bodies = _worker_bodies.get(bodies_path)
-    if bodies is None:
-        bodies = _worker_bodies[bodies_path] = state.BodyCache(Path(bodies_path))
-    results = _render_batch(outputs, out, staging, force, bodies)
-    return results, bodies.take()
-
-
-def _batches(outputs: Sequence[Output], size: int) -> Iterator[list[Output]]:
-    for i in range(0, len(outputs), size):
-        yield list(outputs[i : i + size])
-
-
-def _render_all(
-    outputs: Sequence[Output],
-    out: Path,
-    staging: Path,
-    *,
-    force: bool,
-    jobs: int | None,
-    bodies: state.BodyCache,
-    progress: Progress | None,
-) -> list[Result]:
-    total = len(outputs)
-    if jobs is None:
-        jobs = default_jobs() if total >= PARALLEL_THRESHOLD else 1
-    jobs = max(1, min(jobs, (total + 49) // 50))  # at least 50 outputs per worker
-    raw: list[Result | ArchiveError] = []
-    if jobs <= 1:
-        for batch in _batches(outputs, 100):
-            raw += _render_batch(batch, str(out), str(staging), force, bodies)
-            if progress is not None:
-                progress(len(raw), total)
-    else:
-        size = max(20, min(200, total // (jobs * 8)))
-        context = multiprocessing.get_context("forkserver" if os.name == "posix" else "spawn")
-        if os.name == "posix":
-            context.set_forkserver_preload(["archivesite.build"])
-        batches = _batches(outputs, size)
-        with concurrent.futures.ProcessPoolExecutor(jobs, mp_context=context) as pool:
-            pending: set[concurrent.futures.Future[Any]] = set()
-            args = (str(out), str(staging), force, str(bodies.path))
-            while True:  # at most two batches per worker in flight: memory stays bounded
-                for batch in batches:
-                    pending.add(pool.submit(_worker_batch, batch, *args))
-                    if len(pending) >= 2 * jobs:
-                        break
-                if not pending:
-                    break
-                done, pending = concurrent.futures.wait(
-                    pending, return_when=concurrent.futures.FIRST_COMPLETED
-                )
-                for future in done:
-                    results, new_bodies = future.result()
-                    raw += results
-                    bodies.add(new_bodies)
-                if progress is not None:
-                    progress(len(raw), total)
-    errors: list[ArchiveError] = []
-    seen: set[str] = set()
-    ok: list[Result] = []
-    for r in raw:
-        if isinstance(r, ArchiveError):
-            if str(r) not in seen:
-                seen.add(str(r))
-                errors.append(r)
-        else:
-            ok.append(r)
-    if errors:
-        raise errors[0] if len(errors) == 1 else ArchiveErrors(errors)
-    return ok
+            staging.mkdir()
+        except FileExistsError:
+            continue
+        return staging
 
 
 def _commit(paths: Iterable[str], staging: Path, out: Path) -> None:
@@ -727,7 +628,7 @@ def _commit(paths: Iterable[str], staging: Path, out: Path) -> None:
     base, stage = str(out) + os.sep, str(staging) + os.sep
     for rel in paths:
         target = base + rel
-        source = stage + _staged_name(rel)
+        source = stage + workers.staged_name(rel)
         try:
             try:
                 os.replace(source, target)  # noqa: PTH105

@@ -20,6 +20,9 @@ class ArchiveError(Exception):
         self.path = Path(path) if path is not None else None
         self.line = line
 
+    def __reduce__(self) -> tuple[object, ...]:  # sent back from worker processes
+        return (type(self), (self.message, self.path, self.line))
+
     def __str__(self) -> str:
         if self.path is None:
             return self.message
@@ -35,6 +38,9 @@ class ArchiveErrors(ArchiveError):
     def __init__(self, errors: Iterable[ArchiveError]):
         self.errors: Sequence[ArchiveError] = tuple(errors)
         super().__init__("\n".join(str(e) for e in self.errors))
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (type(self), (self.errors,))
 
     def __str__(self) -> str:
         return "\n".join(str(e) for e in self.errors)

@@ -20,7 +20,7 @@ import hashlib
 import logging
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -87,9 +87,13 @@ class ArticleMemo(Protocol):
 
 
 def load_articles(
-    config: Config, drafts: bool = False, cache: ArticleMemo | None = None
+    config: Config,
+    drafts: bool = False,
+    cache: ArticleMemo | None = None,
+    files: Iterable[Path] | None = None,
 ) -> tuple[Article, ...]:
-    """Read every content file; drafts are left out unless ``drafts``.
+    """Read every content file (or ``files``, if the caller has listed them already, in
+    the order of :func:`content_files`); drafts are left out unless ``drafts``.
 
     With a ``cache``, a file whose bytes (sha256) are those it was parsed from
     last time is not parsed again; files with errors are never cached, so every
@@ -97,7 +101,7 @@ def load_articles(
     """
     articles: list[Article] = []
     errors: list[ArchiveError] = []
-    for path in content_files(config.content_dir):
+    for path in content_files(config.content_dir) if files is None else files:
         try:
             article = _load_cached(path, config, cache) if cache else load_article(path, config)
         except ArchiveErrors as exc:

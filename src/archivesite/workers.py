@@ -1,0 +1,361 @@
+"""Rendering (and parsing) in worker processes: ``render_outputs`` and ``parse_files``.
+
+Owns the parallel part of a build and nothing else: which outputs are up to date
+by fingerprint, rendering the others, and staging the bytes that differ from what
+is in the output folder. :mod:`archivesite.build` decides what to build and
+commits the staged files.
+
+Workers are forked after the plan is made where that is safe (no other thread in
+the process, as in ``archivesite build``): they inherit the plan, the last build's
+record and the compiled templates, and are sent index ranges, so nothing is
+pickled on the way in and fingerprinting runs in parallel too. Where other
+threads run (the preview server), forking could inherit a lock some thread holds,
+so workers come from a fork server and each batch of outputs is pickled to them.
+
+Each output is one of three results: ``KEPT`` (its fingerprint and its file are
+as the last build left them; nothing rendered), ``SAME`` (rendered; the bytes
+equal the file's, which is left alone so its mtime stays) or ``WRITTEN``
+(staged). A staged file goes into ``staging``: flat, under a name derived from
+its path, to be moved into place by the builder; or, in ``tree`` mode (the
+output folder does not exist yet), at its own path, the builder renaming the
+whole staging folder into place at the end.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import gc
+import hashlib
+import logging
+import multiprocessing
+import os
+import threading
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from . import state
+from .config import Config
+from .errors import ArchiveError, ArchiveErrors
+from .load import load_article
+from .model import Article, Output
+from .render import render
+
+log = logging.getLogger(__name__)
+
+KEPT, SAME, WRITTEN = "kept", "same", "written"
+
+# Below this many outputs, starting worker processes costs more than it saves.
+PARALLEL_THRESHOLD = 500
+# Below this many files to parse, starting worker processes costs more than it saves.
+PARSE_THRESHOLD = 1000
+
+# (path, fingerprint, sha256 of the file's bytes, KEPT | SAME | WRITTEN)
+Result = tuple[str, str, str, str]
+
+Progress = Callable[[int, int], None]  # (outputs done so far, outputs in all)
+
+
+@dataclass(frozen=True)
+class RenderJob:
+    """What every worker needs besides its outputs."""
+
+    out: str  # the output folder
+    staging: str  # where changed files go
+    tree: bool  # staging becomes the output folder: write files at their paths
+    force: bool  # render and stage everything (``--clean``)
+    key: str  # state.render_key of the site
+    templates: Mapping[str, str]  # template name -> digest of its closure
+    copies: Mapping[str, str]  # static source -> digest
+    bodies_path: str  # the body HTML cache
+
+
+def staged_name(rel: str) -> str:
+    """The flat staging name of an output path."""
+    return hashlib.sha256(rel.encode("utf-8")).hexdigest()
+
+
+def fork_is_safe() -> bool:
+    """Forking copies only the calling thread: safe while no other thread runs."""
+    return (
+        os.name == "posix"
+        and "fork" in multiprocessing.get_all_start_methods()
+        and threading.active_count() == 1
+    )
+
+
+def _fingerprint(
+    output: Output,
+    known: Mapping[str, state.OutputRecord],
+    job: RenderJob,
+    fingerprinter: state.Fingerprinter,
+    base: str,
+) -> tuple[str, state.OutputRecord | None, bool]:
+    """(fingerprint, the last build's record of the file, whether the file is as it left it)."""
+    fp = state.output_fingerprint(output, job.key, job.templates, fingerprinter, job.copies)
+    rec = None if job.force or job.tree else known.get(output.path)
+    untouched = rec is not None and state.stat_of(base + output.path) == (rec.size, rec.mtime_ns)
+    return fp, rec, untouched
+
+
+def _process(
+    outputs: Sequence[Output],
+    known: Mapping[str, state.OutputRecord],
+    job: RenderJob,
+    bodies: state.BodyCache | None,
+    made: set[str],
+    fingerprinter: state.Fingerprinter | None = None,
+) -> list[Result | ArchiveError]:
+    """Fingerprint each output; render those not known up to date; stage what changed."""
+    fingerprinter = fingerprinter or state.Fingerprinter()
+    base = job.out + os.sep
+    results: list[Result | ArchiveError] = []
+    for output in outputs:
+        try:
+            fp, rec, untouched = _fingerprint(output, known, job, fingerprinter, base)
+            if rec is not None and untouched and rec.fingerprint == fp:
+                results.append((output.path, fp, rec.sha256, KEPT))
+                continue
+            rendered = render(output, bodies)
+            data = rendered.data
+            digest = hashlib.sha256(data).hexdigest()
+            if not job.force and not job.tree:
+                if rec is not None and untouched:
+                    same = rec.sha256 == digest
+                else:  # no record of this file: compare with what is there
+                    same = _same_bytes(base + output.path, data)
+                if same:
+                    results.append((output.path, fp, digest, SAME))
+                    continue
+            _stage(output.path, data, job, made)
+            results.append((output.path, fp, digest, WRITTEN))
+        except ArchiveError as exc:
+            results.append(exc)
+    return results
+
+
+def _same_bytes(path: str, data: bytes) -> bool:
+    try:
+        if os.stat(path).st_size != len(data):  # noqa: PTH116
+            return False
+        with open(path, "rb") as f:  # noqa: PTH123
+            return f.read() == data
+    except OSError:
+        return False
+
+
+def _stage(rel: str, data: bytes, job: RenderJob, made: set[str]) -> None:
+    if not job.tree:  # flat: no folders (a folder costs milliseconds to remove)
+        with open(os.path.join(job.staging, staged_name(rel)), "wb") as f:  # noqa: PTH118, PTH123
+            f.write(data)
+        return
+    target = os.path.join(job.staging, rel)  # noqa: PTH118
+    folder = os.path.dirname(target)  # noqa: PTH120
+    if folder not in made:
+        os.makedirs(folder, exist_ok=True)  # noqa: PTH103
+        made.add(folder)
+    with open(target, "wb") as f:  # noqa: PTH123
+        f.write(data)
+
+
+# --- in the workers -----------------------------------------------------------------------
+
+# Set in the parent just before forking: the plan, the record and the job.
+_inherited: tuple[Sequence[Output], Mapping[str, state.OutputRecord], RenderJob] | None = None
+_bodies: dict[str, state.BodyCache] = {}
+_made: set[str] = set()
+# One per forked worker: its memo (by object identity) holds for the inherited plan.
+_fingerprinter = state.Fingerprinter()
+
+
+def _worker_bodies(path: str) -> state.BodyCache:
+    bodies = _bodies.get(path)
+    if bodies is None:
+        bodies = _bodies[path] = state.BodyCache(Path(path))
+    return bodies
+
+
+def _forked_task(
+    span: tuple[int, int],
+) -> tuple[list[Result | ArchiveError], list[tuple[str, str]]]:
+    """In a forked worker: outputs ``lo:hi`` of the inherited plan."""
+    assert _inherited is not None
+    lo, hi = span
+    outputs, known, job = _inherited
+    bodies = _worker_bodies(job.bodies_path)
+    results = _process(outputs[lo:hi], known, job, bodies, _made, _fingerprinter)
+    return results, bodies.take()
+
+
+def _sent_task(
+    outputs: list[Output], known: dict[str, state.OutputRecord], job: RenderJob
+) -> tuple[list[Result | ArchiveError], list[tuple[str, str]]]:
+    """In a fork-server worker: a batch of outputs sent with their records."""
+    bodies = _worker_bodies(job.bodies_path)
+    results = _process(outputs, known, job, bodies, _made)
+    return results, bodies.take()
+
+
+# --- in the builder -----------------------------------------------------------------------
+
+
+def render_outputs(
+    outputs: Sequence[Output],
+    known: Mapping[str, state.OutputRecord],
+    job: RenderJob,
+    *,
+    jobs: int,
+    bodies: state.BodyCache,
+    progress: Progress | None = None,
+) -> list[Result]:
+    """Process every output, with up to ``jobs`` processes; all errors are raised
+    together at the end, after every output was tried."""
+    total = len(outputs)
+    raw: list[Result | ArchiveError] = []
+    if jobs > 1 and total >= PARALLEL_THRESHOLD and fork_is_safe():
+        ranges = _ranges(total, jobs)
+        for results, new_bodies in _forked(outputs, known, job, jobs, ranges):
+            raw += results
+            bodies.add(new_bodies)
+            if progress is not None:
+                progress(len(raw), total)
+        return _checked(raw)
+    # Fingerprint here, so that only outputs to render are sent anywhere.
+    fingerprinter = state.Fingerprinter()
+    base = job.out + os.sep
+    todo: list[Output] = []
+    for output in outputs:
+        fp, rec, untouched = _fingerprint(output, known, job, fingerprinter, base)
+        if rec is not None and untouched and rec.fingerprint == fp:
+            raw.append((output.path, fp, rec.sha256, KEPT))
+        else:
+            todo.append(output)
+    done = len(raw)
+    if jobs > 1 and len(todo) >= PARALLEL_THRESHOLD:
+        for results, new_bodies in _served(todo, known, job, jobs, _ranges(len(todo), jobs)):
+            raw += results
+            bodies.add(new_bodies)
+            if progress is not None:
+                progress(len(raw), total)
+    else:
+        for lo in range(0, len(todo), 100):
+            raw += _process(todo[lo : lo + 100], known, job, bodies, set(), fingerprinter)
+            if progress is not None:
+                progress(len(raw), total)
+    log.debug("%d of %d outputs rendered", len(raw) - done, total)
+    return _checked(raw)
+
+
+def _ranges(total: int, jobs: int) -> list[tuple[int, int]]:
+    size = max(20, min(200, total // (jobs * 8)))
+    return [(lo, min(lo + size, total)) for lo in range(0, total, size)]
+
+
+Batch = tuple[list[Result | ArchiveError], list[tuple[str, str]]]  # results, new bodies
+
+
+def _forked(
+    outputs: Sequence[Output],
+    known: Mapping[str, state.OutputRecord],
+    job: RenderJob,
+    jobs: int,
+    ranges: list[tuple[int, int]],
+) -> Iterator[Batch]:
+    """Forked workers inherit the plan and are sent index ranges."""
+    global _inherited
+    _inherited = (outputs, known, job)
+    gc.freeze()  # the workers' collector leaves the inherited objects (and their pages) alone
+    try:
+        with multiprocessing.get_context("fork").Pool(jobs) as pool:
+            gc.unfreeze()
+            yield from pool.imap_unordered(_forked_task, ranges)
+    finally:
+        _inherited = None
+        gc.unfreeze()
+
+
+def _served(
+    outputs: Sequence[Output],
+    known: Mapping[str, state.OutputRecord],
+    job: RenderJob,
+    jobs: int,
+    ranges: list[tuple[int, int]],
+) -> Iterator[Batch]:
+    """Workers from a fork server are sent batches of outputs (pickled)."""
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["archivesite.workers"])
+    batches = iter(ranges)
+    with concurrent.futures.ProcessPoolExecutor(jobs, mp_context=context) as pool:
+        pending: set[concurrent.futures.Future[Any]] = set()
+        while True:  # at most two batches per worker in flight: memory stays bounded
+            for lo, hi in batches:
+                part = outputs[lo:hi]
+                mine = {o.path: known[o.path] for o in part if o.path in known}
+                pending.add(pool.submit(_sent_task, list(part), mine, job))
+                if len(pending) >= 2 * jobs:
+                    break
+            if not pending:
+                break
+            done, pending = concurrent.futures.wait(
+                pending, return_when=concurrent.futures.FIRST_COMPLETED
+            )
+            for future in done:
+                yield future.result()
+
+
+def _checked(raw: list[Result | ArchiveError]) -> list[Result]:
+    errors: list[ArchiveError] = []
+    seen: set[str] = set()
+    ok: list[Result] = []
+    for r in raw:
+        if isinstance(r, ArchiveError):
+            if str(r) not in seen:
+                seen.add(str(r))
+                errors.append(r)
+        else:
+            ok.append(r)
+    if errors:
+        raise errors[0] if len(errors) == 1 else ArchiveErrors(errors)
+    return ok
+
+
+# --- parsing content files ------------------------------------------------------------------
+
+_parse_config: Config | None = None
+
+
+def _parse_task(paths: list[str]) -> list[tuple[str, str, Article]]:
+    """In a forked worker: parse files; a bad file is left for the builder to report."""
+    assert _parse_config is not None
+    found: list[tuple[str, str, Article]] = []
+    for path in paths:
+        try:
+            with open(path, "rb") as f:  # noqa: PTH123
+                raw = f.read()
+            article = load_article(Path(path), _parse_config, raw)
+        except (OSError, ArchiveError):
+            continue
+        found.append((path, hashlib.sha256(raw).hexdigest(), article))
+    return found
+
+
+def parse_files(
+    config: Config, paths: Sequence[str], jobs: int
+) -> Iterator[tuple[str, str, Article]]:
+    """Parse content files in ``jobs`` forked processes: (path, sha256 of the bytes
+    parsed, Article) of the good ones; the builder parses the others again itself, to
+    report them with every other error. Nothing where forking is not safe or not
+    worth it."""
+    global _parse_config
+    if jobs <= 1 or len(paths) < PARSE_THRESHOLD or not fork_is_safe():
+        return
+    size = max(50, min(500, len(paths) // (jobs * 4)))
+    chunks = [list(paths[i : i + size]) for i in range(0, len(paths), size)]
+    _parse_config = config
+    try:
+        with multiprocessing.get_context("fork").Pool(jobs) as pool:
+            for found in pool.imap_unordered(_parse_task, chunks):
+                yield from found
+    finally:
+        _parse_config = None
