@@ -14,8 +14,11 @@ for the long-lived ``archivesite serve``) and :func:`tree_pss`. Wall time is
   once, not once per process as a sum of RSS would (which overstates a forked
   pool by its inherited heap times the number of workers). For a
   single-process tool (Hugo, Pelican, the one-process bare loop) PSS and RSS
-  differ only by shared libraries, so the peers are measured the same way.
-  This is the number the memory target is judged on.
+  differ only by file pages it shares with other processes on the machine
+  (libraries, the interpreter): at 1,000 articles Hugo's PSS was its RSS to
+  1 MB, Pelican's 10 MB under it, since other Python processes share
+  libpython. So the peers are measured the same way, and this is the number
+  the memory target is judged on.
 - **largest process (RSS)**: GNU time's ``%M`` where ``/usr/bin/time`` is GNU
   time (the high-water mark of the largest single process, exact even for runs
   shorter than one poll), or the largest RSS of one process seen while polling.
