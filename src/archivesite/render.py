@@ -20,12 +20,15 @@ full time is shown in the site's time zone with its offset.
 
 from __future__ import annotations
 
+import contextvars
 import datetime as dt
 import functools
 import hashlib
 import json
 import zoneinfo
+from collections.abc import Callable, MutableMapping
 from pathlib import Path
+from types import FunctionType
 from typing import Any, Protocol
 
 import jinja2
@@ -37,16 +40,64 @@ from .labels import day_text
 from .markup import render_markdown
 from .model import Article, BodyRef, Output, RenderedFile, SiteInfo, Theme
 
+_DICT_ATTRIBUTES = frozenset(dir(dict))
+
+
+class _Environment(jinja2.Environment):
+    """Jinja's environment, with ``{{ d.key }}`` on a plain dict found without first
+    raising (and catching) an AttributeError: listings hold thousands of dicts.
+    The result is Jinja's own (a dict's methods still come first)."""
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        if type(obj) is dict and attribute not in _DICT_ATTRIBUTES:
+            try:
+                return obj[attribute]
+            except KeyError:
+                return self.undefined(obj=obj, name=attribute)
+        try:
+            return getattr(obj, attribute)
+        except AttributeError:
+            pass
+        try:
+            return obj[attribute]
+        except (TypeError, LookupError, AttributeError):
+            return self.undefined(obj=obj, name=attribute)
+
+    def make_globals(self, d: MutableMapping[str, Any] | None) -> MutableMapping[str, Any]:
+        """A template's globals as a plain dict, not Jinja's ChainMap over the
+        environment's: every render copies them, and copying a ChainMap is slow.
+        (The environment's globals are all set before any template loads.)"""
+        return {**self.globals, **(d or {})}
+
+
+class _Context(jinja2.runtime.Context):
+    """Jinja's context, calling the theme's own helpers (plain functions that take no
+    context) directly: a page makes some 25 ``url()`` calls, and Jinja's general
+    ``call`` first looks for ``pass_context`` and the like on every one."""
+
+    def call(__self, __obj: Any, *args: Any, **kwargs: Any) -> Any:
+        if type(__obj) is FunctionType and __obj in _PLAIN_HELPERS:
+            if kwargs:
+                kwargs.pop("_loop_vars", None)
+                kwargs.pop("_block_vars", None)
+            return __obj(*args, **kwargs)
+        return super().call(__obj, *args, **kwargs)
+
 
 @functools.lru_cache(maxsize=8)
 def environment(theme: Theme) -> jinja2.Environment:
-    """The Jinja environment for a theme (cached per process)."""
+    """The Jinja environment for a theme (cached per process).
+
+    The helpers that depend on the page being rendered (``url``, ``absolute_url``,
+    ``instant``) are globals reading it from :data:`_PAGE`, so that macro modules
+    imported without context (compiled and run once per process) can call them.
+    """
     builtin = jinja2.FileSystemLoader(theme.builtin_templates)
     loaders: list[jinja2.BaseLoader] = []
     if theme.site_templates:
         loaders.append(jinja2.FileSystemLoader(theme.site_templates))
     loaders += [jinja2.PrefixLoader({"builtin": builtin}), builtin]
-    env = jinja2.Environment(
+    env = _Environment(
         loader=jinja2.ChoiceLoader(loaders),
         autoescape=jinja2.select_autoescape(["html", "xml"], default_for_string=False),
         undefined=jinja2.StrictUndefined,
@@ -55,10 +106,61 @@ def environment(theme: Theme) -> jinja2.Environment:
         keep_trailing_newline=True,
         auto_reload=False,
     )
+    env.context_class = _Context
     env.filters["jsonld"] = jsonld
     env.filters["date_text"] = date_text
-    env.globals["place_name"] = _place_name
+    env.globals.update(
+        url=_url,
+        absolute_url=_absolute_url,
+        instant=_instant,
+        date_iso=date_iso,
+        place_name=_place_name,
+        stylesheet=urls.STYLESHEET,
+        urls={
+            "home": urls.HOME,
+            "archive": urls.ARCHIVE,
+            "undated": urls.UNDATED,
+            "feed": urls.FEED,
+            "tags": urls.taxonomy_url("tags"),
+            "places": urls.taxonomy_url("places"),
+            "agencies": urls.taxonomy_url("agencies"),
+        },
+    )
     return env
+
+
+class _Page:
+    """The page being rendered, as the page-dependent helpers need it."""
+
+    __slots__ = ("base_url", "timezone", "url")
+
+    def __init__(self, output: Output) -> None:
+        site = output.site
+        self.base_url = site.base_url
+        self.timezone = site.timezone
+        self.url: Callable[[str], str]
+        if output.kind == "404":  # served at any depth: links from the server root
+            self.url = functools.partial(urls.rooted, site.base_url)
+        else:
+            self.url = urls.RelativeLinks(output.url)
+
+
+_PAGE: contextvars.ContextVar[_Page] = contextvars.ContextVar("archivesite_render_page")
+
+
+def _url(target: str) -> str:
+    """``url(target)``: a link from the page being rendered to the URL path ``target``."""
+    return _PAGE.get().url(target)
+
+
+def _absolute_url(target: str) -> str:
+    """``absolute_url(target)``: the full URL of ``target`` (feed, sitemap, canonical)."""
+    return urls.absolute(_PAGE.get().base_url, target)
+
+
+def _instant(article: Article) -> str:
+    """``instant(article)``: an RFC 3339 timestamp in the site's time zone (Atom)."""
+    return instant(article, _PAGE.get().timezone)
 
 
 def jsonld(value: Any) -> Markup:
@@ -152,12 +254,13 @@ def render(output: Output, bodies: BodyStore | None = None) -> RenderedFile:
     assert output.template is not None
     env = environment(output.site.theme)
     context = dict(output.context)
-    context.update(_helpers(output))
+    context.update(_variables(output))
     if output.body is not None:
         context["body_html"] = Markup(cached_body_html(output.body, bodies))
     article = context.get("article")
     if output.kind == "article" and isinstance(article, Article):
         context["jsonld_data"] = _news_article(article, output, context)
+    token = _PAGE.set(_Page(output))
     try:
         text = env.get_template(output.template).render(context)
     except jinja2.TemplateSyntaxError as exc:
@@ -166,54 +269,29 @@ def render(output: Output, bodies: BodyStore | None = None) -> RenderedFile:
         raise ArchiveError(f"template not found: {exc.name}") from exc
     except jinja2.UndefinedError as exc:
         raise ArchiveError(f"template {output.template} (rendering /{output.url}): {exc}") from exc
+    finally:
+        _PAGE.reset(token)
     if not text.endswith("\n"):
         text += "\n"
     return RenderedFile(output.path, text.encode("utf-8"))
 
 
-def _helpers(output: Output) -> dict[str, Any]:
+def _variables(output: Output) -> dict[str, Any]:
+    """What every template gets besides its output's context and the globals."""
     site: SiteInfo = output.site
     base = site.base_url
-
-    if output.kind == "404":  # served at any depth: links from the server root
-
-        def url(target: str) -> str:
-            return urls.rooted(base, target)
-    else:
-
-        def url(target: str) -> str:
-            return urls.relative(output.url, target)
-
-    def absolute_url(target: str) -> str:
-        return urls.absolute(base, target)
-
     article = output.context.get("article")
     lang = site.language
     if isinstance(article, Article) and article.language:
         lang = article.language
+    entries = output.context.get("entries") if output.kind == "feed" else None
     return {
         "site": site,
-        "url": url,
-        "absolute_url": absolute_url,
         "canonical": urls.absolute(base, output.url) if urls.is_absolute_base(base) else None,
         "lang": lang,
         "page_url": output.url,
         "kind": output.kind,
-        "stylesheet": urls.STYLESHEET,
-        "urls": {
-            "home": urls.HOME,
-            "archive": urls.ARCHIVE,
-            "undated": urls.UNDATED,
-            "feed": urls.FEED,
-            "tags": urls.taxonomy_url("tags"),
-            "places": urls.taxonomy_url("places"),
-            "agencies": urls.taxonomy_url("agencies"),
-        },
-        "date_iso": date_iso,
-        "instant": lambda a: instant(a, site.timezone),
-        "updated": instant(output.context["entries"][0], site.timezone)
-        if output.kind == "feed" and output.context.get("entries")
-        else "1970-01-01T00:00:00Z",
+        "updated": instant(entries[0], site.timezone) if entries else "1970-01-01T00:00:00Z",
     }
 
 
@@ -244,3 +322,9 @@ def _news_article(article: Article, output: Output, context: dict[str, Any]) -> 
         data["mainEntityOfPage"] = context["canonical"]
     data["isPartOf"] = {"@type": "WebSite", "name": output.site.title}
     return data
+
+
+# The helpers _Context.call calls directly (plain functions of their arguments).
+_PLAIN_HELPERS: frozenset[object] = frozenset(
+    {_url, _absolute_url, _instant, date_iso, _place_name}
+)

@@ -106,18 +106,42 @@ def is_safe_path(path: str) -> bool:
 
 def relative(from_url: str, to_url: str) -> str:
     """A relative link from the page at ``from_url`` to ``to_url`` (both URL paths)."""
-    from_dir = from_url if from_url == "" or from_url.endswith("/") else posixpath.dirname(from_url)
-    from_parts = [p for p in from_dir.split("/") if p]
-    to_parts = to_url.split("/")
-    common = 0
-    while (
-        common < len(from_parts)
-        and common < len(to_parts) - 1
-        and from_parts[common] == to_parts[common]
-    ):
-        common += 1
-    link = "../" * (len(from_parts) - common) + "/".join(to_parts[common:])
-    return quote(link or "./", safe="/.~-_")
+    return RelativeLinks(from_url)(to_url)
+
+
+class RelativeLinks:
+    """Relative links from one page: ``RelativeLinks(page)(target) == relative(page, target)``.
+
+    A page links to some 25 targets, most of them shared by every page (home,
+    archive, feed, stylesheet): the page's folder is split once, and each
+    target's segments are split and percent-encoded once per process.
+    """
+
+    __slots__ = ("_from",)
+
+    def __init__(self, from_url: str) -> None:
+        from_dir = (
+            from_url if from_url == "" or from_url.endswith("/") else posixpath.dirname(from_url)
+        )
+        self._from = [p for p in from_dir.split("/") if p]
+
+    def __call__(self, to_url: str) -> str:
+        to_parts, quoted = _segments(to_url)
+        from_parts = self._from
+        limit = min(len(from_parts), len(to_parts) - 1)
+        common = 0
+        while common < limit and from_parts[common] == to_parts[common]:
+            common += 1
+        link = "../" * (len(from_parts) - common) + "/".join(quoted[common:])
+        return link or "./"
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _segments(url: str) -> tuple[list[str], tuple[str, ...]]:
+    """A URL path's segments as they are and percent-encoded (``/`` never is, so
+    encoding segment by segment is encoding the whole)."""
+    parts = url.split("/")
+    return parts, tuple(quote(p, safe=".~-_") for p in parts)
 
 
 def base_path(base_url: str) -> str:
