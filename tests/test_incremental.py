@@ -492,3 +492,31 @@ def test_same_size_edit_with_restored_mtime_is_seen(site: Path, tmp_path: Path) 
     report = build(load_config(site), out=out, jobs=1)
     assert "2022/01/21/story-4/index.html" in report.written
     assert {k: v[0] for k, v in tree(out).items()} == clean_build(site, tmp_path / "clean")
+
+
+def test_session_told_what_changed_looks_only_there(site: Path, tmp_path: Path) -> None:
+    """The preview server tells the session which content files its watcher saw change
+    (``hint``) and that it owns the output folder: the session trusts both, and falls
+    back to a full scan when a hinted file is new or gone."""
+    out, session = tmp_path / "out", BuildSession(owns_output=True)
+    build(load_config(site), out=out, jobs=1, session=session)
+
+    def told(*rels: str) -> None:
+        session.hint = frozenset(rels)
+        build(load_config(site), out=out, jobs=1, session=session)
+        assert {k: v[0] for k, v in tree(out).items()} == clean_build(site, tmp_path / "clean")
+
+    write(site, path_of(3), article(3, body="Seen through the hint."))
+    told(path_of(3))
+    assert session.warm_builds == 1
+    write(site, path_of(4), article(4, title="Moved by its title"))
+    told(path_of(4))
+    (site / path_of(5)).unlink()  # gone: the full scan finds it missing
+    told(path_of(5))
+    write(site, "content/2022/02/02/new.md", article(20))  # new: placed by the full scan
+    told("content/2022/02/02/new.md")
+    assert (out / "2022/01/11/new/index.html").exists()  # article 20 is dated 11 January
+    # Without a hint, every stat is checked again.
+    write(site, path_of(6), article(6, body="Found by the scan."))
+    build(load_config(site), out=out, jobs=1, session=session)
+    assert "Found by the scan." in (out / "2022/01/31/story-6/index.html").read_text()

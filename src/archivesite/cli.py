@@ -8,6 +8,7 @@ imports are inside the commands so that ``--help`` stays fast.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
 import sys
@@ -238,9 +239,19 @@ def serve_command(site: Path, host: str, port: int, poll: bool) -> None:
     from .config import Config
     from .search import BackgroundIndexer
     from .serve import Preview
+    from .watch import Change, ChangeKind
 
     indexer = BackgroundIndexer()  # issue 6: the reload never waits for the search index
-    session = BuildSession()  # warm state between rebuilds: an edit re-plans only its pages
+    # Warm state between rebuilds: an edit re-plans only its pages. The preview folder is
+    # the server's own, and the watcher says which content files changed.
+    session = BuildSession(owns_output=True)
+
+    def hint(changes: frozenset[Change] | None) -> None:
+        root = site.resolve()
+        session.hint = None
+        if changes is not None and all(c.kind is ChangeKind.CONTENT for c in changes):
+            with contextlib.suppress(ValueError):  # a path outside the site: scan them all
+                session.hint = frozenset(c.path.relative_to(root).as_posix() for c in changes)
 
     def build(config: Config, out: Path) -> object:
         from .build import build
@@ -261,7 +272,13 @@ def serve_command(site: Path, host: str, port: int, poll: bool) -> None:
 
     try:
         preview = Preview(
-            site, build=build, import_seeds=import_seeds, host=host, port=port, poll=poll
+            site,
+            build=build,
+            import_seeds=import_seeds,
+            host=host,
+            port=port,
+            poll=poll,
+            before_build=hint,
         )
     except OSError as exc:
         _fail(ArchiveError(f"cannot listen on {host}:{port}: {exc.strerror or exc}"))

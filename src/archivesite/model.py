@@ -154,9 +154,9 @@ class Output:
 
     ``render(output)`` is a pure function of this value (plus the files named in
     ``body``/``copy_from`` and the templates), so outputs can be rendered in
-    worker processes. ``template`` and ``sources`` are the dependency record:
-    the template it renders through and the content files (site-root relative)
-    whose data it shows; ``body`` is the one body it reads.
+    worker processes. What it depends on is fingerprinted from these fields
+    (:func:`archivesite.state.output_fingerprint`): the template it renders through,
+    the data in its context, and ``body``, the one body it reads.
     """
 
     url: str  # URL path relative to the site root ("", "2022/", "feed.xml")
@@ -165,7 +165,6 @@ class Output:
     template: str | None  # None for a static copy
     site: SiteInfo
     context: dict[str, Any] = field(default_factory=dict, hash=False)
-    sources: tuple[str, ...] = ()
     body: BodyRef | None = None
     copy_from: str | None = None  # absolute path of a static file
 

@@ -551,12 +551,14 @@ class Preview:
         max_wait: float = 2.0,
         request_timeout: float = 10.0,
         out: Path | None = None,
+        before_build: Callable[[frozenset[Change] | None], object] | None = None,
     ) -> None:
         self.root = root.resolve()
         if not self.root.is_dir():
             raise ArchiveError("no such site folder", self.root)
         self.out = out or preview_dir(self.root)
         self._build = build
+        self._before_build = before_build  # told what changed (None: anything may have)
         self._import = import_seeds
         self.livereload = LiveReload()
         self.host = host
@@ -629,6 +631,8 @@ class Preview:
                         return False
             started = time.perf_counter()
             try:
+                if self._before_build is not None:
+                    self._before_build(changes)
                 self._build(config, self.out)
             except ArchiveError as exc:
                 self._fail("the rebuild", errors_of(exc))

@@ -3,7 +3,7 @@
 ``assemble`` gives every article its URL (through :mod:`urls`), groups the
 archive and taxonomies and lists the static files; ``plan_outputs`` turns the
 site into one :class:`Output` per file, each carrying plain data for its
-template, the template's name and the content files it shows. Two sources
+template and the template's name. Two sources
 that would write one file are an error naming both; no output path can leave
 the output folder. Renders and writes nothing.
 """
@@ -187,10 +187,6 @@ def period_url(period: Period) -> str:
 _source = operator.attrgetter("source")
 
 
-def _sources(articles: Iterable[Article | None]) -> tuple[str, ...]:
-    return tuple(sorted(set(map(_source, filter(None, articles)))))
-
-
 class _Planner:
     """Collects outputs, refusing a second writer of one path."""
 
@@ -214,7 +210,6 @@ class _Planner:
         template: str | None,
         owner: str,
         context: dict[str, Any] | None = None,
-        shows: Iterable[Article | None] = (),
         body: BodyRef | None = None,
         copy_from: str | None = None,
         path: str | None = None,
@@ -240,7 +235,6 @@ class _Planner:
                 template=template,
                 site=self.info,
                 context=context or {},
-                sources=_sources(shows),
                 body=body,
                 copy_from=copy_from,
             )
@@ -281,7 +275,6 @@ def _paginate(
             template,
             owner,
             {**context, "articles": chunk, "pagination": pagination, "crumbs": crumbs},
-            shows=chunk,
         )
 
 
@@ -344,7 +337,6 @@ def plan_outputs(
             "page.html",
             a.source,
             {"article": a, "crumbs": (home, NavLink(a.title, ""))},
-            shows=[a],
             body=_body(site, a),
         )
 
@@ -361,7 +353,6 @@ def plan_outputs(
                 "years": tuple(_year_summary(y, arch.months) for y in reversed(arch.years)),
                 "crumbs": (home, NavLink("Archive", "")),
             },
-            shows=dated,
         )
     for level, periods in (("year", arch.years), ("month", arch.months), ("day", arch.days)):
         for i, period in enumerate(periods):
@@ -386,7 +377,6 @@ def plan_outputs(
                 f"{level}.html",
                 f"the {level} page",
                 context,
-                shows=period.articles,
             )
 
     # Undated (always present: the footer links to it).
@@ -425,7 +415,6 @@ def plan_outputs(
                     ),
                     "crumbs": (home, NavLink(plural, "")),
                 },
-                shows=in_terms,
             )
         for term in tax.terms:
             _paginate(
@@ -448,13 +437,12 @@ def plan_outputs(
                 "feed.xml",
                 "the feed",
                 {"entries": feed_entries},
-                shows=feed_entries,
             )
         if p.errors:
             raise p.errors[0] if len(p.errors) == 1 else ArchiveErrors(p.errors)
         return tuple(p.outputs)
     p.add(urls.NOT_FOUND, "404", "404.html", "the 404 page", {"crumbs": ()})
-    p.add(urls.FEED, "feed", "feed.xml", "the feed", {"entries": feed_entries}, shows=feed_entries)
+    p.add(urls.FEED, "feed", "feed.xml", "the feed", {"entries": feed_entries})
 
     # Sitemap and robots.txt from the HTML pages planned so far.
     html = [o for o in p.outputs if o.path.endswith(".html") and o.kind != "404"]
@@ -522,7 +510,6 @@ def _article(
         "article.html",
         a.source,
         context,
-        shows=(a, prev_a, next_a),
         body=_body(site, a),
     )
 

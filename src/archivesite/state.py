@@ -459,7 +459,11 @@ class BodyCache:
     def _open(self) -> None:
         if self.writer:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+            # A preview server keeps the cache open between builds, which run one at a
+            # time but not always on the thread that opened it.
+            db = sqlite3.connect(
+                self.path, timeout=30, isolation_level=None, check_same_thread=False
+            )
             db.execute("PRAGMA journal_mode=WAL")
             db.execute("PRAGMA synchronous=NORMAL")
             db.execute("CREATE TABLE IF NOT EXISTS meta (version TEXT NOT NULL)")
@@ -478,7 +482,9 @@ class BodyCache:
             if not self.path.exists():
                 self.db = None
                 return
-            db = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, timeout=30)
+            db = sqlite3.connect(
+                f"file:{self.path}?mode=ro", uri=True, timeout=30, check_same_thread=False
+            )
             row = db.execute("SELECT version FROM meta").fetchone()
             if row is None or row[0] != self.version:
                 db.close()
