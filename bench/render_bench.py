@@ -4,8 +4,10 @@ Owns nothing but the measurement. Plans every output of a site (as ``build``
 does) and times ``render(output, bodies)`` for each, with the body HTML from
 the site's body cache, so no Markdown runs when the site was built once
 before. This is what a template edit costs, free of the build's pipeline,
-workers and writes. ``--dump DIR`` also writes every rendered file there (to
-diff the bytes before and after a change to templates or render.py).
+workers and writes: CPU time of this process (the machine is shared), with the
+cyclic garbage collector off, as ``build`` runs. ``--dump DIR`` also writes
+every rendered file there (to diff the bytes before and after a change to
+templates or render.py); the sha256 printed last covers every output.
 
     python bench/generate.py -n 10000 --format ours --out /tmp/r10k
     archivesite build --site /tmp/r10k --out /tmp/r10k-out   # fills the body cache
@@ -15,6 +17,7 @@ diff the bytes before and after a change to templates or render.py).
 from __future__ import annotations
 
 import argparse
+import gc
 import hashlib
 import sys
 import time
@@ -35,6 +38,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=1, help="best of this many passes")
     args = parser.parse_args(argv)
 
+    gc.disable()  # as build() does
     config = load_config(args.site)
     outputs = [
         o

@@ -181,7 +181,7 @@ class _Page:
         if output.kind == "404":  # served at any depth: links from the server root
             self.url = functools.partial(urls.rooted, site.base_url)
         else:
-            self.url = urls.RelativeLinks(output.url)
+            self.url = urls.RelativeLinks(output.url).link
 
 
 _PAGE: contextvars.ContextVar[_Page] = contextvars.ContextVar("archivesite_render_page")
@@ -202,9 +202,12 @@ def _instant(article: Article) -> str:
     return instant(article, _PAGE.get().timezone)
 
 
+_JSON = json.JSONEncoder(ensure_ascii=False, indent=None, separators=(",", ":"))
+
+
 def jsonld(value: Any) -> Markup:
     """JSON for a ``<script type="application/ld+json">``: ``<``, ``>``, ``&`` escaped."""
-    text = json.dumps(value, ensure_ascii=False, indent=None, separators=(",", ":"))
+    text = _JSON.encode(value)
     for char, escape in (
         ("<", "\\u003c"),
         (">", "\\u003e"),
@@ -212,7 +215,8 @@ def jsonld(value: Any) -> Markup:
         ("\u2028", "\\u2028"),
         ("\u2029", "\\u2029"),
     ):
-        text = text.replace(char, escape)
+        if char in text:
+            text = text.replace(char, escape)
     return Markup(text)
 
 

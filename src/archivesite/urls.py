@@ -106,11 +106,12 @@ def is_safe_path(path: str) -> bool:
 
 def relative(from_url: str, to_url: str) -> str:
     """A relative link from the page at ``from_url`` to ``to_url`` (both URL paths)."""
-    return RelativeLinks(from_url)(to_url)
+    return RelativeLinks(from_url).link(to_url)
 
 
 class RelativeLinks:
-    """Relative links from one page: ``RelativeLinks(page)(target) == relative(page, target)``.
+    """Relative links from one page: ``RelativeLinks(page).link(target)`` is
+    ``relative(page, target)``.
 
     A page links to some 25 targets, most of them shared by every page (home,
     archive, feed, stylesheet): the page's folder is split once, and each
@@ -125,23 +126,24 @@ class RelativeLinks:
         )
         self._from = [p for p in from_dir.split("/") if p]
 
-    def __call__(self, to_url: str) -> str:
+    def link(self, to_url: str) -> str:
         to_parts, quoted = _segments(to_url)
         from_parts = self._from
         limit = min(len(from_parts), len(to_parts) - 1)
         common = 0
         while common < limit and from_parts[common] == to_parts[common]:
             common += 1
-        link = "../" * (len(from_parts) - common) + "/".join(quoted[common:])
-        return link or "./"
+        if common:
+            quoted = quoted.split("/", common)[common]
+        return "../" * (len(from_parts) - common) + quoted or "./"
 
 
-@functools.lru_cache(maxsize=1 << 16)
-def _segments(url: str) -> tuple[list[str], tuple[str, ...]]:
-    """A URL path's segments as they are and percent-encoded (``/`` never is, so
-    encoding segment by segment is encoding the whole)."""
-    parts = url.split("/")
-    return parts, tuple(quote(p, safe=".~-_") for p in parts)
+@functools.lru_cache(maxsize=1 << 15)  # a few hundred bytes each
+def _segments(url: str) -> tuple[tuple[str, ...], str]:
+    """A URL path's segments, and the path percent-encoded (``/`` never is, so the
+    encoded path has the same segments)."""
+    quoted = quote(url, safe="/.~-_")
+    return tuple(url.split("/")), url if quoted == url else quoted
 
 
 def base_path(base_url: str) -> str:
