@@ -10,7 +10,7 @@ if TYPE_CHECKING:
     from .config import Config
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Dateline:
     """The place part of a dateline.
 
@@ -24,7 +24,7 @@ class Dateline:
     region: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Article:
     """One content file's metadata (an article, or a static page such as About).
 
@@ -51,7 +51,7 @@ class Article:
     url: str = ""  # URL path relative to the site root; set when the site is assembled
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Period:
     """A year, month or day holding at least one article (chronological order)."""
 
@@ -62,7 +62,7 @@ class Period:
     articles: tuple[Article, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Archive:
     """Dated articles in time order, grouped into periods; undated ones apart."""
 
@@ -73,7 +73,7 @@ class Archive:
     days: tuple[Period, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Term:
     """One tag, place (place and region together) or agency and its articles."""
 
@@ -83,13 +83,13 @@ class Term:
     articles: tuple[Article, ...]  # newest first, undated last
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Taxonomy:
     name: str  # "tags", "places" or "agencies"
     terms: tuple[Term, ...]  # by slug
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class StaticFile:
     """A file copied as it is: ``rel`` inside the output folder, from ``source``."""
 
@@ -97,7 +97,7 @@ class StaticFile:
     source: str  # absolute path
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Site:
     """Everything the build shows, assembled once and never changed."""
 
@@ -109,7 +109,7 @@ class Site:
     theme: Theme
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Theme:
     """Where templates and static files come from (absolute paths)."""
 
@@ -119,13 +119,13 @@ class Theme:
     site_static: str | None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class NavLink:
     title: str
     url: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SiteInfo:
     """The site-wide values every page shows (picklable; no Config paths needed)."""
 
@@ -139,7 +139,7 @@ class SiteInfo:
     theme: Theme
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class BodyRef:
     """Where a page's Markdown body is: read and checked when the page renders."""
 
@@ -148,7 +148,7 @@ class BodyRef:
     sha256: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Output:
     """One file of the built site, and everything needed to render it.
 
@@ -169,7 +169,7 @@ class Output:
     copy_from: str | None = None  # absolute path of a static file
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class RenderedFile:
     path: str  # relative to the output folder
     data: bytes

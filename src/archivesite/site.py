@@ -309,6 +309,7 @@ def plan_outputs(
         for a in t.articles
     }
     tag_terms = {t.slug: t for tax in site.taxonomies if tax.name == "tags" for t in tax.terms}
+    links: dict[Any, Any] = {}
 
     # Articles, with their neighbours in time.
     dated = arch.dated
@@ -323,11 +324,11 @@ def plan_outputs(
         next_a = dated[i + 1] if i + 1 < len(dated) else None
         if not p.wants((a, prev_a, next_a)):
             continue
-        _article(p, site, a, prev_a, next_a, place_of, agency_of, tag_terms)
+        _article(p, site, a, prev_a, next_a, place_of, agency_of, tag_terms, links)
     for a in arch.undated:
         if not p.wants((a,)):
             continue
-        _article(p, site, a, None, None, place_of, agency_of, tag_terms)
+        _article(p, site, a, None, None, place_of, agency_of, tag_terms, links)
     for a in site.pages:
         if not p.wants((a,)):
             continue
@@ -474,33 +475,29 @@ def _article(
     place_of: dict[str, Any],
     agency_of: dict[str, Any],
     tag_terms: dict[str, Any],
+    links: dict[Any, Any],
 ) -> None:
-    home = NavLink("Home", urls.HOME)
-    periods: tuple[NavLink, ...] = ()
-    crumbs: tuple[NavLink, ...]
-    if a.date is not None:
-        d = a.date
-        periods = (
-            NavLink(day_text(d), urls.day_url(d.year, d.month, d.day)),
-            NavLink(f"{MONTHS[d.month]} {d.year}", urls.month_url(d.year, d.month)),
-            NavLink(f"{d.year}", urls.year_url(d.year)),
-        )
-        crumbs = (home, NavLink("Archive", urls.ARCHIVE), periods[2], periods[1], periods[0])
-    else:
-        crumbs = (home, NavLink("Undated", urls.UNDATED))
+    """An article's page. ``links``: the links many article pages share (those of a
+    date, a term, a set of tags), made once per plan: 10,000 pages hold few distinct."""
+    date_key = ("date", a.date)
+    periods, crumbs = links.get(date_key) or links.setdefault(date_key, _date_links(a.date))
     place = place_of.get(a.source)
     agency = agency_of.get(a.source)
-    tags = tuple(
-        NavLink(tag_terms[s].name, urls.term_url("tags", s))
-        for s in dict.fromkeys(urls.slug_for(t) for t in a.tags)
+    tags_key = ("tags", a.tags)
+    tags = links.get(tags_key) or links.setdefault(
+        tags_key,
+        tuple(
+            _term_link(links, "tags", tag_terms[s])
+            for s in dict.fromkeys(urls.slug_for(t) for t in a.tags)
+        ),
     )
     context = {
         "article": a,
         "prev": prev_a,
         "next": next_a,
         "periods": periods,
-        "place": NavLink(place.name, urls.term_url("places", place.slug)) if place else None,
-        "agency": NavLink(agency.name, urls.term_url("agencies", agency.slug)) if agency else None,
+        "place": _term_link(links, "places", place) if place else None,
+        "agency": _term_link(links, "agencies", agency) if agency else None,
         "tags": tags,
         "crumbs": (*crumbs, NavLink(a.title, "")),
     }
@@ -512,6 +509,27 @@ def _article(
         context,
         body=_body(site, a),
     )
+
+
+def _date_links(d: dt.date | None) -> tuple[tuple[NavLink, ...], tuple[NavLink, ...]]:
+    """An article page's period links and breadcrumbs (shared by its day's articles)."""
+    home = NavLink("Home", urls.HOME)
+    if d is None:
+        return (), (home, NavLink("Undated", urls.UNDATED))
+    periods = (
+        NavLink(day_text(d), urls.day_url(d.year, d.month, d.day)),
+        NavLink(f"{MONTHS[d.month]} {d.year}", urls.month_url(d.year, d.month)),
+        NavLink(f"{d.year}", urls.year_url(d.year)),
+    )
+    return periods, (home, NavLink("Archive", urls.ARCHIVE), periods[2], periods[1], periods[0])
+
+
+def _term_link(links: dict[Any, Any], taxonomy: str, term: Term) -> NavLink:
+    key = ("term", taxonomy, term.slug)
+    link = links.get(key)
+    if link is None:
+        link = links[key] = NavLink(term.name, urls.term_url(taxonomy, term.slug))
+    return link
 
 
 def _period_crumbs(home: NavLink, archive: NavLink, period: Period) -> tuple[NavLink, ...]:

@@ -296,7 +296,7 @@ def output_fingerprint(
 # --- the build record --------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class OutputRecord:
     fingerprint: str
     sha256: str

@@ -267,7 +267,9 @@ def _forked(
     _inherited = (outputs, known, job)
     gc.freeze()  # the workers' collector leaves the inherited objects (and their pages) alone
     try:
-        with multiprocessing.get_context("fork").Pool(jobs) as pool:
+        # The builder runs without the cyclic collector (see build.build); a worker
+        # collects the few cycles Python-Markdown leaves per body, among its own objects.
+        with multiprocessing.get_context("fork").Pool(jobs, initializer=gc.enable) as pool:
             gc.unfreeze()
             yield from pool.imap_unordered(_forked_task, ranges)
     finally:
