@@ -11,6 +11,14 @@ Python-Markdown is :func:`body_html`; ``render(output, bodies)`` puts a cache
 keyed by the body's hash in front of it (:class:`archivesite.state.BodyCache`),
 so re-rendering a page for a template change never runs Markdown again.
 
+Cost: a template edit re-renders every page, so a page's Jinja work is kept
+small (``bench/render_bench.py`` measures it per kind of page). The helpers
+that depend on the page (``url``, ``absolute_url``, ``instant``) are globals
+reading the page being rendered from a ``ContextVar``, so macro files are
+imported without context (run once per process); our plain helpers are called
+without Jinja's ``pass_context`` probing; output escaping skips the ``Markup``
+wrapper Jinja discards anyway; template globals are a plain dict.
+
 Dates: a calendar date (front matter ``date: 2022-01-11``) is shown and emitted
 as that date, without a time or offset, in HTML ``<time>``, OpenGraph and
 JSON-LD ``datePublished`` (schema.org allows a Date there); Atom needs a full
