@@ -160,10 +160,11 @@ class BuildSession:
         except OSError as exc:
             log.warning("%s: cannot save the stat cache: %s", path, exc)
 
-    def content_digests(self, config: Config) -> dict[str, str]:
+    def content_digests(self, config: Config, *, hash_new: bool = True) -> dict[str, str]:
         """Like :func:`state.content_digests`, re-hashing only files whose (size, mtime,
         ctime, inode) changed since the last scan or that were modified just before it;
-        with a :attr:`hint`, only the files it names are looked at."""
+        with a :attr:`hint`, only the files it names are looked at. ``hash_new=False``:
+        such files get "" (the caller hashes them later)."""
         hint, self.hint = self.hint, None
         if hint is not None and self.digests and hint <= self.digests.keys():
             found = self._hinted(config, hint)
@@ -186,7 +187,7 @@ class BuildSession:
             if known is not None and self.stats.get(rel) == sig and st.st_mtime_ns < racy:
                 digests[rel] = known
             else:
-                digests[rel] = state.file_digest(path)
+                digests[rel] = state.file_digest(path) if hash_new else ""
             stats[rel] = sig
         self.stats, self.digests, self.scanned_ns = stats, digests, scanned
         return digests
@@ -345,6 +346,7 @@ def _build(
         and state.template_closures(env, previous.templates, memo) == previous.templates
     )
 
+    lazy = False
     if session is not None:
         digests = session.content_digests(config)
     else:  # hash only files whose stat changed since the last process's scan
@@ -352,8 +354,12 @@ def _build(
         stats_file = config.state_dir / STATS_CACHE
         if not clean:
             scan.read_stats(stats_file, str(config.root))
-        digests = scan.content_digests(config)
-        scan.write_stats(stats_file, str(config.root))
+        # Nothing to compare with (a first or clean build): new files are hashed by the
+        # workers that parse them, not read once more here first.
+        lazy = previous is None
+        digests = scan.content_digests(config, hash_new=not lazy)
+        if not lazy:
+            scan.write_stats(stats_file, str(config.root))
     copies = {f.source: state.file_digest(f.source) for f in static_files(theme)}
     session_key = state.digest_of(
         str(out), f"drafts={drafts}", repr(config), repr(theme), state.code_version()
@@ -370,21 +376,23 @@ def _build(
         warm = session
     if session is not None and warm is None:
         session.forget()
-    plan_key = state.digest_of(
-        state.code_version(),
-        state.markup_version(),
-        repr(config),
-        repr(theme),
-        f"drafts={drafts}",
-        *(f"{rel}={digest}" for rel, digest in digests.items()),
-        *(f"{src}={digest}" for src, digest in sorted(copies.items())),
-    )
+
+    def plan_key_of(digests: Mapping[str, str]) -> str:
+        return state.digest_of(
+            state.code_version(),
+            state.markup_version(),
+            repr(config),
+            repr(theme),
+            f"drafts={drafts}",
+            *(f"{rel}={digest}" for rel, digest in digests.items()),
+            *(f"{src}={digest}" for src, digest in sorted(copies.items())),
+        )
 
     if (
         previous is not None
         and same_templates
         and (session is None or warm is not None)  # a cold session loads the site once
-        and _up_to_date(previous, plan_key, out)
+        and _up_to_date(previous, plan_key_of(digests), out)
     ):
         log.debug("nothing changed since the last build into %s", out)
         article_pages: Iterable[str] = ()
@@ -393,8 +401,9 @@ def _build(
         n_outputs, unchanged, rendered = len(previous.outputs), len(previous.outputs), 0
         n_articles = previous.articles
     else:
-        if session is None and previous is not None and not clean:
-            # A fresh process: the last build's warm state, if it is the one of the record.
+        if session is None and previous is not None and not clean and same_templates:
+            # A fresh process: the last build's warm state, if it is the one of the record
+            # (of no use when a template changed: the warm path needs the same ones).
             warm = _read_snapshot(snapshot, session_key, state.stat_of(record), previous)
         site: Site | None = None
         outputs: Sequence[Output] | None = None
@@ -418,7 +427,13 @@ def _build(
                 cache = state.ArticleCache(config, fresh=clean, digests=digests)
             else:
                 cache.digests, cache.used, cache.changed = digests, {}, False
-            _parse_new(config, cache, digests, jobs or default_jobs())
+            parsed = _parse_new(config, cache, digests, jobs or default_jobs())
+            if lazy:  # the digests the parsing workers took, or now
+                for rel, digest in digests.items():
+                    if not digest:
+                        digests[rel] = parsed.get(rel) or state.file_digest(config.root / rel)
+                scan.digests = digests
+                scan.write_stats(stats_file, str(config.root))
             loaded_articles = load_articles(
                 config, drafts=drafts, cache=cache, files=(config.root / rel for rel in digests)
             )
@@ -498,7 +513,7 @@ def _build(
         removed = _prune(out, sorted(set(written_before) - planned))
         new_state = state.BuildState(
             out=str(out),
-            plan_key=plan_key,
+            plan_key=plan_key_of(digests),
             templates=templates,
             articles=n_articles,
             outputs=records,
@@ -553,13 +568,18 @@ def _build(
 
 def _parse_new(
     config: Config, cache: state.ArticleCache, digests: Mapping[str, str], jobs: int
-) -> None:
-    """Parse the files the cache does not know in worker processes (where that pays), so
-    that :func:`load_articles` finds them there; it parses and reports any bad ones."""
-    new = [rel for rel, d in digests.items() if (cache.entries.get(rel) or ("",))[0] != d]
+) -> dict[str, str]:
+    """Parse the files the cache does not know (or whose digest is not known yet: "") in
+    worker processes, where that pays, so that :func:`load_articles` finds them there;
+    it parses and reports any bad ones. Returns the digests of the files parsed."""
+    new = [rel for rel, d in digests.items() if not d or (cache.entries.get(rel) or ("",))[0] != d]
     root = str(config.root) + os.sep
+    parsed: dict[str, str] = {}
     for path, digest, article in workers.parse_files(config, [root + rel for rel in new], jobs):
-        cache.store(path.removeprefix(root), digest, article)
+        rel = path.removeprefix(root)
+        cache.store(rel, digest, article)
+        parsed[rel] = digest
+    return parsed
 
 
 def _warm_plan(
