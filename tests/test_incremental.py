@@ -13,6 +13,7 @@ import shutil
 import sqlite3
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -20,10 +21,12 @@ from click.testing import CliRunner
 import archivesite.build
 import archivesite.load
 import archivesite.render
+import archivesite.state
 import archivesite.workers
 from archivesite.build import BuildReport, BuildSession, build, manifest_path
 from archivesite.cli import cli
 from archivesite.config import load_config
+from archivesite.model import Output
 
 CONFIG = """title = "Incremental archive"
 base_url = "https://example.org/"
@@ -520,3 +523,30 @@ def test_session_told_what_changed_looks_only_there(site: Path, tmp_path: Path) 
     write(site, path_of(6), article(6, body="Found by the scan."))
     build(load_config(site), out=out, jobs=1, session=session)
     assert "Found by the scan." in (out / "2022/01/31/story-6/index.html").read_text()
+
+
+def test_template_edit_reuses_what_each_page_shows(
+    site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With the sources unchanged but a template, what each page shows is not encoded
+    again: the digest recorded for it is reused; the result is still a clean build's."""
+    out = tmp_path / "out"
+    build(load_config(site), out=out, jobs=1)
+    encoded: list[str] = []
+    real = archivesite.state.output_data
+
+    def counting(output: Output, *args: Any) -> str:
+        encoded.append(output.path)
+        return real(output, *args)
+
+    monkeypatch.setattr(archivesite.state, "output_data", counting)
+    footer = '{% extends "builtin/base.html" %}{% block footer %}<p>New footer</p>{% endblock %}'
+    write(site, "templates/base.html", footer)
+    report = build(load_config(site), out=out, jobs=1)
+    assert encoded == [] and report.rendered > 20
+    assert all("New footer" in p.read_text() for p in out.rglob("*.html"))
+    assert {k: v[0] for k, v in tree(out).items()} == clean_build(site, tmp_path / "clean")
+    write(site, path_of(2), article(2, title="A new title orders the day anew"))
+    build(load_config(site), out=out, jobs=1)  # the sources changed: encoded afresh
+    assert len(encoded) > 20
+    assert {k: v[0] for k, v in tree(out).items()} == clean_build(site, tmp_path / "clean")

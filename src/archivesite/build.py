@@ -476,6 +476,7 @@ def _build(
             templates=templates,
             copies=copies,
             bodies_path=str(bodies.path),
+            same_plan=previous is not None and previous.plan_key == plan_key_of(digests),
         )
         try:
             results = workers.render_outputs(
@@ -486,7 +487,7 @@ def _build(
                 bodies=bodies,
                 progress=progress,
             )
-            written = tuple(path for path, _, _, how in results if how == workers.WRITTEN)
+            written = tuple(r[0] for r in results if r[3] == workers.WRITTEN)
             if tree:
                 staging.rename(out)
             else:
@@ -502,12 +503,12 @@ def _build(
             session.bodies = bodies
 
         base = str(out) + os.sep
-        for path, fp, digest, how in results:
-            if how == workers.KEPT:
+        for path, fp, digest, how, fpdata in results:
+            if how == workers.KEPT and known[path].data == fpdata:
                 records[path] = known[path]
             else:
                 size, mtime_ns = state.stat_of(base + path) or (-1, -1)
-                records[path] = state.OutputRecord(fp, digest, size, mtime_ns)
+                records[path] = state.OutputRecord(fp, digest, size, mtime_ns, fpdata)
         rendered = sum(1 for r in results if r[3] != workers.KEPT)
         planned = {o.path for o in outputs} if full else set(records)
         removed = _prune(out, sorted(set(written_before) - planned))

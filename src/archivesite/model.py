@@ -155,7 +155,7 @@ class Output:
     ``render(output)`` is a pure function of this value (plus the files named in
     ``body``/``copy_from`` and the templates), so outputs can be rendered in
     worker processes. What it depends on is fingerprinted from these fields
-    (:func:`archivesite.state.output_fingerprint`): the template it renders through,
+    (:func:`archivesite.state.output_data`): the template it renders through,
     the data in its context, and ``body``, the one body it reads.
     """
 

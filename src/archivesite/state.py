@@ -272,25 +272,26 @@ def file_digest(path: str | Path) -> str:
         return "unreadable"
 
 
-def output_fingerprint(
-    output: Output,
-    key: str,
-    templates: Mapping[str, str],
-    fp: Fingerprinter,
-    copies: Mapping[str, str],
-) -> str:
-    """The digest of everything ``render(output)`` depends on."""
+def output_data(output: Output, key: str, fp: Fingerprinter, copies: Mapping[str, str]) -> str:
+    """The digest of everything ``render(output)`` depends on but the templates' sources:
+    the same for every output of an unchanged plan (same code, configuration, theme,
+    content and static files), so a build after a template edit reuses the recorded one."""
     return _sha(
         key,
         output.url,
         output.path,
         output.kind,
         output.template or "",
-        templates.get(output.template, "") if output.template else "",
         fp.encode(output.context),
         output.body.sha256 if output.body else "",
         copies.get(output.copy_from, "") if output.copy_from else "",
     )
+
+
+def output_fingerprint(data: str, output: Output, templates: Mapping[str, str]) -> str:
+    """The digest of everything ``render(output)`` depends on: its :func:`output_data` and
+    the sources of the templates it renders through."""
+    return _sha(data, templates.get(output.template, "") if output.template else "")
 
 
 # --- the build record --------------------------------------------------------------------
@@ -302,6 +303,7 @@ class OutputRecord:
     sha256: str
     size: int
     mtime_ns: int
+    data: str = ""  # output_data of the output, reused while the plan is unchanged
 
 
 @dataclass(frozen=True)
@@ -337,7 +339,9 @@ def read_state(path: Path, out: Path) -> tuple[BuildState | None, dict[str, str]
         if data.get("version") != STATE_VERSION:
             return None, written
         outputs = {
-            str(p): OutputRecord(str(r[0]), written[p], int(r[1]), int(r[2]))
+            str(p): OutputRecord(
+                str(r[0]), written[p], int(r[1]), int(r[2]), str(r[3]) if len(r) > 3 else ""
+            )
             for p, r in data["outputs"].items()
         }
         state = BuildState(
@@ -362,7 +366,7 @@ def write_state(path: Path, state: BuildState) -> None:
         "templates": dict(sorted(state.templates.items())),
         "articles": state.articles,
         "files": {p: r.sha256 for p, r in outputs.items()},
-        "outputs": {p: [r.fingerprint, r.size, r.mtime_ns] for p, r in outputs.items()},
+        "outputs": {p: [r.fingerprint, r.size, r.mtime_ns, r.data] for p, r in outputs.items()},
     }
     # No indent: the C encoder (0.2 s less per build at 10,000 articles).
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))

@@ -51,8 +51,8 @@ PARALLEL_THRESHOLD = 500
 # Below this many files to parse, starting worker processes costs more than it saves.
 PARSE_THRESHOLD = 1000
 
-# (path, fingerprint, sha256 of the file's bytes, KEPT | SAME | WRITTEN)
-Result = tuple[str, str, str, str]
+# (path, fingerprint, sha256 of the file's bytes, KEPT | SAME | WRITTEN, output data digest)
+Result = tuple[str, str, str, str, str]
 
 Progress = Callable[[int, int], None]  # (outputs done so far, outputs in all)
 
@@ -69,6 +69,7 @@ class RenderJob:
     templates: Mapping[str, str]  # template name -> digest of its closure
     copies: Mapping[str, str]  # static source -> digest
     bodies_path: str  # the body HTML cache
+    same_plan: bool = False  # the plan is the last build's: its recorded output data holds
 
 
 def staged_name(rel: str) -> str:
@@ -91,12 +92,17 @@ def _fingerprint(
     job: RenderJob,
     fingerprinter: state.Fingerprinter,
     base: str,
-) -> tuple[str, state.OutputRecord | None, bool]:
-    """(fingerprint, the last build's record of the file, whether the file is as it left it)."""
-    fp = state.output_fingerprint(output, job.key, job.templates, fingerprinter, job.copies)
+) -> tuple[str, str, state.OutputRecord | None, bool]:
+    """(fingerprint, output data, the last build's record of the file, whether the file is
+    as it left it)."""
     rec = None if job.force or job.tree else known.get(output.path)
+    if job.same_plan and rec is not None and rec.data:
+        data = rec.data
+    else:
+        data = state.output_data(output, job.key, fingerprinter, job.copies)
+    fp = state.output_fingerprint(data, output, job.templates)
     untouched = rec is not None and state.stat_of(base + output.path) == (rec.size, rec.mtime_ns)
-    return fp, rec, untouched
+    return fp, data, rec, untouched
 
 
 def _process(
@@ -113,9 +119,9 @@ def _process(
     results: list[Result | ArchiveError] = []
     for output in outputs:
         try:
-            fp, rec, untouched = _fingerprint(output, known, job, fingerprinter, base)
+            fp, fpdata, rec, untouched = _fingerprint(output, known, job, fingerprinter, base)
             if rec is not None and untouched and rec.fingerprint == fp:
-                results.append((output.path, fp, rec.sha256, KEPT))
+                results.append((output.path, fp, rec.sha256, KEPT, fpdata))
                 continue
             rendered = render(output, bodies)
             data = rendered.data
@@ -126,10 +132,10 @@ def _process(
                 else:  # no record of this file: compare with what is there
                     same = _same_bytes(base + output.path, data)
                 if same:
-                    results.append((output.path, fp, digest, SAME))
+                    results.append((output.path, fp, digest, SAME, fpdata))
                     continue
             _stage(output.path, data, job, made)
-            results.append((output.path, fp, digest, WRITTEN))
+            results.append((output.path, fp, digest, WRITTEN, fpdata))
         except ArchiveError as exc:
             results.append(exc)
     return results
@@ -226,9 +232,9 @@ def render_outputs(
     base = job.out + os.sep
     todo: list[Output] = []
     for output in outputs:
-        fp, rec, untouched = _fingerprint(output, known, job, fingerprinter, base)
+        fp, fpdata, rec, untouched = _fingerprint(output, known, job, fingerprinter, base)
         if rec is not None and untouched and rec.fingerprint == fp:
-            raw.append((output.path, fp, rec.sha256, KEPT))
+            raw.append((output.path, fp, rec.sha256, KEPT, fpdata))
         else:
             todo.append(output)
     done = len(raw)
