@@ -59,6 +59,7 @@ import peers  # noqa: E402
 from measure import Measurement, TreePeak, median, run_measured  # noqa: E402
 from serve_reload import EventStream, ServeError, ServeProcess, edit_until_reload  # noqa: E402
 
+COLD_ALL_MARKDOWN = "cold, all Python-Markdown"
 NAMES = ("archivesite", "serve", "bare", "pelican", "hugo", "hugo-flat", "import", "search")
 SERVE_EDIT = "one article edited (serve)"
 TEMPLATE = "base.html"  # the template every HTML page of the built-in theme extends
@@ -125,6 +126,7 @@ def repeat(
     before: Callable[[int], None] | None = None,
     cwd: Path | None = None,
     timeout: float | None = None,
+    env: dict[str, str] | None = None,
 ) -> Result:
     """Run ``command(i)`` ``runs`` times (after ``before(i)``); stop at the first failure."""
     result = Result(tool, measure)
@@ -133,7 +135,7 @@ def repeat(
     for i in range(runs):
         if before:
             before(i)
-        m = run_measured(command(i), cwd=cwd, timeout=timeout, log=log)
+        m = run_measured(command(i), cwd=cwd, timeout=timeout, log=log, env=env)
         result.runs.append(m)
         if not m.ok:
             break
@@ -229,6 +231,18 @@ def bench_cli(
     ]
     if not results[0].ok:
         return results
+    # The same with markup.py's plain-text fast path off: every body through Python-Markdown.
+    results.append(
+        repeat(
+            "archivesite",
+            COLD_ALL_MARKDOWN,
+            runs,
+            lambda _: cold_cmd,
+            before=fresh,
+            timeout=timeout,
+            env={**os.environ, "ARCHIVESITE_MARKDOWN": "always"},
+        )
+    )
     results.append(repeat("archivesite", "no-op rebuild", runs, lambda _: base, timeout=timeout))
     original = path.read_text(encoding="utf-8")
 
@@ -589,6 +603,7 @@ def report(results: list[Result], n: int, jobs: int, header: dict[str, str], imp
         )
 
     cold = secs("archivesite")
+    cold_md = secs("archivesite", COLD_ALL_MARKDOWN)
     bare_same = secs(f"bare loop x{jobs}")
     pel, hugo, hugo_flat = secs("Pelican"), secs("Hugo"), secs("Hugo flat")
     big = n >= 100_000
@@ -612,7 +627,10 @@ def report(results: list[Result], n: int, jobs: int, header: dict[str, str], imp
             _s(cold),
             cold_target,
             f"{_ratio(cold, bare_same)} bare loop x{jobs}{also_x1}; Pelican {_ratio(pel, cold)} "
-            f"slower; {_ratio(cold, hugo)} Hugo; {_ratio(cold, hugo_flat)} Hugo flat",
+            f"slower; {_ratio(cold, hugo)} Hugo; {_ratio(cold, hugo_flat)} Hugo flat; with "
+            f"every body through Python-Markdown (no fast path): {_s(cold_md)}, "
+            f"{_ratio(cold_md, bare_same)} bare loop x{jobs}, Pelican {_ratio(pel, cold_md)} "
+            "slower",
             verdict(cold_ok),
         )
     )
