@@ -379,6 +379,7 @@ def test_clean_discards_every_cache(site: Path, tmp_path: Path) -> None:
     "damage",
     [
         "builds/*.json",
+        "builds/*.pickle",
         "cache/articles.pickle",
         "cache/bodies.sqlite",
     ],
@@ -550,3 +551,25 @@ def test_template_edit_reuses_what_each_page_shows(
     build(load_config(site), out=out, jobs=1)  # the sources changed: encoded afresh
     assert len(encoded) > 20
     assert {k: v[0] for k, v in tree(out).items()} == clean_build(site, tmp_path / "clean")
+
+
+def test_a_fresh_process_resumes_the_warm_state_of_the_records_plan(
+    site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The warm state is kept per plan: a template edit leaves it (same sources), an edit
+    after that resumes it (nothing is assembled again), and the result is a clean build."""
+    out = tmp_path / "out"
+    build(load_config(site), out=out, jobs=1)
+    (snapshot,) = (site / ".archivesite/builds").glob("*.pickle")
+    kept = snapshot.stat().st_mtime_ns
+    write(site, "templates/base.html", '{% extends "builtin/base.html" %}')
+    build(load_config(site), out=out, jobs=1)
+    assert [p.stat().st_mtime_ns for p in snapshot.parent.glob("*.pickle")] == [kept]
+    assembled: list[object] = []
+    real = archivesite.build.assemble
+    monkeypatch.setattr(archivesite.build, "assemble", lambda *a: assembled.append(a) or real(*a))
+    write(site, path_of(5), article(5, body="Resumed."))
+    report = build(load_config(site), out=out, jobs=1)
+    assert assembled == [] and "Resumed." in (out / report.written[0]).read_text()
+    assert {k: v[0] for k, v in tree(out).items()} == clean_build(site, tmp_path / "clean")
+    assert len(list(snapshot.parent.glob("*.pickle"))) == 1  # the old plan's is gone

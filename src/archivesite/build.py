@@ -23,8 +23,9 @@
    deleted.
 
 Warm path (:class:`BuildSession`, kept by a long-lived caller such as the preview
-server, or resumed by a fresh process from ``builds/<key>.pickle``, written with the
-build record and valid only with it): when the edited files change nothing that
+server, or resumed by a fresh process from ``builds/<key>.<plan>.pickle``, the state of
+the plan the record was built from; a build that leaves the plan as it was, such as a
+template edit, keeps it): when the edited files change nothing that
 places an article (URL, date, time, slug, tags, place, agency; a dated article's title
 is free), only the outputs that show them are re-planned and fingerprinted; any other
 change takes the full path. ``cache/stats.pickle`` keeps each content file's (size,
@@ -327,9 +328,8 @@ def _build(
         previous, written_before = session.previous, session.previous.files
     else:
         previous, written_before = state.read_state(record, out)
-    snapshot = record.with_suffix(".pickle")  # the warm state of the build that wrote record
     if clean:
-        snapshot.unlink(missing_ok=True)
+        _remove_snapshots(record)
         if session is not None:
             session.forget()
             session.stats, session.digests, session.template_refs = {}, {}, {}
@@ -404,7 +404,7 @@ def _build(
         if session is None and previous is not None and not clean and same_templates:
             # A fresh process: the last build's warm state, if it is the one of the record
             # (of no use when a template changed: the warm path needs the same ones).
-            warm = _read_snapshot(snapshot, session_key, state.stat_of(record), previous)
+            warm = _read_snapshot(_snapshot_path(record, previous.plan_key), session_key, previous)
         site: Site | None = None
         outputs: Sequence[Output] | None = None
         loaded: dict[str, Article] = {}
@@ -520,7 +520,6 @@ def _build(
             outputs=records,
         )
         if full or session is None:
-            snapshot.unlink(missing_ok=True)  # it describes the record about to be replaced
             state.write_state(record, new_state)
             if session is not None:
                 session.record_stat = state.stat_of(record)
@@ -538,10 +537,12 @@ def _build(
             session.previous, session.article_pages = new_state, tuple(article_pages)
             session.built_digests = dict(digests)
         else:
-            _write_snapshot(
-                snapshot,
-                (session_key, state.stat_of(record), site, loaded, tuple(article_pages), digests),
-            )
+            snapshot = _snapshot_path(record, new_state.plan_key)
+            if not snapshot.exists():  # one with this plan describes this very site
+                _write_snapshot(
+                    snapshot, (session_key, site, loaded, tuple(article_pages), digests)
+                )
+            _remove_snapshots(record, keep=snapshot)
         n_outputs = len(records)
         unchanged = n_outputs - len(written)
 
@@ -622,8 +623,21 @@ def _warm_plan(
     return site, plan_outputs(site, only=new), loaded
 
 
-SNAPSHOT_VERSION = 1
+SNAPSHOT_VERSION = 2
 STATS_CACHE = "cache/stats.pickle"
+
+
+def _snapshot_path(record: Path, plan_key: str) -> Path:
+    """The warm state of a build into the record's folder from the plan ``plan_key`` (its
+    sources, settings and code): named by the plan, so a build whose plan is unchanged (a
+    template edit) keeps it, and a record with another plan never finds a stale one."""
+    return record.with_name(f"{record.stem}.{plan_key[:32]}.pickle")
+
+
+def _remove_snapshots(record: Path, keep: Path | None = None) -> None:
+    for path in record.parent.glob(f"{record.stem}.*.pickle"):
+        if path != keep:
+            path.unlink(missing_ok=True)
 
 
 def _write_snapshot(path: Path, data: tuple[object, ...]) -> None:
@@ -636,23 +650,18 @@ def _write_snapshot(path: Path, data: tuple[object, ...]) -> None:
         log.warning("%s: cannot save the warm state: %s", path, exc)
 
 
-def _read_snapshot(
-    path: Path, key: str, record_stat: tuple[int, int] | None, previous: state.BuildState
-) -> BuildSession | None:
-    """The warm state the build that wrote the current record left, or None (missing,
-    damaged, another code version, configuration, theme or output folder, or a record
-    written since)."""
+def _read_snapshot(path: Path, key: str, previous: state.BuildState) -> BuildSession | None:
+    """The warm state of the current record's plan, or None (missing, damaged, another
+    code version, configuration, theme or output folder)."""
     try:
         with path.open("rb") as f:
-            version, snap_key, snap_stat, site, loaded, pages, digests = pickle.load(f)
+            version, snap_key, site, loaded, pages, digests = pickle.load(f)
     except FileNotFoundError:
         return None
     except Exception as exc:  # any damage means: the full path
         log.debug("%s: unusable warm state (%s)", path, exc)
         return None
-    if version != SNAPSHOT_VERSION or snap_key != key or record_stat is None:
-        return None
-    if tuple(snap_stat) != record_stat:
+    if version != SNAPSHOT_VERSION or snap_key != key:
         return None
     return BuildSession(
         key=key,
