@@ -34,9 +34,9 @@ within 2 s of the last scan, are hashed again.
 
 ``clean`` discards every cache and fingerprint and renders and rewrites every
 file (the record of written files is still used to remove stale ones).
-Rendering runs in worker processes (``jobs``; default: every core once there
-are at least :data:`PARALLEL_THRESHOLD` outputs to render); workers read
-bodies from disk themselves, and outputs are sent to them in bounded batches.
+Parsing, fingerprinting and rendering run in worker processes (``jobs``; default:
+every core once there are enough outputs to check: :mod:`archivesite.workers`); the
+whole build runs with the cyclic garbage collector off.
 """
 
 from __future__ import annotations

@@ -139,7 +139,7 @@ def import_command(
     "--jobs",
     type=click.IntRange(1),
     default=None,
-    help="Worker processes (default: every core, once there are 500 or more pages to render).",
+    help="Worker processes (default: every core, once there are 500 or more pages to check).",
 )
 def build_command(
     site: Path, out: Path | None, base_url: str | None, drafts: bool, clean: bool, jobs: int | None
