@@ -291,6 +291,26 @@ def test_background_indexer_never_blocks_the_build(site: Path) -> None:
         indexer.close()
 
 
+def test_closing_the_background_indexer_says_whether_a_run_is_still_going() -> None:
+    """``archivesite serve`` exits at once on Ctrl-C rather than wait for Pagefind."""
+    release = threading.Event()
+    started = threading.Event()
+
+    def stuck(config: Any, out: Path, changed: Any) -> object:
+        started.set()
+        release.wait(30)
+        return None
+
+    indexer = BackgroundIndexer(stuck)
+    try:
+        indexer.request(None, Path("out"), True)  # type: ignore[arg-type]
+        assert started.wait(10)
+        assert indexer.close(timeout=0.2) is False
+    finally:
+        release.set()
+    assert BackgroundIndexer(stuck).close(timeout=0.2) is True  # never started
+
+
 def test_background_indexer_logs_failures_and_goes_on(
     site: Path, caplog: pytest.LogCaptureFixture
 ) -> None:

@@ -299,7 +299,14 @@ def serve_command(site: Path, host: str, port: int, poll: bool) -> None:
     finally:
         try:
             preview.stop()
-            indexer.close(timeout=2)
+            if not indexer.close(timeout=2):
+                # Pagefind is still indexing the preview's own folder: leave it unfinished
+                # rather than wait at exit (its thread pool is joined there), which takes
+                # a while on a big archive or a busy machine.
+                click.echo("Stopped; the preview's search index was left unfinished.", err=True)
+                sys.stdout.flush()
+                sys.stderr.flush()
+                os._exit(0)
         except KeyboardInterrupt:  # a second Ctrl-C: do not wait for a running build
             click.echo("Stopped without waiting for the running build.", err=True)
             os._exit(130)

@@ -392,8 +392,9 @@ class BackgroundIndexer:
                 lambda: self._pending is None and not self._busy, timeout=timeout
             )
 
-    def close(self, timeout: float = 10.0) -> None:
-        """Drop pending requests and stop the worker (waiting up to ``timeout`` for a run)."""
+    def close(self, timeout: float = 10.0) -> bool:
+        """Drop pending requests and stop the worker (waiting up to ``timeout`` for a run);
+        False when a run is still going after that."""
         with self._cond:
             self._closed = True
             self._pending = None
@@ -401,6 +402,8 @@ class BackgroundIndexer:
             thread = self._thread
         if thread is not None:
             thread.join(timeout)
+            return not thread.is_alive()
+        return True
 
     def _work(self) -> None:
         _lower_this_threads_priority()
