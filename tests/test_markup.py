@@ -23,7 +23,7 @@ def python_markdown(text: str) -> str:
     return html
 
 
-SPECIAL_UNICODE = "é—“”’…\xa0\u2028\u2029\u3000\u200b\x85\x0c\ufeffЖ中"
+SPECIAL_UNICODE = "é—“”’…\xa0\u2028\u2029\u3000\u200b\x85\x0c\ufeffЖ中😀«»"
 ALPHABET = st.characters(min_codepoint=32, max_codepoint=126) | st.sampled_from(
     list("\n\n\n\t" + SPECIAL_UNICODE)
 )
