@@ -183,7 +183,7 @@ class BuildSession:
                 continue
             if not stat_module.S_ISREG(st.st_mode):
                 continue
-            sig = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
+            sig = _signature(st)
             known = self.digests.get(rel)
             if known is not None and self.stats.get(rel) == sig and st.st_mtime_ns < racy:
                 digests[rel] = known
@@ -205,12 +205,18 @@ class BuildSession:
                 return None
             if not stat_module.S_ISREG(st.st_mode):
                 return None
-            sig = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
+            sig = _signature(st)
             if stats.get(rel) != sig or st.st_mtime_ns >= self.scanned_ns - _RACY_NS:
                 digests[rel] = state.file_digest(path)
             stats[rel] = sig
         self.stats, self.digests = stats, digests  # the scan time stays: others are not seen
         return digests
+
+
+def _signature(st: os.stat_result) -> tuple[int, int, int, int]:
+    """What the stat cache compares: a file whose (size, mtime, ctime, inode) are the
+    same is taken to hold the same bytes (outside the racy window)."""
+    return st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino
 
 
 def _scan(folder: str, rel: str) -> Iterator[tuple[str, str, os.stat_result | None]]:
@@ -388,11 +394,12 @@ def _build(
             *(f"{src}={digest}" for src, digest in sorted(copies.items())),
         )
 
+    plan_key = "" if lazy else plan_key_of(digests)  # lazy: once the digests are taken
     if (
         previous is not None
         and same_templates
         and (session is None or warm is not None)  # a cold session loads the site once
-        and _up_to_date(previous, plan_key_of(digests), out)
+        and _up_to_date(previous, plan_key, out)
     ):
         log.debug("nothing changed since the last build into %s", out)
         article_pages: Iterable[str] = ()
@@ -434,6 +441,7 @@ def _build(
                         digests[rel] = parsed.get(rel) or state.file_digest(config.root / rel)
                 scan.digests = digests
                 scan.write_stats(stats_file, str(config.root))
+                plan_key = plan_key_of(digests)
             loaded_articles = load_articles(
                 config, drafts=drafts, cache=cache, files=(config.root / rel for rel in digests)
             )
@@ -476,7 +484,7 @@ def _build(
             templates=templates,
             copies=copies,
             bodies_path=str(bodies.path),
-            same_plan=previous is not None and previous.plan_key == plan_key_of(digests),
+            same_plan=previous is not None and previous.plan_key == plan_key,
         )
         try:
             results = workers.render_outputs(
@@ -514,7 +522,7 @@ def _build(
         removed = _prune(out, sorted(set(written_before) - planned))
         new_state = state.BuildState(
             out=str(out),
-            plan_key=plan_key_of(digests),
+            plan_key=plan_key,
             templates=templates,
             articles=n_articles,
             outputs=records,
@@ -687,13 +695,7 @@ def _untouched(out: Path, previous: state.BuildState, skip: set[str]) -> bool:
 def _up_to_date(previous: state.BuildState, plan_key: str, out: Path) -> bool:
     """Same sources, settings and static files, and every written file untouched
     (the caller checks the templates)."""
-    if previous.plan_key != plan_key:
-        return False
-    base = str(out) + os.sep
-    stat_of = state.stat_of
-    return all(
-        stat_of(base + path) == (rec.size, rec.mtime_ns) for path, rec in previous.outputs.items()
-    )
+    return previous.plan_key == plan_key and _untouched(out, previous, set())
 
 
 def _check_out(config: Config, out: Path) -> None:

@@ -226,38 +226,48 @@ def render_outputs(
     together at the end, after every output was tried."""
     total = len(outputs)
     raw: list[Result | ArchiveError] = []
-    if jobs > 1 and total >= PARALLEL_THRESHOLD and fork_is_safe():
-        ranges = _ranges(total, jobs)
-        for results, new_bodies in _forked(outputs, known, job, jobs, ranges, bodies):
-            raw += results
-            bodies.add(new_bodies)
-            if progress is not None:
-                progress(len(raw), total)
-        return _checked(raw)
-    # Fingerprint here, so that only outputs to render are sent anywhere.
+    for results, new_bodies in _batches(outputs, known, job, jobs, bodies):
+        raw += results
+        bodies.add(new_bodies)
+        if progress is not None:
+            progress(len(raw), total)
+    done = _checked(raw)
+    log.debug("%d of %d outputs rendered", sum(1 for r in done if r[3] != KEPT), total)
+    return done
+
+
+def _batches(
+    outputs: Sequence[Output],
+    known: Mapping[str, state.OutputRecord],
+    job: RenderJob,
+    jobs: int,
+    bodies: state.BodyCache,
+) -> Iterator[Batch]:
+    """The results of every output, a batch at a time, from wherever they are rendered."""
+    if jobs > 1 and len(outputs) >= PARALLEL_THRESHOLD:
+        if fork_is_safe():
+            yield from _forked(outputs, known, job, jobs, _ranges(len(outputs), jobs), bodies)
+            return
+        # Fingerprint here, so that only outputs to render are sent to the fork server.
+        fingerprinter = state.Fingerprinter()
+        base = job.out + os.sep
+        kept: list[Result | ArchiveError] = []
+        todo: list[Output] = []
+        for output in outputs:
+            fp, fpdata, rec, untouched = _fingerprint(output, known, job, fingerprinter, base)
+            if rec is not None and untouched and rec.fingerprint == fp:
+                kept.append((output.path, fp, rec.sha256, KEPT, fpdata))
+            else:
+                todo.append(output)
+        yield kept, []
+        if len(todo) >= PARALLEL_THRESHOLD:
+            yield from _served(todo, known, job, jobs, _ranges(len(todo), jobs))
+            return
+        outputs = todo
     fingerprinter = state.Fingerprinter()
-    base = job.out + os.sep
-    todo: list[Output] = []
-    for output in outputs:
-        fp, fpdata, rec, untouched = _fingerprint(output, known, job, fingerprinter, base)
-        if rec is not None and untouched and rec.fingerprint == fp:
-            raw.append((output.path, fp, rec.sha256, KEPT, fpdata))
-        else:
-            todo.append(output)
-    done = len(raw)
-    if jobs > 1 and len(todo) >= PARALLEL_THRESHOLD:
-        for results, new_bodies in _served(todo, known, job, jobs, _ranges(len(todo), jobs)):
-            raw += results
-            bodies.add(new_bodies)
-            if progress is not None:
-                progress(len(raw), total)
-    else:
-        for lo in range(0, len(todo), 100):
-            raw += _process(todo[lo : lo + 100], known, job, bodies, set(), fingerprinter)
-            if progress is not None:
-                progress(len(raw), total)
-    log.debug("%d of %d outputs rendered", len(raw) - done, total)
-    return _checked(raw)
+    made: set[str] = set()
+    for lo in range(0, len(outputs), 100):
+        yield _process(outputs[lo : lo + 100], known, job, bodies, made, fingerprinter), []
 
 
 def _ranges(total: int, jobs: int) -> list[tuple[int, int]]:
