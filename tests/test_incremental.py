@@ -419,6 +419,40 @@ def test_touched_output_file_is_restored(site: Path, tmp_path: Path) -> None:
     assert (out / "index.html").read_bytes() == good
 
 
+def test_rewritten_files_never_write_through_links(site: Path, tmp_path: Path) -> None:
+    """A changed page is copied into the file that is there (cheaper than replacing it),
+    except where that would write through a link or into a read-only file: those are
+    replaced whole, and what the link pointed to keeps its bytes."""
+    out = tmp_path / "out"
+    build(load_config(site), out=out, jobs=1)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "feed.xml").write_text("not the feed\n")
+    (out / "feed.xml").unlink()
+    (out / "feed.xml").symlink_to(elsewhere / "feed.xml")
+    (elsewhere / "index.html").hardlink_to(out / "index.html")  # as a deploy snapshot makes
+    old_home = (elsewhere / "index.html").read_bytes()
+    (out / "2022/index.html").chmod(0o444)
+    write(
+        site,
+        "templates/base.html",
+        '{% extends "builtin/base.html" %}{% block footer %}Footer edit{% endblock %}',
+    )
+    report = build(load_config(site), out=out, jobs=1)
+    assert {"index.html", "2022/index.html", "feed.xml"} <= set(report.written)
+    assert (elsewhere / "feed.xml").read_text() == "not the feed\n"
+    assert not (out / "feed.xml").is_symlink() and "<feed" in (out / "feed.xml").read_text()
+    assert (elsewhere / "index.html").read_bytes() == old_home
+    assert (out / "index.html").stat().st_nlink == 1
+    assert "Footer edit" in (out / "2022/index.html").read_text()
+    assert "Footer edit" in (out / "2022/01/index.html").read_text()  # copied in place
+    # a shorter page leaves no tail of the longer one it overwrites, nor a longer one
+    assert {k: v[0] for k, v in tree(out).items()} == clean_build(site, tmp_path / "clean")
+    (site / "templates/base.html").unlink()
+    build(load_config(site), out=out, jobs=1)
+    assert {k: v[0] for k, v in tree(out).items()} == clean_build(site, tmp_path / "clean")
+
+
 def test_parallel_incremental_build_matches(site: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
     build(load_config(site), out=out, jobs=2)

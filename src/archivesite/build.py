@@ -13,9 +13,9 @@
    body HTML comes from a cache keyed by the body's hash;
 4. rendered files go into a staging folder next to the output folder (same
    filesystem), only where their bytes differ from what is there; nothing in
-   the output folder changes until every page has rendered; then each is moved
-   into place with ``os.replace`` (atomic per file), so unchanged files keep
-   their mtime;
+   the output folder changes until every page has rendered; then each goes into
+   place (:func:`_commit`): over a file that is there, its bytes are copied into
+   it; elsewhere it is renamed to its path. Unchanged files keep their mtime;
 5. files an earlier build wrote that this build no longer produces are
    removed. The record of what archivesite wrote is the build record in the
    site's state folder, ``.archivesite/builds/<hash of the output folder's
@@ -723,12 +723,20 @@ def _staging_folder(out: Path) -> Path:
 
 
 def _commit(paths: Iterable[str], staging: Path, out: Path) -> None:
-    """Move each staged file into place (atomic per file); folders are made only where
-    a move finds none (strings, not Path objects: 15,000 files)."""
+    """Put each staged file in place (strings, not Path objects: 15,000 files).
+
+    Where the output already has a regular file with no other link, the staged bytes
+    are copied into it: replacing a file by a rename frees the old file's blocks, and
+    on ext4 that costs about 100 us a file, most of a template edit's commit (1.6 s
+    against 0.5 s for 15,000 files). Elsewhere (a new file, a symlink, a hard-linked
+    or read-only file, or a copy that fails) the staged file is renamed over the path,
+    atomically; folders are made only where a rename finds none."""
     base, stage = str(out) + os.sep, str(staging) + os.sep
     for rel in paths:
         target = base + rel
         source = stage + workers.staged_name(rel)
+        if _copy_into(source, target):
+            continue
         try:
             try:
                 os.replace(source, target)  # noqa: PTH105
@@ -741,6 +749,38 @@ def _commit(paths: Iterable[str], staging: Path, out: Path) -> None:
             raise ArchiveError(f"cannot write {target}: a folder is in the way") from None
         except (FileExistsError, NotADirectoryError) as exc:
             raise ArchiveError(f"cannot write {target}: {exc.strerror}") from None
+
+
+def _copy_into(source: str, target: str) -> bool:
+    """Overwrite ``target`` in place with the bytes of ``source`` and delete ``source``;
+    False (``target`` untouched or to be replaced whole) where it is not a regular file
+    with one link that can be opened for writing, or the copy fails."""
+    try:
+        fd = os.open(target, os.O_WRONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
+    except OSError:  # missing, a symlink, a folder, read-only
+        return False
+    try:
+        st = os.fstat(fd)
+        if not stat_module.S_ISREG(st.st_mode) or st.st_nlink != 1:
+            return False  # writing into it would change the file another name shares
+        src = os.open(source, os.O_RDONLY | os.O_CLOEXEC)
+        try:
+            size = os.fstat(src).st_size
+            done = 0
+            while done < size:
+                n = os.copy_file_range(src, fd, size - done)
+                if n == 0:
+                    return False
+                done += n
+            os.ftruncate(fd, size)
+        except OSError:
+            return False  # the rename that follows puts the whole staged file in place
+        finally:
+            os.close(src)
+    finally:
+        os.close(fd)
+    os.unlink(source)  # noqa: PTH108
+    return True
 
 
 def _prune(out: Path, stale: Iterable[str]) -> list[str]:
