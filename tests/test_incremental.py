@@ -9,6 +9,7 @@ and no other file's mtime changes) and remove exactly the files that went away.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import shutil
 import sqlite3
 from collections.abc import Callable, Iterator
@@ -444,6 +445,10 @@ def test_rewritten_files_never_write_through_links(site: Path, tmp_path: Path) -
     assert not (out / "feed.xml").is_symlink() and "<feed" in (out / "feed.xml").read_text()
     assert (elsewhere / "index.html").read_bytes() == old_home
     assert (out / "index.html").stat().st_nlink == 1
+    umask = os.umask(0o022)
+    os.umask(umask)
+    for replaced in ("feed.xml", "index.html", "2022/index.html"):  # as new files are made
+        assert (out / replaced).stat().st_mode & 0o777 == 0o666 & ~umask
     assert "Footer edit" in (out / "2022/index.html").read_text()
     assert "Footer edit" in (out / "2022/01/index.html").read_text()  # copied in place
     # a shorter page leaves no tail of the longer one it overwrites, nor a longer one

@@ -17,10 +17,11 @@ so workers come from a fork server and each batch of outputs is pickled to them.
 Each output is one of three results: ``KEPT`` (its fingerprint and its file are
 as the last build left them; nothing rendered), ``SAME`` (rendered; the bytes
 equal the file's, which is left alone so its mtime stays) or ``WRITTEN``
-(staged). A staged file goes into ``staging``: flat, under a name derived from
-its path, to be moved into place by the builder; or, in ``tree`` mode (the
-output folder does not exist yet), at its own path, the builder renaming the
-whole staging folder into place at the end.
+(staged). Staged bytes are appended to one pack file per process in ``staging``
+(creating 15,000 small files costs about 80 us each), and the result says where
+they are, for the builder to put them in place; in ``tree`` mode (the output
+folder does not exist yet) each file is written at its own path in ``staging``,
+the builder renaming the whole folder into place at the end.
 """
 
 from __future__ import annotations
@@ -53,8 +54,12 @@ PARALLEL_THRESHOLD = 500
 # Below this many files to parse, starting worker processes costs more than it saves.
 PARSE_THRESHOLD = 1000
 
-# (path, fingerprint, sha256 of the file's bytes, KEPT | SAME | WRITTEN, output data digest)
-Result = tuple[str, str, str, str, str]
+# Where a WRITTEN file's bytes are: (pack file name in the staging folder, offset, size);
+# None in tree mode, where the file is at its own path.
+Staged = tuple[str, int, int] | None
+# (path, fingerprint, sha256 of the file's bytes, KEPT | SAME | WRITTEN, output data
+# digest, where the bytes of a WRITTEN file are staged)
+Result = tuple[str, str, str, str, str, Staged]
 
 Progress = Callable[[int, int], None]  # (outputs done so far, outputs in all)
 
@@ -72,11 +77,6 @@ class RenderJob:
     copies: Mapping[str, str]  # static source -> digest
     bodies_path: str  # the body HTML cache
     same_plan: bool = False  # the plan is the last build's: its recorded output data holds
-
-
-def staged_name(rel: str) -> str:
-    """The flat staging name of an output path."""
-    return hashlib.sha256(rel.encode("utf-8")).hexdigest()
 
 
 def fork_is_safe() -> bool:
@@ -123,7 +123,7 @@ def _process(
         try:
             fp, fpdata, rec, untouched = _fingerprint(output, known, job, fingerprinter, base)
             if rec is not None and untouched and rec.fingerprint == fp:
-                results.append((output.path, fp, rec.sha256, KEPT, fpdata))
+                results.append((output.path, fp, rec.sha256, KEPT, fpdata, None))
                 continue
             rendered = render(output, bodies)
             data = rendered.data
@@ -134,10 +134,10 @@ def _process(
                 else:  # no record of this file: compare with what is there
                     same = _same_bytes(base + output.path, data)
                 if same:
-                    results.append((output.path, fp, digest, SAME, fpdata))
+                    results.append((output.path, fp, digest, SAME, fpdata, None))
                     continue
-            _stage(output.path, data, job, made)
-            results.append((output.path, fp, digest, WRITTEN, fpdata))
+            staged = _stage(output.path, data, job, made)
+            results.append((output.path, fp, digest, WRITTEN, fpdata, staged))
         except ArchiveError as exc:
             results.append(exc)
     return results
@@ -153,11 +153,9 @@ def _same_bytes(path: str, data: bytes) -> bool:
         return False
 
 
-def _stage(rel: str, data: bytes, job: RenderJob, made: set[str]) -> None:
-    if not job.tree:  # flat: no folders (a folder costs milliseconds to remove)
-        with open(os.path.join(job.staging, staged_name(rel)), "wb") as f:  # noqa: PTH118, PTH123
-            f.write(data)
-        return
+def _stage(rel: str, data: bytes, job: RenderJob, made: set[str]) -> Staged:
+    if not job.tree:
+        return _pack(job.staging).append(data)
     target = os.path.join(job.staging, rel)  # noqa: PTH118
     folder = os.path.dirname(target)  # noqa: PTH120
     if folder not in made:
@@ -165,6 +163,45 @@ def _stage(rel: str, data: bytes, job: RenderJob, made: set[str]) -> None:
         made.add(folder)
     with open(target, "wb") as f:  # noqa: PTH123
         f.write(data)
+    return None
+
+
+class _Pack:
+    """This process's pack file in a staging folder: staged files, one after another."""
+
+    def __init__(self, staging: str) -> None:
+        self.staging, self.pid = staging, os.getpid()
+        self.name = f"{self.pid}.pack"
+        path = os.path.join(staging, self.name)  # noqa: PTH118
+        self.fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o600)
+        self.size = 0
+
+    def append(self, data: bytes) -> Staged:
+        offset, view = self.size, memoryview(data)
+        while view:
+            view = view[os.write(self.fd, view) :]
+        self.size += len(data)
+        return self.name, offset, len(data)
+
+
+_packs: list[_Pack] = []  # this process's open pack (one staging folder at a time)
+
+
+def _pack(staging: str) -> _Pack:
+    pack = _packs[0] if _packs else None
+    if pack is not None and pack.staging == staging and pack.pid == os.getpid():
+        return pack
+    close_pack()
+    _packs.append(_Pack(staging))
+    return _packs[0]
+
+
+def close_pack() -> None:
+    """Close this process's pack file (one inherited by a fork is only forgotten)."""
+    if _packs:
+        pack = _packs.pop()
+        if pack.pid == os.getpid():
+            os.close(pack.fd)
 
 
 # --- in the workers -----------------------------------------------------------------------
@@ -226,11 +263,14 @@ def render_outputs(
     together at the end, after every output was tried."""
     total = len(outputs)
     raw: list[Result | ArchiveError] = []
-    for results, new_bodies in _batches(outputs, known, job, jobs, bodies):
-        raw += results
-        bodies.add(new_bodies)
-        if progress is not None:
-            progress(len(raw), total)
+    try:
+        for results, new_bodies in _batches(outputs, known, job, jobs, bodies):
+            raw += results
+            bodies.add(new_bodies)
+            if progress is not None:
+                progress(len(raw), total)
+    finally:
+        close_pack()
     done = _checked(raw)
     log.debug("%d of %d outputs rendered", sum(1 for r in done if r[3] != KEPT), total)
     return done
@@ -256,7 +296,7 @@ def _batches(
         for output in outputs:
             fp, fpdata, rec, untouched = _fingerprint(output, known, job, fingerprinter, base)
             if rec is not None and untouched and rec.fingerprint == fp:
-                kept.append((output.path, fp, rec.sha256, KEPT, fpdata))
+                kept.append((output.path, fp, rec.sha256, KEPT, fpdata, None))
             else:
                 todo.append(output)
         yield kept, []
