@@ -458,6 +458,21 @@ def test_rewritten_files_never_write_through_links(site: Path, tmp_path: Path) -
     assert {k: v[0] for k, v in tree(out).items()} == clean_build(site, tmp_path / "clean")
 
 
+def test_something_in_the_way_of_a_page_is_named(site: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    build(load_config(site), out=out, jobs=1)
+    (out / "feed.xml").unlink()
+    (out / "feed.xml").mkdir()  # a folder where the feed goes
+    code, _, stderr = run("build", "--site", str(site), "--out", str(out))
+    assert code == 1 and f"cannot write {out / 'feed.xml'}: a folder is in the way" in stderr
+    (out / "feed.xml").rmdir()
+    write(site, "content/2022/03/01/new.md", article(99).replace("2022-01-01", "2022-03-01"))
+    write(out, "2022/03", "a file where a folder goes\n")
+    code, _, stderr = run("build", "--site", str(site), "--out", str(out))
+    assert code == 1 and f"cannot write {out / '2022/03'}" in stderr, stderr
+    assert [p for p in out.rglob("*.tmp")] == []  # nothing half-written left behind
+
+
 def test_parallel_incremental_build_matches(site: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
     build(load_config(site), out=out, jobs=2)
