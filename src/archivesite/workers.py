@@ -32,6 +32,7 @@ import hashlib
 import logging
 import multiprocessing
 import os
+import secrets
 import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -171,7 +172,7 @@ class _Pack:
 
     def __init__(self, staging: str) -> None:
         self.staging, self.pid = staging, os.getpid()
-        self.name = f"{self.pid}.pack"
+        self.name = f"{self.pid}-{secrets.token_hex(4)}.pack"  # a pid can be reused
         path = os.path.join(staging, self.name)  # noqa: PTH118
         self.fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o600)
         self.size = 0
