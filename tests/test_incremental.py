@@ -470,7 +470,7 @@ def test_something_in_the_way_of_a_page_is_named(site: Path, tmp_path: Path) -> 
     write(out, "2022/03", "a file where a folder goes\n")
     code, _, stderr = run("build", "--site", str(site), "--out", str(out))
     assert code == 1 and f"cannot write {out / '2022/03'}" in stderr, stderr
-    assert [p for p in out.rglob("*.tmp")] == []  # nothing half-written left behind
+    assert list(out.rglob("*.tmp")) == []  # nothing half-written left behind
 
 
 def test_parallel_incremental_build_matches(site: Path, tmp_path: Path) -> None:
