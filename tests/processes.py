@@ -8,6 +8,7 @@ import signal
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -42,7 +43,8 @@ class ServeProcess:
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
-            env={**os.environ, "PYTHONUNBUFFERED": "1"},
+            # faulthandler: a server that does not stop is made to print every thread's stack
+            env={**os.environ, "PYTHONUNBUFFERED": "1", "PYTHONFAULTHANDLER": "1"},
         )
         self.log: list[str] = []
         out, err = self.proc.stdout, self.proc.stderr
@@ -67,7 +69,12 @@ class ServeProcess:
             try:
                 self.proc.wait(15)
             except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(5)
-                raise
+                self.proc.send_signal(signal.SIGABRT)  # faulthandler prints where it hangs
+                try:
+                    self.proc.wait(5)
+                except subprocess.TimeoutExpired:
+                    self.proc.kill()
+                    self.proc.wait(5)
+                time.sleep(0.5)  # the stderr reader's last lines
+                pytest.fail("serve did not stop within 15 s of Ctrl-C:\n" + "".join(self.log[-80:]))
         return self.proc.returncode
