@@ -43,6 +43,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import functools
 import gc
 import hashlib
 import logging
@@ -55,6 +56,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import ParamSpec, TypeVar
 
 from . import load, state, workers
 from .config import Config
@@ -67,6 +69,9 @@ from .search import IndexFn, SearchReport, changed_article_pages, update_search_
 from .site import assemble, locate_theme, plan_outputs, replace_articles, static_files
 
 log = logging.getLogger(__name__)
+
+P = ParamSpec("P")
+R = TypeVar("R")
 
 Progress = Callable[[int, int], None]  # (outputs rendered so far, outputs to render)
 
@@ -267,6 +272,25 @@ def default_jobs() -> int:
         return max(1, os.cpu_count() or 1)
 
 
+def _without_cyclic_gc(fn: Callable[P, R]) -> Callable[P, R]:
+    """Run ``fn`` with the cyclic garbage collector off. It would walk every article and
+    output again and again while they are made (half of the planning time at 10,000
+    articles); the build makes almost no cycles (a long-lived caller collects after)."""
+
+    @functools.wraps(fn)
+    def paused(*args: P.args, **kwargs: P.kwargs) -> R:
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            return fn(*args, **kwargs)
+        finally:
+            if collecting:
+                gc.enable()
+
+    return paused
+
+
+@_without_cyclic_gc
 def build(
     config: Config,
     *,
@@ -289,39 +313,6 @@ def build(
     ``progress(done, total)`` is called as outputs render. ``session`` keeps warm
     state between builds of one site into one folder in a long-lived process.
     """
-    # The cyclic collector would walk every article and output again and again while
-    # they are made (half of the planning time at 10,000 articles); the build makes
-    # almost no cycles, so it runs without it (a long-lived caller collects after).
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        return _build(
-            config,
-            out=out,
-            drafts=drafts,
-            clean=clean,
-            jobs=jobs,
-            index_search=index_search,
-            progress=progress,
-            session=session,
-        )
-    finally:
-        if collecting:
-            gc.enable()
-
-
-def _build(
-    config: Config,
-    *,
-    out: Path | None = None,
-    drafts: bool = False,
-    clean: bool = False,
-    jobs: int | None = None,
-    index_search: IndexFn | None = None,
-    progress: Progress | None = None,
-    session: BuildSession | None = None,
-) -> BuildReport:
-    """:func:`build`, with the cyclic garbage collector off."""
     started = time.perf_counter()
     out = (out or default_out(config)).resolve()
     _check_out(config, out)
