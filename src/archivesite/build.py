@@ -53,7 +53,7 @@ import secrets
 import shutil
 import stat as stat_module
 import time
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import ParamSpec, TypeVar
@@ -63,10 +63,10 @@ from .config import Config
 from .errors import ArchiveError
 from .files import write_atomic
 from .load import load_articles
-from .model import Article, Output, Site
+from .model import Article, Site
 from .render import environment
 from .search import IndexFn, SearchReport, changed_article_pages, update_search_index
-from .site import assemble, locate_theme, plan_outputs, replace_articles, static_files
+from .site import Plan, assemble, locate_theme, plan_outputs, replace_articles, static_files
 
 log = logging.getLogger(__name__)
 
@@ -406,7 +406,7 @@ def build(
             # (of no use when a template changed: the warm path needs the same ones).
             warm = _read_snapshot(_snapshot_path(record, previous.plan_key), session_key, previous)
         site: Site | None = None
-        outputs: Sequence[Output] | None = None
+        outputs: Plan | None = None
         loaded: dict[str, Article] = {}
         # The warm path renders only templates the last build used, unchanged since: their
         # compiled forms (from the last build's sources) stay valid. Anything else: afresh.
@@ -414,7 +414,7 @@ def build(
             templates = dict(previous.templates)
             found = _warm_plan(config, warm, digests, drafts)
             if found is not None and (
-                warm.owns_output or _untouched(out, previous, {o.path for o in found[1]})
+                warm.owns_output or _untouched(out, previous, set(found[1].paths()))
             ):
                 site, outputs, loaded = found
         full = outputs is None
@@ -442,7 +442,7 @@ def build(
             loaded = {a.source: a for a in loaded_articles}
             site = assemble(config, loaded_articles, theme)
             outputs = plan_outputs(site)
-            templates = state.template_closures(env, {o.template for o in outputs if o.template})
+            templates = state.template_closures(env, outputs.templates())
             if session is not None:
                 session.cache = cache
         else:
@@ -473,7 +473,7 @@ def build(
             staging=str(staging),
             tree=tree,
             force=clean,
-            key=state.render_key(outputs[0].site) if outputs else "",
+            key=state.render_key(outputs.info) if len(outputs) else "",
             templates=templates,
             copies=copies,
             bodies_path=str(bodies.path),
@@ -512,7 +512,7 @@ def build(
                 size, mtime_ns = state.stat_of(base + path) or (-1, -1)
                 records[path] = state.OutputRecord(fp, digest, size, mtime_ns, fpdata)
         rendered = sum(1 for r in results if r[3] != workers.KEPT)
-        planned = {o.path for o in outputs} if full else set(records)
+        planned = set(outputs.paths()) if full else set(records)
         removed = _prune(out, sorted(set(written_before) - planned))
         new_state = state.BuildState(
             out=str(out),
@@ -530,7 +530,7 @@ def build(
         # current one. An older record is safe: the files a warm build rewrote no longer
         # match its (size, mtime), so a later build without this session renders them again.
         if full:
-            article_pages = tuple(o.path for o in outputs if o.kind == "article")
+            article_pages = tuple(outputs.paths("article"))
         else:
             assert warm is not None
             article_pages = warm.article_pages
@@ -588,7 +588,7 @@ def _parse_new(
 
 def _warm_plan(
     config: Config, warm: BuildSession, digests: Mapping[str, str], drafts: bool
-) -> tuple[Site, tuple[Output, ...], dict[str, Article]] | None:
+) -> tuple[Site, Plan, dict[str, Article]] | None:
     """The outputs to re-plan when only some articles changed and none of them moved
     (see :data:`_FREE_FIELDS`): those that show them. None: take the full path."""
     old_digests = warm.built_digests

@@ -170,6 +170,14 @@ class Output:
 
 
 @dataclass(frozen=True, slots=True)
+class SitemapEntry:
+    """One page in the sitemap: its full URL and the date of what it shows, if any."""
+
+    loc: str
+    lastmod: str | None
+
+
+@dataclass(frozen=True, slots=True)
 class RenderedFile:
     path: str  # relative to the output folder
     data: bytes

@@ -16,13 +16,13 @@ import importlib.resources
 import itertools
 import math
 import operator
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import Any, overload
 
 from . import urls
-from .archive import build_archive, build_taxonomies
+from .archive import build_archive, build_taxonomies, place_name
 from .config import Config
 from .errors import ArchiveError, ArchiveErrors
 from .labels import MONTHS, WEEKDAY_NAMES, WEEKDAYS, day_text
@@ -35,6 +35,7 @@ from .model import (
     Period,
     Site,
     SiteInfo,
+    SitemapEntry,
     StaticFile,
     Taxonomy,
     Term,
@@ -186,6 +187,64 @@ def period_url(period: Period) -> str:
 
 _source = operator.attrgetter("source")
 
+# What a planned output is made from when it is asked for: its context, the body it
+# reads and the static file it copies.
+Part = tuple[dict[str, Any], BodyRef | None, str | None]
+Make = Callable[[Any], Part]
+# (url, path, kind, template, make, its argument, the date the sitemap gives it)
+Head = tuple[str, str, str, str | None, Make, Any, dt.date | None]
+
+
+class Plan(Sequence[Output]):
+    """Every file of the built site, in a stable order: a sequence of :class:`Output`.
+
+    Each output (with its context) is made when it is asked for and not kept: the plan
+    holds what every output has (its URL, path, kind and template) and how to make the
+    rest, about 150 bytes an output. So a 100,000-article site's plan costs some 20 MB,
+    not its contexts' 150, and a worker rendering a range makes just that range. An
+    output made twice is equal to itself (its data is the site's, which never changes).
+    """
+
+    __slots__ = ("_heads", "info")
+
+    def __init__(self, info: SiteInfo, heads: Iterable[Head]) -> None:
+        self.info = info
+        self._heads = tuple(heads)
+
+    def __len__(self) -> int:
+        return len(self._heads)
+
+    @overload
+    def __getitem__(self, index: int) -> Output: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[Output]: ...
+
+    def __getitem__(self, index: int | slice) -> Output | list[Output]:
+        if isinstance(index, slice):
+            return [self._output(h) for h in self._heads[index]]
+        return self._output(self._heads[index])
+
+    def __iter__(self) -> Iterator[Output]:
+        return map(self._output, self._heads)
+
+    def _output(self, head: Head) -> Output:
+        url, path, kind, template, make, arg, _ = head
+        context, body, copy_from = make(arg)
+        return Output(url, path, kind, template, self.info, context, body, copy_from)
+
+    def paths(self, kind: str | None = None) -> list[str]:
+        """The output paths, in plan order (only those of ``kind``, if given)."""
+        return [h[1] for h in self._heads if kind is None or h[2] == kind]
+
+    def templates(self) -> set[str]:
+        """The templates the outputs render through."""
+        return {h[3] for h in self._heads if h[3] is not None}
+
+
+def _given(part: Part) -> Part:
+    return part
+
 
 class _Planner:
     """Collects outputs, refusing a second writer of one path."""
@@ -193,7 +252,7 @@ class _Planner:
     def __init__(self, site: Site) -> None:
         self.site = site
         self.info = site_info(site)
-        self.outputs: list[Output] = []
+        self.heads: list[Head] = []
         self.owners: dict[str, str] = {}
         self.errors: list[ArchiveError] = []
         self.only: frozenset[str] | None = None
@@ -209,11 +268,13 @@ class _Planner:
         kind: str,
         template: str | None,
         owner: str,
-        context: dict[str, Any] | None = None,
-        body: BodyRef | None = None,
-        copy_from: str | None = None,
+        make: Make,
+        arg: Any,
+        *,
         path: str | None = None,
+        lastmod: dt.date | None = None,
     ) -> None:
+        """Plan the output at ``url``, made by ``make(arg)`` when it is asked for."""
         path = path or urls.output_path(url)
         if not urls.is_safe_path(path):
             self.errors.append(
@@ -227,23 +288,38 @@ class _Planner:
             )
             return
         self.owners[key] = owner
-        self.outputs.append(
-            Output(
-                url=url,
-                path=path,
-                kind=kind,
-                template=template,
-                site=self.info,
-                context=context or {},
-                body=body,
-                copy_from=copy_from,
-            )
-        )
+        self.heads.append((url, path, kind, template, make, arg, lastmod))
+
+    def add_fixed(
+        self, url: str, kind: str, template: str, owner: str, context: dict[str, Any]
+    ) -> None:
+        """Plan an output whose context is made now (one of a few: feed, 404, robots)."""
+        self.add(url, kind, template, owner, _given, (context, None, None))
 
 
 def _body(site: Site, article: Article) -> BodyRef:
     path = f"{site.config.root}/{article.source}"  # pathlib costs 0.3 s per 10,000 articles
     return BodyRef(path, article.body_offset, article.body_hash)
+
+
+_HOME = NavLink("Home", urls.HOME)
+_ARCHIVE = NavLink("Archive", urls.ARCHIVE)
+
+# A list page: (first page's URL, its number, pages in all, articles per page, every
+# article of the list, the list's own context, breadcrumbs)
+_ListArg = tuple[str, int, int, int, Sequence[Article], dict[str, Any], tuple[NavLink, ...]]
+
+
+def _list_page(arg: _ListArg) -> Part:
+    first_url, n, pages, per_page, articles, context, crumbs = arg
+    pagination = {
+        "page": n,
+        "pages": pages,
+        "prev": urls.paginated(first_url, n - 1) if n > 1 else None,
+        "next": urls.paginated(first_url, n + 1) if n < pages else None,
+    }
+    chunk = tuple(articles[(n - 1) * per_page : n * per_page])
+    return {**context, "articles": chunk, "pagination": pagination, "crumbs": crumbs}, None, None
 
 
 def _paginate(
@@ -259,28 +335,133 @@ def _paginate(
     per_page = planner.site.config.per_page
     pages = max(1, math.ceil(len(articles) / per_page))
     for n in range(1, pages + 1):
-        chunk = tuple(articles[(n - 1) * per_page : n * per_page])
-        if not planner.wants(chunk):
+        if planner.only is not None and not planner.wants(
+            articles[(n - 1) * per_page : n * per_page]
+        ):
             continue
-        url = urls.paginated(first_url, n)
-        pagination = {
-            "page": n,
-            "pages": pages,
-            "prev": urls.paginated(first_url, n - 1) if n > 1 else None,
-            "next": urls.paginated(first_url, n + 1) if n < pages else None,
-        }
         planner.add(
-            url,
+            urls.paginated(first_url, n),
             kind,
             template,
             owner,
-            {**context, "articles": chunk, "pagination": pagination, "crumbs": crumbs},
+            _list_page,
+            (first_url, n, pages, per_page, articles, context, crumbs),
         )
+
+
+class _Pages:
+    """Makes the contexts of article, static-page, archive, period and term-index pages
+    from the site (the few lookups they share are made once per process)."""
+
+    def __init__(self, site: Site) -> None:
+        self.site = site
+        terms = {t.name: {term.slug: term for term in t.terms} for t in site.taxonomies}
+        self.tag_terms = terms.get("tags", {})
+        self.place_terms = terms.get("places", {})
+        self.agency_terms = terms.get("agencies", {})
+        self.slugs: dict[str, str] = {}  # term name -> slug (slugify is not cheap)
+        self.links: dict[Any, Any] = {}
+
+    def slug(self, name: str) -> str:
+        slug = self.slugs.get(name)
+        if slug is None:
+            slug = self.slugs[name] = urls.slug_for(name)
+        return slug
+
+    def dated(self, i: int) -> Part:
+        dated = self.site.archive.dated
+        prev_a = dated[i - 1] if i > 0 else None
+        next_a = dated[i + 1] if i + 1 < len(dated) else None
+        return self.article(dated[i], prev_a, next_a)
+
+    def undated(self, i: int) -> Part:
+        return self.article(self.site.archive.undated[i], None, None)
+
+    def article(self, a: Article, prev_a: Article | None, next_a: Article | None) -> Part:
+        """An article's page. ``links``: the links many article pages share (those of a
+        date, a term, a set of tags), made once: 10,000 pages hold few distinct."""
+        links = self.links
+        date_key = ("date", a.date)
+        periods, crumbs = links.get(date_key) or links.setdefault(date_key, _date_links(a.date))
+        name = place_name(a)
+        place = self.place_terms[self.slug(name)] if name else None
+        agency = self.agency_terms[self.slug(a.agency)] if a.agency else None
+        tags_key = ("tags", a.tags)
+        tags = links.get(tags_key) or links.setdefault(
+            tags_key,
+            tuple(
+                _term_link(links, "tags", self.tag_terms[s])
+                for s in dict.fromkeys(self.slug(t) for t in a.tags)
+            ),
+        )
+        context = {
+            "article": a,
+            "prev": prev_a,
+            "next": next_a,
+            "periods": periods,
+            "place": _term_link(links, "places", place) if place else None,
+            "agency": _term_link(links, "agencies", agency) if agency else None,
+            "tags": tags,
+            "crumbs": (*crumbs, NavLink(a.title, "")),
+        }
+        return context, _body(self.site, a), None
+
+    def page(self, a: Article) -> Part:
+        context = {"article": a, "crumbs": (_HOME, NavLink(a.title, ""))}
+        return context, _body(self.site, a), None
+
+    def archive(self, _: None) -> Part:
+        arch = self.site.archive
+        context = {
+            "years": tuple(_year_summary(y, arch.months) for y in reversed(arch.years)),
+            "crumbs": (_HOME, NavLink("Archive", "")),
+        }
+        return context, None, None
+
+    def period(self, arg: tuple[str, int]) -> Part:
+        level, i = arg
+        arch = self.site.archive
+        periods = {"year": arch.years, "month": arch.months, "day": arch.days}[level]
+        period = periods[i]
+        prev_p = periods[i - 1] if i > 0 else None
+        next_p = periods[i + 1] if i + 1 < len(periods) else None
+        context: dict[str, Any] = {
+            "period": period,
+            "label": period_label(period),
+            "prev": _link(period_label(prev_p), period_url(prev_p)) if prev_p else None,
+            "next": _link(period_label(next_p), period_url(next_p)) if next_p else None,
+            "crumbs": _period_crumbs(_HOME, _ARCHIVE, period),
+        }
+        if level == "year":
+            context["months"] = _year_summary(period, arch.months, YEAR_HEADLINES)["months"]
+        elif level == "month":
+            context.update(_month_grid(period))
+        return context, None, None
+
+    def terms(self, arg: tuple[Taxonomy, str]) -> Part:
+        tax, plural = arg
+        context = {
+            "taxonomy": tax.name,
+            "label": plural,
+            "terms": tuple(
+                {
+                    "name": t.name,
+                    "url": urls.term_url(tax.name, t.slug),
+                    "count": len(t.articles),
+                }
+                for t in tax.terms
+            ),
+            "crumbs": (_HOME, NavLink(plural, "")),
+        }
+        return context, None, None
+
+    def copy(self, source: str) -> Part:
+        return {}, None, source
 
 
 def plan_outputs(
     site: Site, *, sitemap_limit: int = SITEMAP_LIMIT, only: Iterable[str] | None = None
-) -> tuple[Output, ...]:
+) -> Plan:
     """Every file of the built site, in a stable order; raises on colliding or unsafe paths.
 
     ``only`` (content sources): plan just the outputs that show one of these articles
@@ -292,92 +473,52 @@ def plan_outputs(
     if only is not None:
         p.only = frozenset(only)
     arch = site.archive
-    home = NavLink("Home", urls.HOME)
-    archive_crumb = NavLink("Archive", urls.ARCHIVE)
-    place_of = {
-        (a.source): t
-        for tax in site.taxonomies
-        if tax.name == "places"
-        for t in tax.terms
-        for a in t.articles
-    }
-    agency_of = {
-        a.source: t
-        for tax in site.taxonomies
-        if tax.name == "agencies"
-        for t in tax.terms
-        for a in t.articles
-    }
-    tag_terms = {t.slug: t for tax in site.taxonomies if tax.name == "tags" for t in tax.terms}
-    links: dict[Any, Any] = {}
+    pages = _Pages(site)
+
+    dated_page, undated_page, static_page = pages.dated, pages.undated, pages.page
+    period_page = pages.period
 
     # Articles, with their neighbours in time.
     dated = arch.dated
     indices: Iterable[int] = range(len(dated))
     if p.only is not None:  # only the edited articles and their neighbours
-        only = p.only
-        hit = [i for i, a in enumerate(dated) if a.source in only]
+        only_set = p.only
+        hit = [i for i, a in enumerate(dated) if a.source in only_set]
         indices = sorted({j for i in hit for j in (i - 1, i, i + 1) if 0 <= j < len(dated)})
     for i in indices:
         a = dated[i]
-        prev_a = dated[i - 1] if i > 0 else None
-        next_a = dated[i + 1] if i + 1 < len(dated) else None
-        if not p.wants((a, prev_a, next_a)):
-            continue
-        _article(p, site, a, prev_a, next_a, place_of, agency_of, tag_terms, links)
-    for a in arch.undated:
+        if p.only is not None:
+            prev_a = dated[i - 1] if i > 0 else None
+            next_a = dated[i + 1] if i + 1 < len(dated) else None
+            if not p.wants((a, prev_a, next_a)):
+                continue
+        p.add(a.url, "article", "article.html", a.source, dated_page, i, lastmod=a.date)
+    for i, a in enumerate(arch.undated):
         if not p.wants((a,)):
             continue
-        _article(p, site, a, None, None, place_of, agency_of, tag_terms, links)
+        p.add(a.url, "article", "article.html", a.source, undated_page, i)
     for a in site.pages:
         if not p.wants((a,)):
             continue
-        p.add(
-            a.url,
-            "page",
-            "page.html",
-            a.source,
-            {"article": a, "crumbs": (home, NavLink(a.title, ""))},
-            body=_body(site, a),
-        )
+        p.add(a.url, "page", "page.html", a.source, static_page, a, lastmod=a.date)
 
     # Home, archive, periods.
     newest = tuple(reversed(dated))
     _paginate(p, urls.HOME, "home", "home.html", "the home page", newest, {}, ())
     if p.wants(dated):
-        p.add(
-            urls.ARCHIVE,
-            "archive",
-            "archive.html",
-            "the archive page",
-            {
-                "years": tuple(_year_summary(y, arch.months) for y in reversed(arch.years)),
-                "crumbs": (home, NavLink("Archive", "")),
-            },
-        )
+        p.add(urls.ARCHIVE, "archive", "archive.html", "the archive page", pages.archive, None)
     for level, periods in (("year", arch.years), ("month", arch.months), ("day", arch.days)):
         for i, period in enumerate(periods):
-            prev_p = periods[i - 1] if i > 0 else None
-            next_p = periods[i + 1] if i + 1 < len(periods) else None
             if not p.wants(period.articles):
                 continue
-            context: dict[str, Any] = {
-                "period": period,
-                "label": period_label(period),
-                "prev": _link(period_label(prev_p), period_url(prev_p)) if prev_p else None,
-                "next": _link(period_label(next_p), period_url(next_p)) if next_p else None,
-                "crumbs": _period_crumbs(home, archive_crumb, period),
-            }
-            if level == "year":
-                context["months"] = _year_summary(period, arch.months, YEAR_HEADLINES)["months"]
-            elif level == "month":
-                context.update(_month_grid(period))
             p.add(
                 period_url(period),
                 level,
                 f"{level}.html",
                 f"the {level} page",
-                context,
+                period_page,
+                (level, i),
+                lastmod=period.articles[-1].date if period.articles else None,
             )
 
     # Undated (always present: the footer links to it).
@@ -389,34 +530,18 @@ def plan_outputs(
         "the undated list",
         arch.undated,
         {},
-        (home, NavLink("Undated", "")),
+        (_HOME, NavLink("Undated", "")),
     )
 
     # Taxonomies.
     for tax in site.taxonomies:
         plural, singular = TAXONOMY_LABELS[tax.name]
         index_url = urls.taxonomy_url(tax.name)
-        in_terms = tuple(itertools.chain.from_iterable(t.articles for t in tax.terms))
-        if p.wants(in_terms):
+        if p.only is None or p.wants(itertools.chain.from_iterable(t.articles for t in tax.terms)):
             p.add(
-                index_url,
-                "terms",
-                "terms.html",
-                f"the {tax.name} index",
-                {
-                    "taxonomy": tax.name,
-                    "label": plural,
-                    "terms": tuple(
-                        {
-                            "name": t.name,
-                            "url": urls.term_url(tax.name, t.slug),
-                            "count": len(t.articles),
-                        }
-                        for t in tax.terms
-                    ),
-                    "crumbs": (home, NavLink(plural, "")),
-                },
-            )
+                index_url, "terms", "terms.html", f"the {tax.name} index", pages.terms,
+                (tax, plural),
+            )  # fmt: skip
         for term in tax.terms:
             _paginate(
                 p,
@@ -426,89 +551,35 @@ def plan_outputs(
                 f"the {singular.lower()} page of {term.name!r}",
                 term.articles,
                 {"taxonomy": tax.name, "label": singular, "term": term.name},
-                (home, NavLink(plural, index_url), NavLink(term.name, "")),
+                (_HOME, NavLink(plural, index_url), NavLink(term.name, "")),
             )
 
     feed_entries = newest[: site.config.feed_size]
     if p.only is not None:  # only outputs that show one of the given articles
         if p.wants(feed_entries):
-            p.add(
-                urls.FEED,
-                "feed",
-                "feed.xml",
-                "the feed",
-                {"entries": feed_entries},
-            )
+            p.add_fixed(urls.FEED, "feed", "feed.xml", "the feed", {"entries": feed_entries})
         if p.errors:
             raise p.errors[0] if len(p.errors) == 1 else ArchiveErrors(p.errors)
-        return tuple(p.outputs)
-    p.add(urls.NOT_FOUND, "404", "404.html", "the 404 page", {"crumbs": ()})
-    p.add(urls.FEED, "feed", "feed.xml", "the feed", {"entries": feed_entries})
+        return Plan(p.info, p.heads)
+    p.add_fixed(urls.NOT_FOUND, "404", "404.html", "the 404 page", {"crumbs": ()})
+    p.add_fixed(urls.FEED, "feed", "feed.xml", "the feed", {"entries": feed_entries})
 
     # Sitemap and robots.txt from the HTML pages planned so far.
-    html = [o for o in p.outputs if o.path.endswith(".html") and o.kind != "404"]
+    html = [h for h in p.heads if h[1].endswith(".html") and h[2] != "404"]
     _sitemap(p, html, sitemap_limit)
     # The search page (issue 6, search.py): only with search on; not in the sitemap.
     if site.config.search:
-        p.add(
-            SEARCH_URL,
-            "search",
-            "search.html",
-            "the search page",
-            {"crumbs": (home, NavLink("Search", ""))},
-        )
-    p.add(urls.ROBOTS, "robots", "robots.txt", "robots.txt", {})
+        p.add_fixed(
+            SEARCH_URL, "search", "search.html", "the search page",
+            {"crumbs": (_HOME, NavLink("Search", ""))},
+        )  # fmt: skip
+    p.add_fixed(urls.ROBOTS, "robots", "robots.txt", "robots.txt", {})
 
     for f in site.static:
-        p.add(f.rel, "static", None, f.source, copy_from=f.source, path=f.rel)
+        p.add(f.rel, "static", None, f.source, pages.copy, f.source, path=f.rel)
     if p.errors:
         raise p.errors[0] if len(p.errors) == 1 else ArchiveErrors(p.errors)
-    return tuple(p.outputs)
-
-
-def _article(
-    p: _Planner,
-    site: Site,
-    a: Article,
-    prev_a: Article | None,
-    next_a: Article | None,
-    place_of: dict[str, Any],
-    agency_of: dict[str, Any],
-    tag_terms: dict[str, Any],
-    links: dict[Any, Any],
-) -> None:
-    """An article's page. ``links``: the links many article pages share (those of a
-    date, a term, a set of tags), made once per plan: 10,000 pages hold few distinct."""
-    date_key = ("date", a.date)
-    periods, crumbs = links.get(date_key) or links.setdefault(date_key, _date_links(a.date))
-    place = place_of.get(a.source)
-    agency = agency_of.get(a.source)
-    tags_key = ("tags", a.tags)
-    tags = links.get(tags_key) or links.setdefault(
-        tags_key,
-        tuple(
-            _term_link(links, "tags", tag_terms[s])
-            for s in dict.fromkeys(urls.slug_for(t) for t in a.tags)
-        ),
-    )
-    context = {
-        "article": a,
-        "prev": prev_a,
-        "next": next_a,
-        "periods": periods,
-        "place": _term_link(links, "places", place) if place else None,
-        "agency": _term_link(links, "agencies", agency) if agency else None,
-        "tags": tags,
-        "crumbs": (*crumbs, NavLink(a.title, "")),
-    }
-    p.add(
-        a.url,
-        "article",
-        "article.html",
-        a.source,
-        context,
-        body=_body(site, a),
-    )
+    return Plan(p.info, p.heads)
 
 
 def _date_links(d: dt.date | None) -> tuple[tuple[NavLink, ...], tuple[NavLink, ...]]:
@@ -602,34 +673,36 @@ def _month_grid(month: Period) -> dict[str, Any]:
     }
 
 
-def _sitemap(p: _Planner, html: Sequence[Output], limit: int) -> None:
+def _sitemap(p: _Planner, html: Sequence[Head], limit: int) -> None:
+    """The sitemap of the HTML pages ``html``, in parts of ``limit`` with an index above."""
     base = p.site.config.base_url
-    entries = tuple({"loc": urls.absolute(base, o.url), "lastmod": _lastmod(o)} for o in html)
-    if len(entries) <= limit:
-        p.add(urls.SITEMAP, "sitemap", "sitemap.xml", "the sitemap", {"entries": entries})
+    if len(html) <= limit:
+        p.add(urls.SITEMAP, "sitemap", "sitemap.xml", "the sitemap", _sitemap_part, (base, html))
         return
-    parts = [entries[i : i + limit] for i in range(0, len(entries), limit)]
+    parts = [html[i : i + limit] for i in range(0, len(html), limit)]
     for n, part in enumerate(parts, start=1):
-        p.add(urls.sitemap_part(n), "sitemap", "sitemap.xml", "the sitemap", {"entries": part})
-    p.add(
-        urls.SITEMAP,
-        "sitemap_index",
-        "sitemap_index.xml",
-        "the sitemap index",
-        {
-            "sitemaps": tuple(
-                urls.absolute(base, urls.sitemap_part(n)) for n in range(1, len(parts) + 1)
-            )
-        },
-    )
+        p.add(
+            urls.sitemap_part(n), "sitemap", "sitemap.xml", "the sitemap", _sitemap_part,
+            (base, part),
+        )  # fmt: skip
+    sitemaps = tuple(urls.absolute(base, urls.sitemap_part(n)) for n in range(1, len(parts) + 1))
+    p.add_fixed(
+        urls.SITEMAP, "sitemap_index", "sitemap_index.xml", "the sitemap index",
+        {"sitemaps": sitemaps},
+    )  # fmt: skip
 
 
-def _lastmod(output: Output) -> str | None:
-    article = output.context.get("article")
-    if isinstance(article, Article) and article.date is not None:
-        return article.date.isoformat()
-    period = output.context.get("period")
-    if isinstance(period, Period) and period.articles:
-        last = period.articles[-1].date
-        return last.isoformat() if last else None
-    return None
+def _sitemap_part(arg: tuple[str, Sequence[Head]]) -> Part:
+    base, heads = arg
+    iso: dict[dt.date, str] = {}
+
+    def lastmod(d: dt.date | None) -> str | None:
+        if d is None:
+            return None
+        text = iso.get(d)
+        if text is None:
+            text = iso[d] = d.isoformat()
+        return text
+
+    entries = tuple(SitemapEntry(urls.absolute(base, h[0]), lastmod(h[6])) for h in heads)
+    return {"entries": entries}, None, None

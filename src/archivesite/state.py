@@ -54,7 +54,7 @@ import markdown
 from . import __version__
 from .config import Config
 from .files import write_atomic
-from .model import Article, Dateline, NavLink, Output, SiteInfo, Theme
+from .model import Article, Dateline, NavLink, Output, SiteInfo, SitemapEntry, Theme
 
 log = logging.getLogger(__name__)
 
@@ -155,8 +155,9 @@ class Fingerprinter:
 _FIELDS: dict[type, tuple[str, ...]] = {}
 # Dataclasses holding only scalars, dates, tuples of text and other such classes, whose
 # generated repr shows every field exactly.
-_FLAT: frozenset[type] = frozenset({Article, Dateline, NavLink, SiteInfo, Theme})
-_SMALL: frozenset[type] = frozenset({Dateline, NavLink})  # fields: text or None only
+_FLAT: frozenset[type] = frozenset({Article, Dateline, NavLink, SiteInfo, SitemapEntry, Theme})
+# Fields: text or None only (inlined, not memoised: a sitemap holds one entry per page).
+_SMALL: frozenset[type] = frozenset({Dateline, NavLink, SitemapEntry})
 for _t in _SMALL:
     _FIELDS[_t] = tuple(f.name for f in dataclasses.fields(_t))
 
