@@ -61,7 +61,7 @@ from typing import ParamSpec, TypeVar
 from . import load, state, workers
 from .config import Config
 from .errors import ArchiveError
-from .files import write_atomic
+from .files import pickle_atomic
 from .load import load_articles
 from .model import Article, Site
 from .render import environment
@@ -122,7 +122,7 @@ class BuildSession:
     scanned_ns: int = 0
     key: str = ""  # what the warm state was built for: out, drafts, config, theme, code
     cache: state.ArticleCache | None = None
-    loaded: dict[str, Article] = field(default_factory=dict)  # by source, as loaded
+    loaded: dict[str, Article] = field(default_factory=dict)  # by source, as placed
     site: Site | None = None
     previous: state.BuildState | None = None
     template_refs: dict[str, set[str] | None] = field(default_factory=dict)
@@ -164,7 +164,7 @@ class BuildSession:
             return  # nothing changed but the scan time: files stay trusted by the old one
         data = (SNAPSHOT_VERSION, root, self.stats, self.digests, self.scanned_ns)
         try:
-            write_atomic(path, pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL))
+            pickle_atomic(path, data)
         except OSError as exc:
             log.warning("%s: cannot save the stat cache: %s", path, exc)
 
@@ -359,6 +359,7 @@ def build(
         digests = scan.content_digests(config, hash_new=not lazy)
         if not lazy:
             scan.write_stats(stats_file, str(config.root))
+            scan.stats, scan.saved_stats = {}, None  # written: not held through the build
     copies = {f.source: state.file_digest(f.source) for f in static_files(theme)}
     session_key = state.digest_of(
         str(out), f"drafts={drafts}", repr(config), repr(theme), state.code_version()
@@ -434,22 +435,24 @@ def build(
                         digests[rel] = parsed.get(rel) or state.file_digest(config.root / rel)
                 scan.digests = digests
                 scan.write_stats(stats_file, str(config.root))
+                scan.stats = {}
                 plan_key = plan_key_of(digests)
             loaded_articles = load_articles(
                 config, drafts=drafts, cache=cache, files=(config.root / rel for rel in digests)
             )
             cache.save()
-            loaded = {a.source: a for a in loaded_articles}
             site = assemble(config, loaded_articles, theme)
+            del loaded_articles  # each article is kept once: as the site placed it (its URL)
+            loaded = {a.source: a for a in _articles_of(site)}
             outputs = plan_outputs(site)
             templates = state.template_closures(env, outputs.templates())
             if session is not None:
                 session.cache = cache
+            del cache  # the parsed articles as loaded: the site holds them as placed
         else:
             assert warm is not None
             warm.warm_builds += 1
         assert site is not None
-        articles = (*site.archive.dated, *site.archive.undated, *site.pages)
         n_articles = len(loaded)
         log.debug("%d articles, %d outputs to check", n_articles, len(outputs))
         known = previous.outputs if previous is not None else {}
@@ -479,40 +482,45 @@ def build(
             bodies_path=str(bodies.path),
             same_plan=previous is not None and previous.plan_key == plan_key,
         )
+        paths = outputs.paths()
         try:
-            results = workers.render_outputs(
+            outcomes = workers.render_outputs(
                 outputs,
                 known,
                 job,
                 jobs=jobs or default_jobs(),
                 bodies=bodies,
                 progress=progress,
+                order=outputs.time_order(),
             )
-            staged = [(r[0], r[5]) for r in results if r[3] == workers.WRITTEN]
+            staged = [(paths[i], outcomes.staged(i)) for i in outcomes.written()]
             written = tuple(rel for rel, _ in staged)
+            del staged
             if tree:
                 staging.rename(out)
             else:
-                _commit(staged, staging, out)
+                _commit(((paths[i], outcomes.staged(i)) for i in outcomes.written()), staging, out)
         finally:
             shutil.rmtree(staging, ignore_errors=True)
             bodies.flush()
         if full:
-            bodies.prune(a.body_hash for a in articles)
+            bodies.prune(a.body_hash for a in loaded.values())
         if session is None:
             bodies.close()
         else:
             session.bodies = bodies
 
         base = str(out) + os.sep
-        for path, fp, digest, how, fpdata, _ in results:
-            if how == workers.KEPT and known[path].data == fpdata:
+        rendered = outcomes.rendered()
+        for i, path in enumerate(paths):
+            fp, digest, fpdata = outcomes.digests_of(i)
+            if outcomes.how(i) == workers.KEPT and known[path].data == fpdata:
                 records[path] = known[path]
             else:
                 size, mtime_ns = state.stat_of(base + path) or (-1, -1)
                 records[path] = state.OutputRecord(fp, digest, size, mtime_ns, fpdata)
-        rendered = sum(1 for r in results if r[3] != workers.KEPT)
-        planned = set(outputs.paths()) if full else set(records)
+        del outcomes
+        planned = set(paths) if full else set(records)
         removed = _prune(out, sorted(set(written_before) - planned))
         new_state = state.BuildState(
             out=str(out),
@@ -570,6 +578,13 @@ def build(
     return report
 
 
+def _articles_of(site: Site) -> Iterator[Article]:
+    """Every article and page of the site, as placed (with its URL)."""
+    yield from site.archive.dated
+    yield from site.archive.undated
+    yield from site.pages
+
+
 def _parse_new(
     config: Config, cache: state.ArticleCache, digests: Mapping[str, str], jobs: int
 ) -> dict[str, str]:
@@ -579,9 +594,11 @@ def _parse_new(
     new = [rel for rel, d in digests.items() if not d or (cache.entries.get(rel) or ("",))[0] != d]
     root = str(config.root) + os.sep
     parsed: dict[str, str] = {}
+    shared = load.SharedValues()
+    keys = {rel: rel for rel in new}  # each path once: the digests' own string
     for path, digest, article in workers.parse_files(config, [root + rel for rel in new], jobs):
-        rel = path.removeprefix(root)
-        cache.store(rel, digest, article)
+        rel = keys.get(path.removeprefix(root)) or path.removeprefix(root)
+        cache.store(rel, digest, shared.article(article, rel))
         parsed[rel] = digest
     return parsed
 
@@ -598,12 +615,11 @@ def _warm_plan(
     if not changed or len(changed) > 50:
         return None
     site = warm.site
-    placed = {a.source: a for a in (*site.archive.dated, *site.archive.undated, *site.pages)}
     new: dict[str, Article] = {}
-    loaded = dict(warm.loaded)
+    parsed: dict[str, Article] = {}
     for rel in changed:
-        old = warm.loaded.get(rel)
-        if old is None or old.kind != "article" or rel not in placed:
+        old = warm.loaded.get(rel)  # as placed in the site
+        if old is None or old.kind != "article":
             return None
         try:
             article = load.load_article(config.root / rel, config)
@@ -614,13 +630,14 @@ def _warm_plan(
         free = {f: getattr(old, f) for f in _FREE_FIELDS}
         if old.date is not None:
             free["title"] = old.title
-        if replace(article, **free) != old:
+        if replace(article, url=old.url, **free) != old:
             return None
-        loaded[rel] = article
-        new[rel] = replace(article, url=placed[rel].url)
+        parsed[rel] = article
+        new[rel] = replace(article, url=old.url)
     if warm.cache is not None:
-        for rel in changed:
-            warm.cache.store(rel, digests[rel], loaded[rel])
+        for rel, article in parsed.items():
+            warm.cache.store(rel, digests[rel], article)
+    loaded = {**warm.loaded, **new}
     site = replace_articles(site, new)
     return site, plan_outputs(site, only=new), loaded
 
@@ -645,9 +662,7 @@ def _remove_snapshots(record: Path, keep: Path | None = None) -> None:
 def _write_snapshot(path: Path, data: tuple[object, ...]) -> None:
     """The warm state of this build, for the next process (0.15 s at 10,000 articles)."""
     try:
-        write_atomic(
-            path, pickle.dumps((SNAPSHOT_VERSION, *data), protocol=pickle.HIGHEST_PROTOCOL)
-        )
+        pickle_atomic(path, (SNAPSHOT_VERSION, *data))
     except (OSError, pickle.PicklingError) as exc:
         log.warning("%s: cannot save the warm state: %s", path, exc)
 

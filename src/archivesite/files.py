@@ -7,18 +7,32 @@ its path, so a reader (or a crash) never sees it half-written.
 from __future__ import annotations
 
 import os
+import pickle
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
+from typing import BinaryIO
 
 
 def write_atomic(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` through a temporary file renamed into place."""
+    write_atomic_with(path, lambda f: f.write(data))
+
+
+def write_atomic_with(path: Path, write: Callable[[BinaryIO], object]) -> None:
+    """Like :func:`write_atomic`, with ``write(file)`` writing the bytes as it makes them
+    (a 100,000-article build record or warm state is never whole in memory)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as f:
-            f.write(data)
+            write(f)
         Path(tmp).replace(path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def pickle_atomic(path: Path, value: object) -> None:
+    """Pickle ``value`` into ``path`` (atomically, streamed: no bytes object of it all)."""
+    write_atomic_with(path, lambda f: pickle.dump(value, f, protocol=pickle.HIGHEST_PROTOCOL))

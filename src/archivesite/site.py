@@ -191,8 +191,10 @@ _source = operator.attrgetter("source")
 # reads and the static file it copies.
 Part = tuple[dict[str, Any], BodyRef | None, str | None]
 Make = Callable[[Any], Part]
-# (url, path, kind, template, make, its argument, the date the sitemap gives it)
-Head = tuple[str, str, str, str | None, Make, Any, dt.date | None]
+# (url, path, kind, template, make, its argument, the date the sitemap gives it, where
+# it sorts in time: the day of the first article it shows, as an ordinal; _TIMELESS last)
+Head = tuple[str, str, str, str | None, Make, Any, dt.date | None, int]
+_TIMELESS = 1 << 30
 
 
 class Plan(Sequence[Output]):
@@ -229,7 +231,7 @@ class Plan(Sequence[Output]):
         return map(self._output, self._heads)
 
     def _output(self, head: Head) -> Output:
-        url, path, kind, template, make, arg, _ = head
+        url, path, kind, template, make, arg, _, _ = head
         context, body, copy_from = make(arg)
         return Output(url, path, kind, template, self.info, context, body, copy_from)
 
@@ -240,6 +242,14 @@ class Plan(Sequence[Output]):
     def templates(self) -> set[str]:
         """The templates the outputs render through."""
         return {h[3] for h in self._heads if h[3] is not None}
+
+    def time_order(self) -> list[int]:
+        """The outputs' indices in the time order of the articles they show (by the day of
+        the first one; outputs that show none, or undated ones, last): a run of outputs in
+        this order shows a run of neighbouring articles, so a process rendering a run of
+        it touches few articles that another process's run touches too."""
+        heads = self._heads
+        return sorted(range(len(heads)), key=lambda i: heads[i][7])
 
 
 def _given(part: Part) -> Part:
@@ -273,8 +283,10 @@ class _Planner:
         *,
         path: str | None = None,
         lastmod: dt.date | None = None,
+        at: dt.date | None = None,
     ) -> None:
-        """Plan the output at ``url``, made by ``make(arg)`` when it is asked for."""
+        """Plan the output at ``url``, made by ``make(arg)`` when it is asked for; ``at``:
+        the day of the first article it shows."""
         path = path or urls.output_path(url)
         if not urls.is_safe_path(path):
             self.errors.append(
@@ -288,7 +300,8 @@ class _Planner:
             )
             return
         self.owners[key] = owner
-        self.heads.append((url, path, kind, template, make, arg, lastmod))
+        when = at.toordinal() if at is not None else _TIMELESS
+        self.heads.append((url, path, kind, template, make, arg, lastmod, when))
 
     def add_fixed(
         self, url: str, kind: str, template: str, owner: str, context: dict[str, Any]
@@ -346,6 +359,7 @@ def _paginate(
             owner,
             _list_page,
             (first_url, n, pages, per_page, articles, context, crumbs),
+            at=articles[(n - 1) * per_page].date if articles else None,
         )
 
 
@@ -492,7 +506,7 @@ def plan_outputs(
             next_a = dated[i + 1] if i + 1 < len(dated) else None
             if not p.wants((a, prev_a, next_a)):
                 continue
-        p.add(a.url, "article", "article.html", a.source, dated_page, i, lastmod=a.date)
+        p.add(a.url, "article", "article.html", a.source, dated_page, i, lastmod=a.date, at=a.date)
     for i, a in enumerate(arch.undated):
         if not p.wants((a,)):
             continue
@@ -519,6 +533,7 @@ def plan_outputs(
                 period_page,
                 (level, i),
                 lastmod=period.articles[-1].date if period.articles else None,
+                at=period.articles[0].date if period.articles else None,
             )
 
     # Undated (always present: the footer links to it).

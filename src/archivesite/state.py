@@ -46,6 +46,7 @@ import stat
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 import jinja2
 import jinja2.meta
@@ -53,7 +54,7 @@ import markdown
 
 from . import __version__
 from .config import Config
-from .files import write_atomic
+from .files import pickle_atomic, write_atomic_with
 from .model import Article, Dateline, NavLink, Output, SiteInfo, SitemapEntry, Theme
 
 log = logging.getLogger(__name__)
@@ -359,19 +360,35 @@ def read_state(path: Path, out: Path) -> tuple[BuildState | None, dict[str, str]
 
 
 def write_state(path: Path, state: BuildState) -> None:
-    outputs = dict(sorted(state.outputs.items()))
-    data = {
+    """Write the build record (streamed in slices: at 100,000 articles its text is 50 MB)."""
+    paths = sorted(state.outputs)
+    head = {
         "out": state.out,
         "version": STATE_VERSION,
         "plan_key": state.plan_key,
         "templates": dict(sorted(state.templates.items())),
         "articles": state.articles,
-        "files": {p: r.sha256 for p, r in outputs.items()},
-        "outputs": {p: [r.fingerprint, r.size, r.mtime_ns, r.data] for p, r in outputs.items()},
     }
     # No indent: the C encoder (0.2 s less per build at 10,000 articles).
-    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-    write_atomic(path, (text + "\n").encode("utf-8"))
+    dumps = functools.partial(json.dumps, ensure_ascii=False, separators=(",", ":"))
+
+    def write(f: BinaryIO) -> None:
+        f.write(dumps(head)[:-1].encode("utf-8"))
+        for name, value in (
+            ("files", lambda r: r.sha256),
+            ("outputs", lambda r: [r.fingerprint, r.size, r.mtime_ns, r.data]),
+        ):
+            f.write(f',"{name}":{{'.encode())
+            for lo in range(0, len(paths), _SLICE):
+                part = {p: value(state.outputs[p]) for p in paths[lo : lo + _SLICE]}
+                f.write((b"," if lo else b"") + dumps(part)[1:-1].encode("utf-8"))
+            f.write(b"}")
+        f.write(b"}\n")
+
+    write_atomic_with(path, write)
+
+
+_SLICE = 5000  # build record entries encoded at a time
 
 
 def stat_of(path: str | Path) -> tuple[int, int] | None:
@@ -431,9 +448,7 @@ class ArticleCache:
         if not self.changed and len(kept) == len(self.entries):
             return
         try:
-            write_atomic(
-                self.path, pickle.dumps((self.key, kept), protocol=pickle.HIGHEST_PROTOCOL)
-            )
+            pickle_atomic(self.path, (self.key, kept))
         except OSError as exc:
             log.warning("%s: cannot save cache: %s", self.path, exc)
 

@@ -26,6 +26,7 @@ the builder renaming the whole folder into place at the end.
 
 from __future__ import annotations
 
+import array
 import concurrent.futures
 import gc
 import hashlib
@@ -34,7 +35,7 @@ import multiprocessing
 import os
 import secrets
 import threading
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -58,9 +59,9 @@ PARSE_THRESHOLD = 1000
 # Where a WRITTEN file's bytes are: (pack file name in the staging folder, offset, size);
 # None in tree mode, where the file is at its own path.
 Staged = tuple[str, int, int] | None
-# (path, fingerprint, sha256 of the file's bytes, KEPT | SAME | WRITTEN, output data
-# digest, where the bytes of a WRITTEN file are staged)
-Result = tuple[str, str, str, str, str, Staged]
+# (the output's index in the plan, fingerprint, sha256 of the file's bytes, KEPT | SAME |
+# WRITTEN, output data digest, where the bytes of a WRITTEN file are staged)
+Result = tuple[int, str, str, str, str, Staged]
 
 Progress = Callable[[int, int], None]  # (outputs done so far, outputs in all)
 
@@ -110,21 +111,23 @@ def _fingerprint(
 
 def _process(
     outputs: Sequence[Output],
+    indices: Iterable[int],
     known: Mapping[str, state.OutputRecord],
     job: RenderJob,
     bodies: state.BodyCache | None,
     made: set[str],
     fingerprinter: state.Fingerprinter | None = None,
 ) -> list[Result | ArchiveError]:
-    """Fingerprint each output; render those not known up to date; stage what changed."""
+    """Fingerprint each output (``indices``: their indices in the plan); render those not
+    known up to date; stage what changed."""
     fingerprinter = fingerprinter or state.Fingerprinter()
     base = job.out + os.sep
     results: list[Result | ArchiveError] = []
-    for output in outputs:
+    for output, index in zip(outputs, indices, strict=True):
         try:
             fp, fpdata, rec, untouched = _fingerprint(output, known, job, fingerprinter, base)
             if rec is not None and untouched and rec.fingerprint == fp:
-                results.append((output.path, fp, rec.sha256, KEPT, fpdata, None))
+                results.append((index, fp, rec.sha256, KEPT, fpdata, None))
                 continue
             rendered = render(output, bodies)
             data = rendered.data
@@ -135,10 +138,10 @@ def _process(
                 else:  # no record of this file: compare with what is there
                     same = _same_bytes(base + output.path, data)
                 if same:
-                    results.append((output.path, fp, digest, SAME, fpdata, None))
+                    results.append((index, fp, digest, SAME, fpdata, None))
                     continue
             staged = _stage(output.path, data, job, made)
-            results.append((output.path, fp, digest, WRITTEN, fpdata, staged))
+            results.append((index, fp, digest, WRITTEN, fpdata, staged))
         except ArchiveError as exc:
             results.append(exc)
     return results
@@ -207,12 +210,23 @@ def close_pack() -> None:
 
 # --- in the workers -----------------------------------------------------------------------
 
-# Set in the parent just before forking: the plan, the record and the job.
+# Set in the parent just before forking: the plan, the record, the job, the chunks (ranges
+# of ``order``) and the order in which the outputs are rendered.
 _inherited: (
-    tuple[Sequence[Output], Mapping[str, state.OutputRecord], RenderJob, list[tuple[int, int]]]
+    tuple[
+        Sequence[Output],
+        Mapping[str, state.OutputRecord],
+        RenderJob,
+        list[tuple[int, int]],
+        Sequence[int],
+    ]
     | None
 ) = None
-_next_range: Any = None  # a multiprocessing.Value: the index of the next range to render
+# A multiprocessing Array: for each process's share of the chunks, the [lo, hi) of those
+# not taken yet; and a Value handing each forked worker its share.
+_shares: Any = None
+_share_ids: Any = None
+_my_share: tuple[int, int] | None = None  # in a forked worker: (pid, its share)
 _bodies: dict[str, state.BodyCache] = {}
 _made: set[str] = set()
 # One per forked worker: its memo (by object identity) holds for the inherited plan.
@@ -227,24 +241,31 @@ def _worker_bodies(path: str) -> state.BodyCache:
 
 
 def _forked_task(_: int) -> tuple[list[Result | ArchiveError], list[tuple[str, str]]]:
-    """In a forked worker: the next range of the inherited plan, if one is left."""
-    span = _take_range()
-    if span is None:
+    """In a forked worker: the next chunk of its share (or another's), if one is left."""
+    global _my_share
+    if _my_share is None or _my_share[0] != os.getpid():
+        with _share_ids.get_lock():
+            _my_share = (os.getpid(), _share_ids.value)
+            _share_ids.value += 1
+    chunk = _take_chunk(_my_share[1])
+    if chunk is None:
         return [], []
-    lo, hi = span
     assert _inherited is not None
-    outputs, known, job, _ranges = _inherited
+    known, job = _inherited[1], _inherited[2]
     bodies = _worker_bodies(job.bodies_path)
-    results = _process(outputs[lo:hi], known, job, bodies, _made, _fingerprinter)
+    results = _process(chunk[1], chunk[0], known, job, bodies, _made, _fingerprinter)
     return results, bodies.take()
 
 
 def _sent_task(
-    outputs: list[Output], known: dict[str, state.OutputRecord], job: RenderJob
+    outputs: list[Output],
+    indices: list[int],
+    known: dict[str, state.OutputRecord],
+    job: RenderJob,
 ) -> tuple[list[Result | ArchiveError], list[tuple[str, str]]]:
     """In a fork-server worker: a batch of outputs sent with their records."""
     bodies = _worker_bodies(job.bodies_path)
-    results = _process(outputs, known, job, bodies, _made)
+    results = _process(outputs, indices, known, job, bodies, _made)
     return results, bodies.take()
 
 
@@ -259,22 +280,32 @@ def render_outputs(
     jobs: int,
     bodies: state.BodyCache,
     progress: Progress | None = None,
-) -> list[Result]:
+    order: Sequence[int] | None = None,
+) -> Outcomes:
     """Process every output, with up to ``jobs`` processes; all errors are raised
-    together at the end, after every output was tried."""
+    together at the end, after every output was tried. ``order``: the outputs' indices
+    in the order that keeps outputs showing the same articles together (the plan's time
+    order), which forked workers split into one share each."""
     total = len(outputs)
-    raw: list[Result | ArchiveError] = []
+    outcomes = Outcomes(total)
+    errors: list[ArchiveError] = []
+    done = 0
     try:
-        for results, new_bodies in _batches(outputs, known, job, jobs, bodies):
-            raw += results
+        for results, new_bodies in _batches(outputs, known, job, jobs, bodies, order):
+            for r in results:
+                if isinstance(r, ArchiveError):
+                    errors.append(r)
+                else:
+                    outcomes.add(r)
+            done += len(results)
             bodies.add(new_bodies)
             if progress is not None:
-                progress(len(raw), total)
+                progress(done, total)
     finally:
         close_pack()
-    done = _checked(raw)
-    log.debug("%d of %d outputs rendered", sum(1 for r in done if r[3] != KEPT), total)
-    return done
+    _raise(errors)
+    log.debug("%d of %d outputs rendered", outcomes.rendered(), total)
+    return outcomes
 
 
 def _batches(
@@ -283,32 +314,43 @@ def _batches(
     job: RenderJob,
     jobs: int,
     bodies: state.BodyCache,
+    order: Sequence[int] | None = None,
 ) -> Iterator[Batch]:
     """The results of every output, a batch at a time, from wherever they are rendered."""
     if jobs > 1 and len(outputs) >= PARALLEL_THRESHOLD:
         if fork_is_safe():
-            yield from _forked(outputs, known, job, jobs, _ranges(len(outputs), jobs), bodies)
+            yield from _forked(outputs, known, job, jobs, order or range(len(outputs)), bodies)
             return
         # Fingerprint here, so that only outputs to render are sent to the fork server.
         fingerprinter = state.Fingerprinter()
         base = job.out + os.sep
         kept: list[Result | ArchiveError] = []
         todo: list[Output] = []
-        for output in outputs:
+        todo_indices: list[int] = []
+        for index, output in enumerate(outputs):
             fp, fpdata, rec, untouched = _fingerprint(output, known, job, fingerprinter, base)
             if rec is not None and untouched and rec.fingerprint == fp:
-                kept.append((output.path, fp, rec.sha256, KEPT, fpdata, None))
+                kept.append((index, fp, rec.sha256, KEPT, fpdata, None))
             else:
                 todo.append(output)
+                todo_indices.append(index)
         yield kept, []
         if len(todo) >= PARALLEL_THRESHOLD:
-            yield from _served(todo, known, job, jobs, _ranges(len(todo), jobs))
+            yield from _served(todo, todo_indices, known, job, jobs, _ranges(len(todo), jobs))
             return
-        outputs = todo
+        fingerprinter = state.Fingerprinter()
+        made: set[str] = set()
+        for lo in range(0, len(todo), 100):
+            part = todo[lo : lo + 100]
+            indices = todo_indices[lo : lo + 100]
+            yield _process(part, indices, known, job, bodies, made, fingerprinter), []
+        return
     fingerprinter = state.Fingerprinter()
-    made: set[str] = set()
+    made = set()
     for lo in range(0, len(outputs), 100):
-        yield _process(outputs[lo : lo + 100], known, job, bodies, made, fingerprinter), []
+        hi = min(lo + 100, len(outputs))
+        chunk = outputs[lo:hi]
+        yield _process(chunk, range(lo, hi), known, job, bodies, made, fingerprinter), []
 
 
 def _ranges(total: int, jobs: int) -> list[tuple[int, int]]:
@@ -324,35 +366,44 @@ def _forked(
     known: Mapping[str, state.OutputRecord],
     job: RenderJob,
     jobs: int,
-    ranges: list[tuple[int, int]],
+    order: Sequence[int],
     bodies: state.BodyCache,
 ) -> Iterator[Batch]:
-    """``jobs - 1`` forked workers, which inherit the plan, and this process render the
-    ranges, each taking the next one from a shared counter as it is free. The builder
-    renders rather than wait: a forked worker copies every page of the builder's heap
-    it touches (reference counts are writes), about 55 MB at 10,000 articles, so one
+    """``jobs - 1`` forked workers, which inherit the plan, and this process render it.
+
+    A forked worker copies every page of the builder's heap it touches (reference counts
+    are writes), and the builder its own, so a page both touch is there twice. So each
+    process renders its own share of the outputs in ``order`` (time order: a share shows
+    its own stretch of the archive, whose articles lie together in the heap), in chunks
+    taken from a shared table; even shares are walked forwards, odd ones backwards, and
+    a process done with its share takes chunks from the share with most left, at the
+    end its owner reaches last. The builder renders the last share rather than wait: one
     fewer worker is that much less memory for the same number of processes."""
-    global _inherited, _next_range
+    global _inherited, _shares, _share_ids
     context = multiprocessing.get_context("fork")
-    _next_range = context.Value("i", 0)
-    _inherited = (outputs, known, job, ranges)
+    chunks = _ranges(len(order), jobs)
+    per = len(chunks) / jobs
+    bounds = [round(k * per) for k in range(jobs + 1)]
+    _shares = context.Array("i", [b for k in range(jobs) for b in (bounds[k], bounds[k + 1])])
+    _share_ids = context.Value("i", 0)
+    _inherited = (outputs, known, job, chunks, order)
     gc.freeze()  # the workers' collector leaves the inherited objects (and their pages) alone
     try:
         # The builder runs without the cyclic collector (see build.build); a worker
         # collects the few cycles Python-Markdown leaves per body, among its own objects.
         with context.Pool(jobs - 1, initializer=gc.enable) as pool:
             gc.unfreeze()
-            pending = len(ranges)  # one task per range: each takes the next, or none
+            pending = len(chunks)  # one task per chunk: each takes the next, or none
             found = pool.imap_unordered(_forked_task, range(pending))
             made: set[str] = set()
             fingerprinter = state.Fingerprinter()
-            mine: tuple[int, int] | None = (0, 0)
+            mine: tuple[Sequence[int], list[Output]] | None = (), []
             while pending:
                 if mine is not None:
-                    mine = _take_range()
+                    mine = _take_chunk(jobs - 1)
                     if mine is not None:
-                        lo, hi = mine
-                        yield _process(outputs[lo:hi], known, job, bodies, made, fingerprinter), []
+                        indices, part = mine
+                        yield _process(part, indices, known, job, bodies, made, fingerprinter), []
                 while pending:  # the workers' results so far (all of them once mine are done)
                     try:
                         batch = found.next(timeout=None if mine is None else 0)
@@ -362,25 +413,39 @@ def _forked(
                     if batch[0]:
                         yield batch
     finally:
-        _inherited = None
-        _next_range = None
+        _inherited = _shares = _share_ids = None
         gc.unfreeze()
 
 
-def _take_range() -> tuple[int, int] | None:
-    """The next range to render, for whichever process asks first; None when all are."""
-    assert _inherited is not None and _next_range is not None
-    ranges = _inherited[3]
-    with _next_range.get_lock():
-        i: int = _next_range.value
-        if i >= len(ranges):
-            return None
-        _next_range.value = i + 1
-    return ranges[i]
+def _take_chunk(me: int) -> tuple[Sequence[int], list[Output]] | None:
+    """The next chunk of share ``me`` (or, that done, of the share with most left), for
+    whichever process asks: its outputs' indices and the outputs; None when every chunk
+    is taken."""
+    assert _inherited is not None and _shares is not None
+    outputs, _, _, chunks, order = _inherited
+    with _shares.get_lock():
+        table = _shares
+        share = me
+        if table[2 * me] >= table[2 * me + 1]:  # mine are done: the share with most left
+            left = [table[2 * k + 1] - table[2 * k] for k in range(len(table) // 2)]
+            share = max(range(len(left)), key=left.__getitem__)
+            if left[share] <= 0:
+                return None
+        forwards = share % 2 == 0
+        if (share == me) == forwards:  # an even share's owner, or a thief of an odd share
+            c = table[2 * share]
+            table[2 * share] = c + 1
+        else:
+            c = table[2 * share + 1] - 1
+            table[2 * share + 1] = c
+    lo, hi = chunks[c]
+    indices = order[lo:hi]
+    return indices, [outputs[i] for i in indices]
 
 
 def _served(
     outputs: Sequence[Output],
+    indices: Sequence[int],
     known: Mapping[str, state.OutputRecord],
     job: RenderJob,
     jobs: int,
@@ -396,7 +461,7 @@ def _served(
             for lo, hi in batches:
                 part = outputs[lo:hi]
                 mine = {o.path: known[o.path] for o in part if o.path in known}
-                pending.add(pool.submit(_sent_task, list(part), mine, job))
+                pending.add(pool.submit(_sent_task, list(part), list(indices[lo:hi]), mine, job))
                 if len(pending) >= 2 * jobs:
                     break
             if not pending:
@@ -408,20 +473,79 @@ def _served(
                 yield future.result()
 
 
-def _checked(raw: list[Result | ArchiveError]) -> list[Result]:
-    errors: list[ArchiveError] = []
-    seen: set[str] = set()
-    ok: list[Result] = []
-    for r in raw:
-        if isinstance(r, ArchiveError):
-            if str(r) not in seen:
-                seen.add(str(r))
-                errors.append(r)
-        else:
-            ok.append(r)
-    if errors:
-        raise errors[0] if len(errors) == 1 else ArchiveErrors(errors)
-    return ok
+def _raise(errors: list[ArchiveError]) -> None:
+    """Raise every distinct error (one, or all together)."""
+    distinct = list({str(e): e for e in errors}.values())
+    if distinct:
+        raise distinct[0] if len(distinct) == 1 else ArchiveErrors(distinct)
+
+
+_CODE = {KEPT: 1, SAME: 2, WRITTEN: 3}
+_HOW = ("", KEPT, SAME, WRITTEN)
+
+
+class Outcomes:
+    """What processing found for each output of a plan, by its index, packed: a code for
+    KEPT, SAME or WRITTEN, the fingerprint, file digest and output data digest as 96 raw
+    bytes, and where a WRITTEN file is staged. At 100,000 articles the 128,000 results,
+    as tuples of hex strings, took 84 MB in the builder; packed they take 16."""
+
+    def __init__(self, total: int) -> None:
+        self.codes = bytearray(total)
+        self.digests = bytearray(96 * total)
+        self.odd: dict[int, tuple[str, str, str]] = {}  # digests that are not sha256 hex
+        self.packs: dict[str, int] = {}  # pack file name -> its number
+        self.pack_of = array.array("i", [-1]) * total
+        self.offsets = array.array("q", [0]) * total
+        self.sizes = array.array("q", [0]) * total
+        self._names: list[str] = []
+
+    def add(self, result: Result) -> None:
+        index, fp, sha, how, data, staged = result
+        self.codes[index] = _CODE[how]
+        try:
+            raw = bytes.fromhex(fp + sha + data)
+        except ValueError:
+            raw = b""
+        if len(raw) == 96:
+            self.digests[96 * index : 96 * index + 96] = raw
+        else:  # a record from elsewhere, such as an older or damaged one
+            self.odd[index] = (fp, sha, data)
+        if staged is not None:
+            name, offset, size = staged
+            self.pack_of[index] = self.packs.setdefault(name, len(self.packs))
+            self.offsets[index], self.sizes[index] = offset, size
+
+    def __len__(self) -> int:
+        return len(self.codes)
+
+    def how(self, index: int) -> str:
+        return _HOW[self.codes[index]]
+
+    def digests_of(self, index: int) -> tuple[str, str, str]:
+        """(fingerprint, sha256 of the file's bytes, output data digest) of one output."""
+        odd = self.odd.get(index)
+        if odd is not None:
+            return odd
+        text = self.digests[96 * index : 96 * index + 96].hex()
+        return text[:64], text[64:128], text[128:]
+
+    def staged(self, index: int) -> Staged:
+        pack = self.pack_of[index]
+        if pack < 0:
+            return None
+        if len(self._names) != len(self.packs):
+            self._names = list(self.packs)
+        return self._names[pack], self.offsets[index], self.sizes[index]
+
+    def written(self) -> list[int]:
+        """The indices of the outputs staged (in plan order)."""
+        code = _CODE[WRITTEN]
+        return [i for i, c in enumerate(self.codes) if c == code]
+
+    def rendered(self) -> int:
+        """How many outputs were rendered (not known up to date)."""
+        return len(self.codes) - self.codes.count(_CODE[KEPT])
 
 
 # --- parsing content files ------------------------------------------------------------------
