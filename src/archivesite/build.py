@@ -438,9 +438,13 @@ def build(
                 scan.stats = {}
                 plan_key = plan_key_of(digests)
             loaded_articles = load_articles(
-                config, drafts=drafts, cache=cache, files=(config.root / rel for rel in digests)
+                config,
+                drafts=drafts,
+                cache=cache,
+                files=(f"{config.root}{os.sep}{rel}" for rel in digests),
             )
             cache.save()
+            del parsed
             site = assemble(config, loaded_articles, theme)
             del loaded_articles  # each article is kept once: as the site placed it (its URL)
             loaded = {a.source: a for a in _articles_of(site)}
@@ -482,7 +486,6 @@ def build(
             bodies_path=str(bodies.path),
             same_plan=previous is not None and previous.plan_key == plan_key,
         )
-        paths = outputs.paths()
         try:
             outcomes = workers.render_outputs(
                 outputs,
@@ -493,6 +496,7 @@ def build(
                 progress=progress,
                 order=outputs.time_order(),
             )
+            paths = outputs.paths()
             staged = [(paths[i], outcomes.staged(i)) for i in outcomes.written()]
             written = tuple(rel for rel, _ in staged)
             del staged

@@ -34,7 +34,7 @@ import functools
 import hashlib
 import json
 import zoneinfo
-from collections.abc import Callable, MutableMapping
+from collections.abc import Callable, Iterator, MutableMapping
 from pathlib import Path
 from types import FunctionType
 from typing import Any, Protocol
@@ -313,7 +313,11 @@ def render(output: Output, bodies: BodyStore | None = None) -> RenderedFile:
         context["jsonld_data"] = _news_article(article, output, context)
     token = _PAGE.set(_Page(output))
     try:
-        text = env.get_template(output.template).render(context)
+        template = env.get_template(output.template)
+        if output.kind == "sitemap":  # up to 50,000 pages: seven chunks each
+            text = _joined(template.generate(context))
+        else:
+            text = template.render(context)
     except jinja2.TemplateSyntaxError as exc:
         raise ArchiveError(f"template error: {exc.message}", exc.filename, exc.lineno) from exc
     except jinja2.TemplateNotFound as exc:
@@ -325,6 +329,20 @@ def render(output: Output, bodies: BodyStore | None = None) -> RenderedFile:
     if not text.endswith("\n"):
         text += "\n"
     return RenderedFile(output.path, text.encode("utf-8"))
+
+
+def _joined(chunks: Iterator[str], every: int = 8192) -> str:
+    """The chunks joined a slice at a time (``"".join`` of a generator, as
+    ``Template.render`` does, first lists every chunk: 40 MB for a 50,000-page sitemap)."""
+    parts: list[str] = []
+    pending: list[str] = []
+    for chunk in chunks:
+        pending.append(chunk)
+        if len(pending) >= every:
+            parts.append("".join(pending))
+            pending.clear()
+    parts.append("".join(pending))
+    return "".join(parts)
 
 
 def _variables(output: Output) -> dict[str, Any]:

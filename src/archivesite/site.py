@@ -10,6 +10,7 @@ the output folder. Renders and writes nothing.
 
 from __future__ import annotations
 
+import array
 import calendar
 import datetime as dt
 import importlib.resources
@@ -17,7 +18,7 @@ import itertools
 import math
 import operator
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, overload
 
@@ -191,18 +192,19 @@ _source = operator.attrgetter("source")
 # reads and the static file it copies.
 Part = tuple[dict[str, Any], BodyRef | None, str | None]
 Make = Callable[[Any], Part]
-# (url, path, kind, template, make, its argument, the date the sitemap gives it, where
-# it sorts in time: the day of the first article it shows, as an ordinal; _TIMELESS last)
-Head = tuple[str, str, str, str | None, Make, Any, dt.date | None, int]
-_TIMELESS = 1 << 30
+# (url, kind, template, make, its argument, the date the sitemap gives it, where it sorts
+# in time: the day of the first article it shows, or None). The output's path is derived
+# from its URL (urls.output_path) when asked for: 16 MB fewer strings at 100,000 articles.
+Head = tuple[str, str, str | None, Make, Any, dt.date | None, dt.date | None]
+_TIMELESS = dt.date.max
 
 
 class Plan(Sequence[Output]):
     """Every file of the built site, in a stable order: a sequence of :class:`Output`.
 
     Each output (with its context) is made when it is asked for and not kept: the plan
-    holds what every output has (its URL, path, kind and template) and how to make the
-    rest, about 150 bytes an output. So a 100,000-article site's plan costs some 20 MB,
+    holds what every output has (its URL, kind and template) and how to make the rest,
+    about 100 bytes an output. So a 100,000-article site's plan costs some 20 MB,
     not its contexts' 150, and a worker rendering a range makes just that range. An
     output made twice is equal to itself (its data is the site's, which never changes).
     """
@@ -231,25 +233,27 @@ class Plan(Sequence[Output]):
         return map(self._output, self._heads)
 
     def _output(self, head: Head) -> Output:
-        url, path, kind, template, make, arg, _, _ = head
+        url, kind, template, make, arg, _, _ = head
         context, body, copy_from = make(arg)
+        path = urls.output_path(url)
         return Output(url, path, kind, template, self.info, context, body, copy_from)
 
     def paths(self, kind: str | None = None) -> list[str]:
         """The output paths, in plan order (only those of ``kind``, if given)."""
-        return [h[1] for h in self._heads if kind is None or h[2] == kind]
+        path = urls.output_path
+        return [path(h[0]) for h in self._heads if kind is None or h[1] == kind]
 
     def templates(self) -> set[str]:
         """The templates the outputs render through."""
-        return {h[3] for h in self._heads if h[3] is not None}
+        return {h[2] for h in self._heads if h[2] is not None}
 
-    def time_order(self) -> list[int]:
+    def time_order(self) -> array.array[int]:
         """The outputs' indices in the time order of the articles they show (by the day of
         the first one; outputs that show none, or undated ones, last): a run of outputs in
         this order shows a run of neighbouring articles, so a process rendering a run of
         it touches few articles that another process's run touches too."""
         heads = self._heads
-        return sorted(range(len(heads)), key=lambda i: heads[i][7])
+        return array.array("i", sorted(range(len(heads)), key=lambda i: heads[i][6] or _TIMELESS))
 
 
 def _given(part: Part) -> Part:
@@ -281,13 +285,12 @@ class _Planner:
         make: Make,
         arg: Any,
         *,
-        path: str | None = None,
         lastmod: dt.date | None = None,
         at: dt.date | None = None,
     ) -> None:
         """Plan the output at ``url``, made by ``make(arg)`` when it is asked for; ``at``:
         the day of the first article it shows."""
-        path = path or urls.output_path(url)
+        path = urls.output_path(url)
         if not urls.is_safe_path(path):
             self.errors.append(
                 ArchiveError(f"URL {url!r} would write outside the output folder", owner)
@@ -300,8 +303,7 @@ class _Planner:
             )
             return
         self.owners[key] = owner
-        when = at.toordinal() if at is not None else _TIMELESS
-        self.heads.append((url, path, kind, template, make, arg, lastmod, when))
+        self.heads.append((url, kind, template, make, arg, lastmod, at))
 
     def add_fixed(
         self, url: str, kind: str, template: str, owner: str, context: dict[str, Any]
@@ -580,7 +582,7 @@ def plan_outputs(
     p.add_fixed(urls.FEED, "feed", "feed.xml", "the feed", {"entries": feed_entries})
 
     # Sitemap and robots.txt from the HTML pages planned so far.
-    html = [h for h in p.heads if h[1].endswith(".html") and h[2] != "404"]
+    html = [h for h in p.heads if urls.output_path(h[0]).endswith(".html") and h[1] != "404"]
     _sitemap(p, html, sitemap_limit)
     # The search page (issue 6, search.py): only with search on; not in the sitemap.
     if site.config.search:
@@ -591,7 +593,7 @@ def plan_outputs(
     p.add_fixed(urls.ROBOTS, "robots", "robots.txt", "robots.txt", {})
 
     for f in site.static:
-        p.add(f.rel, "static", None, f.source, pages.copy, f.source, path=f.rel)
+        p.add(f.rel, "static", None, f.source, pages.copy, f.source)
     if p.errors:
         raise p.errors[0] if len(p.errors) == 1 else ArchiveErrors(p.errors)
     return Plan(p.info, p.heads)
@@ -691,14 +693,28 @@ def _month_grid(month: Period) -> dict[str, Any]:
 def _sitemap(p: _Planner, html: Sequence[Head], limit: int) -> None:
     """The sitemap of the HTML pages ``html``, in parts of ``limit`` with an index above."""
     base = p.site.config.base_url
-    if len(html) <= limit:
-        p.add(urls.SITEMAP, "sitemap", "sitemap.xml", "the sitemap", _sitemap_part, (base, html))
+    parts = [html[i : i + limit] for i in range(0, len(html), limit)] or [[]]
+    # Each part's URL paths and dates are copied into two strings now, before workers
+    # fork: iterating the pages' own strings would write to them (reference counts)
+    # and so copy every page of the heap holding them into the process rendering it.
+    iso: dict[dt.date, str] = {}
+    entries = [
+        SitemapEntries(
+            base,
+            len(part),
+            "\0".join(h[0] for h in part),
+            "\0".join(iso.get(d) or iso.setdefault(d, d.isoformat()) if d else "" for d in (
+                h[5] for h in part)),
+        )
+        for part in parts
+    ]  # fmt: skip
+    if len(parts) == 1:
+        p.add(urls.SITEMAP, "sitemap", "sitemap.xml", "the sitemap", _sitemap_part, entries[0])
         return
-    parts = [html[i : i + limit] for i in range(0, len(html), limit)]
-    for n, part in enumerate(parts, start=1):
+    for n, part_entries in enumerate(entries, start=1):
         p.add(
             urls.sitemap_part(n), "sitemap", "sitemap.xml", "the sitemap", _sitemap_part,
-            (base, part),
+            part_entries,
         )  # fmt: skip
     sitemaps = tuple(urls.absolute(base, urls.sitemap_part(n)) for n in range(1, len(parts) + 1))
     p.add_fixed(
@@ -707,17 +723,44 @@ def _sitemap(p: _Planner, html: Sequence[Head], limit: int) -> None:
     )  # fmt: skip
 
 
-def _sitemap_part(arg: tuple[str, Sequence[Head]]) -> Part:
-    base, heads = arg
-    iso: dict[dt.date, str] = {}
+@dataclass(frozen=True, slots=True)
+class SitemapEntries(Sequence[SitemapEntry]):
+    """The pages of one sitemap file, each :class:`SitemapEntry` made as a template
+    iterates (50,000 of them at once took 20 MB): the pages' URL paths and ``lastmod``
+    dates ("" for none), each list joined by NULs into one string."""
 
-    def lastmod(d: dt.date | None) -> str | None:
-        if d is None:
-            return None
-        text = iso.get(d)
-        if text is None:
-            text = iso[d] = d.isoformat()
-        return text
+    base_url: str
+    size: int
+    urls: str
+    lastmods: str
 
-    entries = tuple(SitemapEntry(urls.absolute(base, h[0]), lastmod(h[6])) for h in heads)
+    def _pairs(self) -> Iterator[tuple[str, str]]:
+        if not self.size:
+            return iter(())
+        return zip(self.urls.split("\0"), self.lastmods.split("\0"), strict=True)
+
+    def __len__(self) -> int:
+        return self.size
+
+    @overload
+    def __getitem__(self, index: int) -> SitemapEntry: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[SitemapEntry]: ...
+
+    def __getitem__(self, index: int | slice) -> SitemapEntry | list[SitemapEntry]:
+        if isinstance(index, slice):
+            return [self._entry(*pair) for pair in list(self._pairs())[index]]
+        return self._entry(*list(self._pairs())[index])
+
+    def _entry(self, url: str, lastmod: str) -> SitemapEntry:
+        return SitemapEntry(urls.absolute(self.base_url, url), lastmod or None)
+
+    def __iter__(self) -> Iterator[SitemapEntry]:
+        base, absolute = self.base_url, urls.absolute
+        for url, lastmod in self._pairs():
+            yield SitemapEntry(absolute(base, url), lastmod or None)
+
+
+def _sitemap_part(entries: SitemapEntries) -> Part:
     return {"entries": entries}, None, None

@@ -55,7 +55,7 @@ import markdown
 from . import __version__
 from .config import Config
 from .files import pickle_atomic, write_atomic_with
-from .model import Article, Dateline, NavLink, Output, SiteInfo, SitemapEntry, Theme
+from .model import Article, Dateline, NavLink, Output, SiteInfo, Theme
 
 log = logging.getLogger(__name__)
 
@@ -156,9 +156,8 @@ class Fingerprinter:
 _FIELDS: dict[type, tuple[str, ...]] = {}
 # Dataclasses holding only scalars, dates, tuples of text and other such classes, whose
 # generated repr shows every field exactly.
-_FLAT: frozenset[type] = frozenset({Article, Dateline, NavLink, SiteInfo, SitemapEntry, Theme})
-# Fields: text or None only (inlined, not memoised: a sitemap holds one entry per page).
-_SMALL: frozenset[type] = frozenset({Dateline, NavLink, SitemapEntry})
+_FLAT: frozenset[type] = frozenset({Article, Dateline, NavLink, SiteInfo, Theme})
+_SMALL: frozenset[type] = frozenset({Dateline, NavLink})  # fields: text or None only
 for _t in _SMALL:
     _FIELDS[_t] = tuple(f.name for f in dataclasses.fields(_t))
 

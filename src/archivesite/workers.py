@@ -287,11 +287,13 @@ def render_outputs(
     in the order that keeps outputs showing the same articles together (the plan's time
     order), which forked workers split into one share each."""
     total = len(outputs)
-    outcomes = Outcomes(total)
+    outcomes: Outcomes | None = None
     errors: list[ArchiveError] = []
     done = 0
     try:
         for results, new_bodies in _batches(outputs, known, job, jobs, bodies, order):
+            if outcomes is None:  # made once the workers have forked: never shared with them
+                outcomes = Outcomes(total)
             for r in results:
                 if isinstance(r, ArchiveError):
                     errors.append(r)
@@ -304,6 +306,7 @@ def render_outputs(
     finally:
         close_pack()
     _raise(errors)
+    outcomes = outcomes or Outcomes(total)
     log.debug("%d of %d outputs rendered", outcomes.rendered(), total)
     return outcomes
 
