@@ -88,6 +88,37 @@ def test_workers_build_what_one_process_builds(
     assert files_of(tmp_path / "parallel") == files_of(tmp_path / "clean")
 
 
+@pytest.mark.parametrize("jobs", [3, 4])
+def test_every_share_is_rendered_once_whoever_finishes_first(
+    jobs: int,
+    make_site: Callable[..., Path],
+    article_md: Callable[..., str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Forked workers and the builder each walk their own share of the time-ordered
+    outputs (even shares forwards, odd ones backwards) and then take chunks from the
+    share with most left: with more processes than cores, and chunks of one output,
+    every output is still rendered exactly once."""
+    monkeypatch.setattr(workers, "PARALLEL_THRESHOLD", 2)
+    monkeypatch.setattr(workers, "_ranges", lambda total, jobs: [(i, i + 1) for i in range(total)])
+    results: list[int] = []  # the plan index of every result the builder receives
+    real = workers.Outcomes.add
+
+    def counted(self: workers.Outcomes, result: workers.Result) -> None:
+        results.append(result[0])
+        real(self, result)
+
+    monkeypatch.setattr(workers.Outcomes, "add", counted)
+    site = make_site(articles(article_md), CONFIG)
+    config = load_config(site)
+    build(config, out=tmp_path / "serial", jobs=1)
+    results.clear()
+    report = build(config, out=tmp_path / "parallel", jobs=jobs)
+    assert sorted(results) == list(range(report.outputs))
+    assert files_of(tmp_path / "parallel") == files_of(tmp_path / "serial")
+
+
 def test_errors_in_workers_name_the_file_and_line(
     mode: str,
     make_site: Callable[..., Path],

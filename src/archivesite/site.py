@@ -1,11 +1,12 @@
-"""The site as a value: ``assemble() -> Site`` and ``plan_outputs(site) -> Output*``.
+"""The site as a value: ``assemble() -> Site`` and ``plan_outputs(site) -> Plan``.
 
 ``assemble`` gives every article its URL (through :mod:`urls`), groups the
 archive and taxonomies and lists the static files; ``plan_outputs`` turns the
-site into one :class:`Output` per file, each carrying plain data for its
-template and the template's name. Two sources
-that would write one file are an error naming both; no output path can leave
-the output folder. Renders and writes nothing.
+site into a :class:`Plan`: a sequence of one :class:`Output` per file, each
+carrying plain data for its template and the template's name, made when it is
+asked for (the plan itself holds only URLs, kinds, templates and how to make the
+rest). Two sources that would write one file are an error naming both; no output
+path can leave the output folder. Renders and writes nothing.
 """
 
 from __future__ import annotations

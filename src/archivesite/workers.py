@@ -7,12 +7,16 @@ commits the staged files.
 
 Workers are forked after the plan is made where that is safe (no other thread in
 the process, as in ``archivesite build``): they inherit the plan, the last build's
-record and the compiled templates, and take index ranges from a shared counter, so
-nothing is pickled on the way in and fingerprinting runs in parallel too. With
-``jobs`` processes, ``jobs - 1`` are forked and the builder renders as the last
-one: each forked worker costs the pages of the builder's heap it touches. Where other
-threads run (the preview server), forking could inherit a lock some thread holds,
-so workers come from a fork server and each batch of outputs is pickled to them.
+record and the compiled templates, so nothing is pickled on the way in and
+fingerprinting runs in parallel too. With ``jobs`` processes, ``jobs - 1`` are
+forked and the builder renders as the last one. Each process renders its own share
+of the outputs in the plan's time order, in chunks taken from a shared table, then
+helps with the share with most left (see :func:`_forked`): a page of the heap that
+any process touches after the fork (reference counts are writes) is copied, so each
+process should touch its own stretch of the archive. Results come back packed
+(:class:`Outcomes`). Where other threads run (the preview server), forking could
+inherit a lock some thread holds, so workers come from a fork server and each batch
+of outputs is pickled to them.
 
 Each output is one of three results: ``KEPT`` (its fingerprint and its file are
 as the last build left them; nothing rendered), ``SAME`` (rendered; the bytes
