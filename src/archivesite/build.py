@@ -47,6 +47,7 @@ import functools
 import gc
 import hashlib
 import logging
+import operator
 import os
 import pickle
 import secrets
@@ -226,13 +227,16 @@ def _signature(st: os.stat_result) -> tuple[int, int, int, int]:
     return st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino
 
 
+_name = operator.attrgetter("name")
+
+
 def _scan(folder: str, rel: str) -> Iterator[tuple[str, str, os.stat_result | None]]:
     """(site-relative path, path, stat or None) of the files :func:`load.content_parts`
     finds, in its order (names sorted per folder sort as its path tuples do), with one
     ``scandir`` per folder (half the time of a walk and a stat per file)."""
     try:
         with os.scandir(folder) as it:
-            entries = sorted(it, key=lambda e: e.name)
+            entries = sorted(it, key=_name)
     except OSError:
         return
     for e in entries:
@@ -339,7 +343,9 @@ def build(
         previous = None
     theme = locate_theme(config)
     env = environment(theme)  # compiled templates are dropped below unless the warm path runs
-    memo = session.template_refs if session is not None else None
+    # What each template source refers to: kept by a session, else saved for the next process.
+    memo = session.template_refs if session is not None else state.read_template_refs(config)
+    memo_size = len(memo)
     same_templates = (
         previous is not None
         and state.template_closures(env, previous.templates, memo) == previous.templates
@@ -449,7 +455,7 @@ def build(
             del loaded_articles  # each article is kept once: as the site placed it (its URL)
             loaded = {a.source: a for a in _articles_of(site)}
             outputs = plan_outputs(site)
-            templates = state.template_closures(env, outputs.templates())
+            templates = state.template_closures(env, outputs.templates(), memo)
             if session is not None:
                 session.cache = cache
             del cache  # the parsed articles as loaded: the site holds them as placed
@@ -497,13 +503,12 @@ def build(
                 order=outputs.time_order(),
             )
             paths = outputs.paths()
-            staged = [(paths[i], outcomes.staged(i)) for i in outcomes.written()]
-            written = tuple(rel for rel, _ in staged)
-            del staged
+            staged = outcomes.written()
+            written = tuple(paths[i] for i in staged)
             if tree:
                 staging.rename(out)
             else:
-                _commit(((paths[i], outcomes.staged(i)) for i in outcomes.written()), staging, out)
+                _commit(((paths[i], outcomes.staged(i)) for i in staged), staging, out)
         finally:
             shutil.rmtree(staging, ignore_errors=True)
             bodies.flush()
@@ -559,6 +564,9 @@ def build(
             _remove_snapshots(record, keep=snapshot)
         n_outputs = len(records)
         unchanged = n_outputs - len(written)
+
+    if session is None and len(memo) != memo_size:
+        state.write_template_refs(config, memo if len(memo) < 1000 else {})
 
     # --- search index (issue 6, search.py): re-index only when an article page changed ---
     changed = changed_article_pages(article_pages, written, removed)

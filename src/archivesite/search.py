@@ -29,8 +29,6 @@ preview server, coalescing bursts of rebuilds into one re-index.
 
 from __future__ import annotations
 
-import asyncio
-import concurrent.futures
 import contextlib
 import hashlib
 import json
@@ -44,10 +42,13 @@ import traceback
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .config import Config
 from .errors import ArchiveError
+
+if TYPE_CHECKING:
+    import asyncio
 
 log = logging.getLogger(__name__)
 
@@ -269,6 +270,9 @@ def run_pagefind(site: Path, dest: Path, *, timeout: float = TIMEOUT_SECONDS) ->
     Returns the number of HTML files Pagefind looked at. Runs its own event
     loop (on a helper thread when the caller is already inside one).
     """
+    import asyncio  # here: it costs every build 20 ms to import, and only indexing uses it
+    import concurrent.futures
+
     pagefind_binary()
     coroutine_fn = _index_directory
     try:
@@ -280,6 +284,8 @@ def run_pagefind(site: Path, dest: Path, *, timeout: float = TIMEOUT_SECONDS) ->
 
 
 async def _index_directory(site: Path, dest: Path, timeout: float) -> int:
+    import asyncio
+
     from pagefind.service import PagefindService
 
     config: Any = {"root_selector": ROOT_SELECTOR, "output_path": str(dest)}
@@ -305,6 +311,8 @@ async def _index_directory(site: Path, dest: Path, timeout: float) -> int:
 
 async def _unless_exited(work: asyncio.Future[Any], backend: Any) -> Any:
     """Await ``work``, failing fast if the Pagefind process dies (its replies would never come)."""
+    import asyncio
+
     if backend is None or not hasattr(backend, "wait"):
         return await work
     exited = asyncio.ensure_future(backend.wait())

@@ -62,6 +62,7 @@ log = logging.getLogger(__name__)
 STATE_VERSION = 1
 ARTICLES_CACHE = "cache/articles.pickle"
 BODIES_CACHE = "cache/bodies.sqlite"
+TEMPLATE_REFS = "cache/templates.pickle"
 
 
 def _sha(*parts: str) -> str:
@@ -97,7 +98,8 @@ def markup_version() -> str:
 
 def discard(config: Config) -> None:
     """Forget every cache (``build --clean``); build records stay, as the list of files to prune."""
-    for rel in (ARTICLES_CACHE, BODIES_CACHE, BODIES_CACHE + "-wal", BODIES_CACHE + "-shm"):
+    caches = (ARTICLES_CACHE, BODIES_CACHE, BODIES_CACHE + "-wal", BODIES_CACHE + "-shm")
+    for rel in (*caches, TEMPLATE_REFS):
         (config.state_dir / rel).unlink(missing_ok=True)
 
 
@@ -244,6 +246,31 @@ def template_closures(
                 resolve(name)
         out[root] = _sha(*(resolved[n][0] for n in sorted(seen)))
     return out
+
+
+TemplateRefs = dict[str, set[str] | None]
+
+
+def read_template_refs(config: Config) -> TemplateRefs:
+    """The memo of :func:`template_closures` a previous process saved: the templates each
+    template source (by its hash) refers to, so that a build does not parse every
+    template again (80 ms of a no-op build). Empty when missing or damaged."""
+    try:
+        with (config.state_dir / TEMPLATE_REFS).open("rb") as f:
+            version, refs = pickle.load(f)
+    except FileNotFoundError:
+        return {}
+    except Exception as exc:  # any damage means: parse them again
+        log.debug("unusable template memo (%s)", exc)
+        return {}
+    return refs if version == code_version() and isinstance(refs, dict) else {}
+
+
+def write_template_refs(config: Config, refs: TemplateRefs) -> None:
+    try:
+        pickle_atomic(config.state_dir / TEMPLATE_REFS, (code_version(), refs))
+    except OSError as exc:
+        log.warning("%s: cannot save the template memo: %s", config.state_dir, exc)
 
 
 def content_digests(config: Config) -> dict[str, str]:
