@@ -14,6 +14,8 @@ Everything lives under the site's ``.archivesite/`` (git-ignored):
 - ``cache/bodies.sqlite``: rendered body HTML by the body's sha256 and a
   version of the Markdown configuration, so a template change never runs
   Python-Markdown again.
+- ``cache/templates.pickle``: the templates each template source (by its hash)
+  extends, includes or imports, so a build does not parse unchanged templates.
 
 A missing, corrupt or out-of-date file here only costs a full rebuild: every
 reader returns "nothing known" instead of raising, and every writer writes
