@@ -248,8 +248,8 @@ def _forked_task(_: int) -> tuple[list[Result | ArchiveError], list[tuple[str, s
     """In a forked worker: the next chunk of its share (or another's), if one is left."""
     global _my_share
     if _my_share is None or _my_share[0] != os.getpid():
-        with _share_ids.get_lock():
-            _my_share = (os.getpid(), _share_ids.value)
+        with _share_ids.get_lock():  # (a worker the pool starts again takes another's)
+            _my_share = (os.getpid(), _share_ids.value % (len(_shares) // 2))
             _share_ids.value += 1
     chunk = _take_chunk(_my_share[1])
     if chunk is None:
