@@ -376,14 +376,7 @@ class _Pages:
         self.tag_terms = terms.get("tags", {})
         self.place_terms = terms.get("places", {})
         self.agency_terms = terms.get("agencies", {})
-        self.slugs: dict[str, str] = {}  # term name -> slug (slugify is not cheap)
         self.links: dict[Any, Any] = {}
-
-    def slug(self, name: str) -> str:
-        slug = self.slugs.get(name)
-        if slug is None:
-            slug = self.slugs[name] = urls.slug_for(name)
-        return slug
 
     def dated(self, i: int) -> Part:
         dated = self.site.archive.dated
@@ -401,14 +394,14 @@ class _Pages:
         date_key = ("date", a.date)
         periods, crumbs = links.get(date_key) or links.setdefault(date_key, _date_links(a.date))
         name = place_name(a)
-        place = self.place_terms[self.slug(name)] if name else None
-        agency = self.agency_terms[self.slug(a.agency)] if a.agency else None
+        place = self.place_terms[urls.slug_for(name)] if name else None
+        agency = self.agency_terms[urls.slug_for(a.agency)] if a.agency else None
         tags_key = ("tags", a.tags)
         tags = links.get(tags_key) or links.setdefault(
             tags_key,
             tuple(
                 _term_link(links, "tags", self.tag_terms[s])
-                for s in dict.fromkeys(self.slug(t) for t in a.tags)
+                for s in dict.fromkeys(urls.slug_for(t) for t in a.tags)
             ),
         )
         context = {
@@ -758,9 +751,7 @@ class SitemapEntries(Sequence[SitemapEntry]):
         return SitemapEntry(urls.absolute(self.base_url, url), lastmod or None)
 
     def __iter__(self) -> Iterator[SitemapEntry]:
-        base, absolute = self.base_url, urls.absolute
-        for url, lastmod in self._pairs():
-            yield SitemapEntry(absolute(base, url), lastmod or None)
+        return itertools.starmap(self._entry, self._pairs())
 
 
 def _sitemap_part(entries: SitemapEntries) -> Part:

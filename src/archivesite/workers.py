@@ -501,11 +501,11 @@ class Outcomes:
         self.codes = bytearray(total)
         self.digests = bytearray(96 * total)
         self.odd: dict[int, tuple[str, str, str]] = {}  # digests that are not sha256 hex
-        self.packs: dict[str, int] = {}  # pack file name -> its number
+        self.packs: list[str] = []  # the pack files' names, by number
+        self._pack_numbers: dict[str, int] = {}
         self.pack_of = array.array("i", [-1]) * total
         self.offsets = array.array("q", [0]) * total
         self.sizes = array.array("q", [0]) * total
-        self._names: list[str] = []
 
     def add(self, result: Result) -> None:
         index, fp, sha, how, data, staged = result
@@ -520,7 +520,11 @@ class Outcomes:
             self.odd[index] = (fp, sha, data)
         if staged is not None:
             name, offset, size = staged
-            self.pack_of[index] = self.packs.setdefault(name, len(self.packs))
+            number = self._pack_numbers.get(name)
+            if number is None:
+                number = self._pack_numbers[name] = len(self.packs)
+                self.packs.append(name)
+            self.pack_of[index] = number
             self.offsets[index], self.sizes[index] = offset, size
 
     def __len__(self) -> int:
@@ -541,9 +545,7 @@ class Outcomes:
         pack = self.pack_of[index]
         if pack < 0:
             return None
-        if len(self._names) != len(self.packs):
-            self._names = list(self.packs)
-        return self._names[pack], self.offsets[index], self.sizes[index]
+        return self.packs[pack], self.offsets[index], self.sizes[index]
 
     def written(self) -> list[int]:
         """The indices of the outputs staged (in plan order)."""
