@@ -22,12 +22,12 @@ from click.testing import CliRunner
 import archivesite.build
 import archivesite.load
 import archivesite.render
-import archivesite.state
 import archivesite.workers
-from archivesite.build import BuildReport, BuildSession, build, manifest_path
+from archivesite.build import BuildReport, BuildSession, build
 from archivesite.cli import cli
 from archivesite.config import load_config
 from archivesite.model import Output
+from archivesite.record import record_path
 
 CONFIG = """title = "Incremental archive"
 base_url = "https://example.org/"
@@ -405,7 +405,7 @@ def test_state_is_kept_per_output_folder(site: Path, tmp_path: Path) -> None:
     one = build(config, out=tmp_path / "one", jobs=1)
     two = build(config, out=tmp_path / "two", jobs=1)
     assert len(two.written) == two.outputs == one.outputs
-    assert manifest_path(config, tmp_path / "one") != manifest_path(config, tmp_path / "two")
+    assert record_path(config, tmp_path / "one") != record_path(config, tmp_path / "two")
     assert build(config, out=tmp_path / "one", jobs=1).rendered == 0
 
 
@@ -483,26 +483,25 @@ def test_parallel_incremental_build_matches(site: Path, tmp_path: Path) -> None:
 
 
 def test_warm_session_replans_only_what_shows_an_edit(site: Path, tmp_path: Path) -> None:
-    """A kept session (the preview server) takes the warm path for edits that move
-    nothing, the full path for any other change, and matches a clean build each time."""
+    """A kept session (the preview server) plans only the pages that show an edit that
+    moves nothing, and every page for any other change; each time the output is a clean
+    build's."""
     out, session = tmp_path / "out", BuildSession()
     build(load_config(site), out=out, jobs=1, session=session)
-    steps: list[tuple[Callable[[], None], int]] = [
-        (lambda: write(site, path_of(3), article(3, title="Warm headline")), 1),
-        (lambda: write(site, path_of(3), article(3, body="Warm body.")), 2),
-        (lambda: write(site, path_of(6), article(6).replace("TASS", "AFP")), 2),  # agency: full
-        (lambda: write(site, "content/pages/about.md", "---\ntitle: Who\n---\nUs.\n"), 2),
-        (lambda: (out / "index.html").write_text("vandalised"), 2),  # untouched check: full
-        (lambda: write(site, path_of(7), article(7, title="After full")), 3),
+    steps: list[tuple[Callable[[], None], bool]] = [
+        (lambda: write(site, path_of(3), article(3, title="Warm headline")), True),
+        (lambda: write(site, path_of(3), article(3, body="Warm body.")), True),
+        (lambda: write(site, path_of(6), article(6).replace("TASS", "AFP")), False),  # agency
+        (lambda: write(site, "content/pages/about.md", "---\ntitle: Who\n---\nUs.\n"), False),
+        (lambda: (out / "index.html").write_text("vandalised"), False),  # untouched check
+        (lambda: write(site, path_of(7), article(7, title="After full")), True),
+        (lambda: write(site, path_of(8), article(8, body="Warm, last.")), True),
     ]
-    for n, (edit, warm_builds) in enumerate(steps):
+    for n, (edit, warm) in enumerate(steps):
         edit()
-        build(load_config(site), out=out, jobs=1, session=session)
-        assert session.warm_builds == warm_builds, n
+        report = build(load_config(site), out=out, jobs=1, session=session)
+        assert (report.planned < report.outputs) == warm, n
         assert {k: v[0] for k, v in tree(out).items()} == clean_build(site, tmp_path / "clean")
-    write(site, path_of(8), article(8, body="Warm, last."))
-    build(load_config(site), out=out, jobs=1, session=session)
-    assert session.warm_builds == 4
     # A warm build leaves the last full build's record on disk: a later build without the
     # session re-renders what the warm builds rewrote and writes nothing.
     report = build(load_config(site), out=out, jobs=1)
@@ -511,9 +510,13 @@ def test_warm_session_replans_only_what_shows_an_edit(site: Path, tmp_path: Path
     assert build(load_config(site), out=out, jobs=1).rendered == 0
 
 
-def test_session_scan_finds_what_a_walk_finds(site: Path, tmp_path: Path) -> None:
-    """The session's one-scandir-per-folder scan: the same files, order and hashes."""
-    from archivesite.state import content_digests
+def test_content_scan_skips_what_is_not_content(site: Path, tmp_path: Path) -> None:
+    """Hidden and ``_`` names, other extensions and symlinked folders are not content; a
+    symlinked file is, a broken link is unreadable; the stat cache gives the same digests
+    as hashing every file."""
+    import hashlib
+
+    from archivesite.scan import StatCache
 
     write(site, "content/_drafts/x.md", article(1))
     write(site, "content/.hidden/y.md", article(2))
@@ -525,9 +528,17 @@ def test_session_scan_finds_what_a_walk_finds(site: Path, tmp_path: Path) -> Non
     (site / "content" / "2022" / "alias.md").symlink_to(site / path_of(5))
     (site / "content" / "2022" / "broken.md").symlink_to(tmp_path / "missing.md")
     config = load_config(site)
-    session = BuildSession()
-    assert list(session.content_digests(config).items()) == list(content_digests(config).items())
-    assert session.content_digests(config) == content_digests(config)  # from the stat cache
+    expected = {
+        path.relative_to(site).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in sorted((site / "content").rglob("*.md"))
+        if path.is_file() and not any(p.startswith((".", "_")) for p in path.parts[-3:])
+    }
+    expected["content/2022/broken.md"] = "unreadable"
+    expected = dict(sorted(expected.items()))
+    assert "content/2022/alias.md" in expected and "content/linked/w.md" not in expected
+    scan = StatCache()
+    assert list(scan.scan(config).items()) == list(expected.items())
+    assert scan.scan(config) == expected  # from the stat cache
 
 
 def test_same_size_edit_with_restored_mtime_is_seen(site: Path, tmp_path: Path) -> None:
@@ -565,8 +576,10 @@ def test_session_told_what_changed_looks_only_there(site: Path, tmp_path: Path) 
         assert {k: v[0] for k, v in tree(out).items()} == clean_build(site, tmp_path / "clean")
 
     write(site, path_of(3), article(3, body="Seen through the hint."))
-    told(path_of(3))
-    assert session.warm_builds == 1
+    session.hint = frozenset({path_of(3)})
+    report = build(load_config(site), out=out, jobs=1, session=session)
+    assert report.planned < report.outputs  # the warm path
+    assert {k: v[0] for k, v in tree(out).items()} == clean_build(site, tmp_path / "clean")
     write(site, path_of(4), article(4, title="Moved by its title"))
     told(path_of(4))
     (site / path_of(5)).unlink()  # gone: the full scan finds it missing
@@ -588,13 +601,13 @@ def test_template_edit_reuses_what_each_page_shows(
     out = tmp_path / "out"
     build(load_config(site), out=out, jobs=1)
     encoded: list[str] = []
-    real = archivesite.state.output_data
+    real = archivesite.workers.output_data
 
     def counting(output: Output, *args: Any) -> str:
         encoded.append(output.path)
         return real(output, *args)
 
-    monkeypatch.setattr(archivesite.state, "output_data", counting)
+    monkeypatch.setattr(archivesite.workers, "output_data", counting)
     footer = '{% extends "builtin/base.html" %}{% block footer %}<p>New footer</p>{% endblock %}'
     write(site, "templates/base.html", footer)
     report = build(load_config(site), out=out, jobs=1)

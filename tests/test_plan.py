@@ -14,7 +14,7 @@ from pathlib import Path
 import jinja2.meta
 import pytest
 
-from archivesite import state
+from archivesite import record as build_record
 from archivesite.build import build
 from archivesite.config import load_config
 from archivesite.load import SharedValues, load_article, load_articles
@@ -100,23 +100,23 @@ def test_articles_parsed_apart_share_their_common_values(
 def test_the_build_record_is_written_in_slices_and_reads_back(tmp_path: Path) -> None:
     out = tmp_path / "build"
     outputs = {
-        f"2022/{i:05d}/index.html": state.OutputRecord(
+        f"2022/{i:05d}/index.html": build_record.OutputRecord(
             f"{i:064x}", f"{i + 1:064x}", i, 10**18 + i, f"{i + 2:064x}"
         )
         for i in range(12_345)  # more than two slices
     }
-    record = state.BuildState(
+    record = build_record.BuildRecord(
         out=str(out), plan_key="k", templates={"a.html": "t"}, articles=7, outputs=outputs
     )
     path = tmp_path / "record.json"
-    state.write_state(path, record)
+    build_record.write_record(path, record)
     text = path.read_text(encoding="utf-8")
     assert json.loads(text)["files"]["2022/00003/index.html"] == f"{4:064x}"
-    read, files = state.read_state(path, out)
+    read, files = build_record.read_record(path, out)
     assert read == record and len(files) == 12_345
     one_shot = {
         "out": str(out),
-        "version": state.STATE_VERSION,
+        "version": build_record.RECORD_VERSION,
         "plan_key": "k",
         "templates": {"a.html": "t"},
         "articles": 7,

@@ -8,7 +8,6 @@ imports are inside the commands so that ``--help`` stays fast.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import logging
 import sys
@@ -230,86 +229,16 @@ def serve_command(site: Path, host: str, port: int, poll: bool) -> None:
     """Preview the site: build it into .archivesite/serve/, serve it, and rebuild and
     reload the browser whenever seeds/, content/, templates/, static/ or
     archivesite.toml change. Ctrl-C stops."""
-    import os
-    import signal
-    import time
-    from collections.abc import Sequence
-
-    from .build import BuildSession
-    from .config import Config
-    from .search import BackgroundIndexer
-    from .serve import Preview
-    from .watch import Change, ChangeKind
-
-    indexer = BackgroundIndexer()  # issue 6: the reload never waits for the search index
-    # Warm state between rebuilds: an edit re-plans only its pages. The preview folder is
-    # the server's own, and the watcher says which content files changed.
-    session = BuildSession(owns_output=True)
-
-    def hint(changes: frozenset[Change] | None) -> None:
-        root = site.resolve()
-        session.hint = None
-        if changes is not None and all(c.kind is ChangeKind.CONTENT for c in changes):
-            with contextlib.suppress(ValueError):  # a path outside the site: scan them all
-                session.hint = frozenset(c.path.relative_to(root).as_posix() for c in changes)
-
-    def build(config: Config, out: Path) -> object:
-        from .build import build
-
-        return build(config, out=out, index_search=indexer.request, session=session)
-
-    def import_seeds(config: Config, paths: Sequence[Path]) -> object:
-        from .errors import ArchiveErrors
-        from .ingest import find_seeds, import_seeds
-
-        report = import_seeds(config, find_seeds(paths))
-        for path in report.edited:
-            log.warning("%s: edited by hand since it was imported; not overwritten", path)
-        if report.failed:
-            raise report.failed[0] if len(report.failed) == 1 else ArchiveErrors(report.failed)
-        log.info("import: %s", report.summary())
-        return report
+    from .preview import run_preview
 
     try:
-        preview = Preview(
-            site,
-            build=build,
-            import_seeds=import_seeds,
-            host=host,
-            port=port,
-            poll=poll,
-            before_build=hint,
-        )
-    except OSError as exc:
-        _fail(ArchiveError(f"cannot listen on {host}:{port}: {exc.strerror or exc}"))
-        return
+        run_preview(site, host=host, port=port, poll=poll, echo=_echo)
     except ArchiveError as exc:
         _fail(exc)
-        return
-    # Ctrl-C and kill both stop cleanly, even where a shell started us with SIGINT ignored.
-    signal.signal(signal.SIGINT, signal.default_int_handler)
-    signal.signal(signal.SIGTERM, signal.default_int_handler)
-    try:
-        preview.start()
-        click.echo(f"Serving {site.resolve()} at {preview.url} (Ctrl-C to stop)")
-        while True:
-            time.sleep(3600)
-    except KeyboardInterrupt:
-        click.echo("Stopping.", err=True)
-    finally:
-        try:
-            preview.stop()
-            if not indexer.close(timeout=2):
-                # Pagefind is still indexing the preview's own folder: leave it unfinished
-                # rather than wait at exit (its thread pool is joined there), which takes
-                # a while on a big archive or a busy machine.
-                click.echo("Stopped; the preview's search index was left unfinished.", err=True)
-                sys.stdout.flush()
-                sys.stderr.flush()
-                os._exit(0)
-        except KeyboardInterrupt:  # a second Ctrl-C: do not wait for a running build
-            click.echo("Stopped without waiting for the running build.", err=True)
-            os._exit(130)
+
+
+def _echo(text: str, err: bool) -> None:
+    click.echo(text, err=err)
 
 
 def main() -> None:

@@ -14,11 +14,16 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from .errors import ArchiveError, ArchiveErrors
+from .errors import ArchiveError, raise_all
 
 CONFIG_NAME = "archivesite.toml"
+# A site's folders, by their names in its root.
+SEEDS_DIR, CONTENT_DIR, TEMPLATES_DIR, STATIC_DIR = "seeds", "content", "templates", "static"
+OUT_DIR = "build"  # the default output folder
+STATE_DIR = ".archivesite"  # caches, build records and the preview's output: safe to delete
 
 PERMALINK_FIELDS = frozenset({"year", "month", "day", "slug"})
+_LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*")
 
 
 @dataclass(frozen=True)
@@ -46,24 +51,29 @@ class Config:
 
     @property
     def content_dir(self) -> Path:
-        return self.root / "content"
+        return self.root / CONTENT_DIR
 
     @property
     def seeds_dir(self) -> Path:
-        return self.root / "seeds"
+        return self.root / SEEDS_DIR
 
     @property
     def templates_dir(self) -> Path:
-        return self.root / "templates"
+        return self.root / TEMPLATES_DIR
 
     @property
     def static_dir(self) -> Path:
-        return self.root / "static"
+        return self.root / STATIC_DIR
 
     @property
     def state_dir(self) -> Path:
         """Where caches and build state live (git-ignored)."""
-        return self.root / ".archivesite"
+        return self.root / STATE_DIR
+
+    @property
+    def out_dir(self) -> Path:
+        """Where ``build`` writes unless told otherwise."""
+        return self.root / OUT_DIR
 
     @property
     def tz(self) -> zoneinfo.ZoneInfo:
@@ -93,8 +103,13 @@ def _check_str(key: str, value: object) -> str:
     return value
 
 
+def is_language_tag(value: object) -> bool:
+    """A language tag such as ``en``, ``ru`` or ``pt-BR`` (the site's, or an article's)."""
+    return isinstance(value, str) and _LANGUAGE_TAG.fullmatch(value) is not None
+
+
 def _check_language(key: str, value: object) -> str:
-    if not isinstance(value, str) or not re.fullmatch(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*", value):
+    if not isinstance(value, str) or not is_language_tag(value):
         raise ValueError("must be a language tag such as 'en' or 'ru'")
     return value
 
@@ -187,8 +202,7 @@ def parse_config(text: str, root: Path, path: Path | None = None) -> Config:
                 )
             continue
         _check(key, key, value, _TOP_KEYS, values, errors, text, where)
-    if errors:
-        raise errors[0] if len(errors) == 1 else ArchiveErrors(errors)
+    raise_all(errors)
     return Config(root=root, imports=ImportConfig(**import_values), **values)
 
 

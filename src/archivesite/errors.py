@@ -44,3 +44,9 @@ class ArchiveErrors(ArchiveError):
 
     def __str__(self) -> str:
         return "\n".join(str(e) for e in self.errors)
+
+
+def raise_all(errors: Sequence[ArchiveError]) -> None:
+    """Raise the errors found in one run, if any: the one error, or all together."""
+    if errors:
+        raise errors[0] if len(errors) == 1 else ArchiveErrors(errors)

@@ -36,3 +36,12 @@ def write_atomic_with(path: Path, write: Callable[[BinaryIO], object]) -> None:
 def pickle_atomic(path: Path, value: object) -> None:
     """Pickle ``value`` into ``path`` (atomically, streamed: no bytes object of it all)."""
     write_atomic_with(path, lambda f: pickle.dump(value, f, protocol=pickle.HIGHEST_PROTOCOL))
+
+
+def stat_of(path: str | Path) -> tuple[int, int] | None:
+    """(size, mtime in ns) of a file, or None where it cannot be read."""
+    try:
+        st = os.stat(path)  # noqa: PTH116 - strings, not Path objects: one call per output
+    except OSError:
+        return None
+    return st.st_size, st.st_mtime_ns

@@ -19,25 +19,22 @@ import datetime as dt
 import hashlib
 import logging
 import os
-import re
-from collections.abc import Hashable, Iterable, Iterator
+from collections.abc import Hashable, Iterable
 from dataclasses import replace
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
 import yaml
 
-from .config import Config
-from .errors import ArchiveError, ArchiveErrors
+from .config import Config, is_language_tag
+from .errors import ArchiveError, ArchiveErrors, raise_all
 from .model import Article, Dateline
+from .scan import content_files
 from .urls import is_valid_slug, slug_for
 
 log = logging.getLogger(__name__)
 
 _H = TypeVar("_H", bound=Hashable)
-
-_LANG_RE = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*")
-
 
 _BaseLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml: about 10x faster
 
@@ -54,32 +51,8 @@ _FrontMatterLoader.yaml_implicit_resolvers = {
 _TEXT_KEYS = ("title", "lede", "summary", "dateline", "place", "region", "agency")
 
 
-def content_files(content_dir: Path) -> Iterator[Path]:
-    """Every ``*.md`` file under ``content_dir``, in sorted path order (hidden files skipped)."""
-    for parts in content_parts(content_dir):
-        path = content_dir.joinpath(*parts)
-        if path.is_file():
-            yield path
-
-
-def content_parts(content_dir: Path) -> list[tuple[str, ...]]:
-    """The path parts (inside ``content_dir``) of every candidate ``*.md`` file, sorted."""
-    if not content_dir.is_dir():
-        return []
-    found: list[tuple[str, ...]] = []
-    base = str(content_dir)
-    for folder, dirs, files in os.walk(base):  # like rglob: symlinked folders not entered
-        rel = os.path.relpath(folder, base)
-        parts: tuple[str, ...] = () if rel == "." else tuple(rel.split(os.sep))  # noqa: PTH206 - strings are faster
-        dirs[:] = [d for d in dirs if not d.startswith((".", "_"))]
-        for name in files:
-            if name.endswith(".md") and not name.startswith((".", "_")):
-                found.append((*parts, name))
-    return sorted(found)
-
-
 class ArticleMemo(Protocol):
-    """A cache of parsed articles by file bytes (see :class:`archivesite.state.ArticleCache`)."""
+    """A cache of parsed articles by file bytes (see :class:`archivesite.caches.ArticleCache`)."""
 
     def digest(self, rel: str) -> str | None:
         """The sha256 of the file's bytes if already known (hashed earlier in this run)."""
@@ -95,10 +68,10 @@ def load_articles(
     cache: ArticleMemo | None = None,
     files: Iterable[Path | str] | None = None,
 ) -> tuple[Article, ...]:
-    """Read every content file (or ``files``, if the caller has listed them already, in
-    the order of :func:`content_files`); drafts are left out unless ``drafts``. A path
-    given as a string is made a :class:`Path` only where its file is parsed (pathlib
-    interns every part of a path: at 100,000 files, 14 MB kept for the process's life).
+    """Read every content file (or ``files``, listed by the caller in the order of
+    :func:`archivesite.scan.content_files`); drafts are left out unless ``drafts``. A
+    path given as a string is made a :class:`Path` only where its file is parsed
+    (pathlib interns every part of a path, for the process's life).
 
     With a ``cache``, a file whose bytes (sha256) are those it was parsed from
     last time is not parsed again; files with errors are never cached, so every
@@ -106,7 +79,9 @@ def load_articles(
     """
     articles: list[Article] = []
     errors: list[ArchiveError] = []
-    for path in content_files(config.content_dir) if files is None else files:
+    if files is None:
+        files = [path for _, path in content_files(config)]
+    for path in files:
         try:
             if cache:
                 article = _load_cached(path, config, cache)
@@ -122,8 +97,7 @@ def load_articles(
             log.debug("%s: draft, left out (use --drafts to include it)", path)
             continue
         articles.append(article)
-    if errors:
-        raise errors[0] if len(errors) == 1 else ArchiveErrors(errors)
+    raise_all(errors)
     return tuple(articles)
 
 
@@ -308,12 +282,11 @@ def _article_from(
         draft = False
 
     language = meta.get("language")
-    if language is not None and not (isinstance(language, str) and _LANG_RE.fullmatch(language)):
+    if language is not None and not is_language_tag(language):
         bad("language", f"bad language {language!r}: use a tag such as 'en' or 'ru'")
         language = None
 
-    if errors:
-        raise errors[0] if len(errors) == 1 else ArchiveErrors(errors)
+    raise_all(errors)
 
     dateline = None
     if text["dateline"] or text["place"]:

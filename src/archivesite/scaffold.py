@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .config import CONFIG_NAME
+from .config import CONFIG_NAME, CONTENT_DIR, SEEDS_DIR, STATIC_DIR, TEMPLATES_DIR
 from .errors import ArchiveError
 
 CONFIG_TEMPLATE = """\
@@ -87,12 +87,12 @@ def init_site(path: Path) -> tuple[Path, ...]:
     if path.exists() and not path.is_dir():
         raise ArchiveError("exists and is not a folder", path)
     written: list[Path] = []
-    for folder in ("seeds", "content", "templates", "static"):
+    for folder in (SEEDS_DIR, CONTENT_DIR, TEMPLATES_DIR, STATIC_DIR):
         (path / folder).mkdir(parents=True, exist_ok=True)
     files = {
         config: CONFIG_TEMPLATE,
-        path / "templates" / "README.md": TEMPLATES_README,
-        path / "static" / "README.md": STATIC_README,
+        path / TEMPLATES_DIR / "README.md": TEMPLATES_README,
+        path / STATIC_DIR / "README.md": STATIC_README,
     }
     for target, text in files.items():
         if target.exists():

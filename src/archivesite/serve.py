@@ -39,7 +39,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote, unquote
 
-from .config import Config, load_config
+from .config import STATE_DIR, Config, load_config
 from .errors import ArchiveError, ArchiveErrors
 from .watch import QUIET_SECONDS, Change, ChangeKind, Watcher
 
@@ -526,7 +526,7 @@ ImportFn = Callable[[Config, Sequence[Path]], object]
 
 def preview_dir(root: Path) -> Path:
     """Where ``serve`` builds: its own folder, so ``build/`` stays ready to publish."""
-    return root / ".archivesite" / "serve"
+    return root / STATE_DIR / "serve"
 
 
 class Preview:

@@ -45,14 +45,22 @@ from watchdog.observers import Observer
 from watchdog.observers.api import BaseObserver, ObservedWatch
 from watchdog.observers.polling import PollingObserver
 
-log = logging.getLogger(__name__)
+from .config import (
+    CONFIG_NAME,
+    CONTENT_DIR,
+    OUT_DIR,
+    SEEDS_DIR,
+    STATE_DIR,
+    STATIC_DIR,
+    TEMPLATES_DIR,
+)
 
-CONFIG_NAME = "archivesite.toml"
+log = logging.getLogger(__name__)
 
 #: Seconds without new events before a burst counts as over. Editors' saves
 #: (vim's rename-and-write, gedit's temp file and move) and a 500-file copy
 #: arrive within a few milliseconds of each other; every 50 ms cut here comes
-#: straight off the save-to-reload time (issue 5: under 500 ms at 10,000 articles).
+#: straight off the save-to-reload time.
 QUIET_SECONDS = 0.1
 
 
@@ -69,14 +77,14 @@ class ChangeKind(enum.Enum):
 
 #: The watched top-level folders and what a path under each is.
 SOURCE_DIRS: dict[str, ChangeKind] = {
-    "seeds": ChangeKind.SEED,
-    "content": ChangeKind.CONTENT,
-    "templates": ChangeKind.TEMPLATE,
-    "static": ChangeKind.STATIC,
+    SEEDS_DIR: ChangeKind.SEED,
+    CONTENT_DIR: ChangeKind.CONTENT,
+    TEMPLATES_DIR: ChangeKind.TEMPLATE,
+    STATIC_DIR: ChangeKind.STATIC,
 }
 
 #: Top-level folders whose contents are never sources (output, state, VCS).
-IGNORED_TOP = frozenset({"build", ".archivesite", ".git", ".venv", "node_modules"})
+IGNORED_TOP = frozenset({OUT_DIR, STATE_DIR, ".git", ".venv", "node_modules"})
 
 # Editors' temp and backup files: vim (.swp/.swx/.swo..., file~, the 4913 probe
 # probe), gedit (.goutputstream-XXXXXX), emacs (.#lock,

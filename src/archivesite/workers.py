@@ -42,13 +42,16 @@ import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
-from . import state
+from .caches import BodyCache
 from .config import Config
-from .errors import ArchiveError, ArchiveErrors
+from .errors import ArchiveError, raise_all
+from .files import stat_of
+from .fingerprints import Fingerprinter, output_data, output_fingerprint
 from .load import load_article
 from .model import Article, Output
+from .record import OutputRecord
 from .render import render
 
 log = logging.getLogger(__name__)
@@ -60,12 +63,28 @@ PARALLEL_THRESHOLD = 500
 # Below this many files to parse, starting worker processes costs more than it saves.
 PARSE_THRESHOLD = 1000
 
-# Where a WRITTEN file's bytes are: (pack file name in the staging folder, offset, size);
-# None in tree mode, where the file is at its own path.
-Staged = tuple[str, int, int] | None
-# (the output's index in the plan, fingerprint, sha256 of the file's bytes, KEPT | SAME |
-# WRITTEN, output data digest, where the bytes of a WRITTEN file are staged)
-Result = tuple[int, str, str, str, str, Staged]
+
+
+class StagedBytes(NamedTuple):
+    """Where a WRITTEN file's bytes are: in a pack file of the staging folder."""
+
+    pack: str
+    offset: int
+    size: int
+
+
+Staged = StagedBytes | None  # None in tree mode, where the file is at its own path
+
+
+class Result(NamedTuple):
+    """What processing one output found."""
+
+    position: int  # the output's index in the plan
+    fingerprint: str
+    sha256: str  # of the file's bytes
+    how: str  # KEPT, SAME or WRITTEN
+    data: str  # the output data digest (fingerprints.output_data)
+    staged: Staged  # where the bytes of a WRITTEN file are
 
 Progress = Callable[[int, int], None]  # (outputs done so far, outputs in all)
 
@@ -78,7 +97,7 @@ class RenderJob:
     staging: str  # where changed files go
     tree: bool  # staging becomes the output folder: write files at their paths
     force: bool  # render and stage everything (``--clean``)
-    key: str  # state.render_key of the site
+    key: str  # fingerprints.render_key of the site
     templates: Mapping[str, str]  # template name -> digest of its closure
     copies: Mapping[str, str]  # static source -> digest
     bodies_path: str  # the body HTML cache
@@ -96,42 +115,42 @@ def fork_is_safe() -> bool:
 
 def _fingerprint(
     output: Output,
-    known: Mapping[str, state.OutputRecord],
+    known: Mapping[str, OutputRecord],
     job: RenderJob,
-    fingerprinter: state.Fingerprinter,
+    fingerprinter: Fingerprinter,
     base: str,
-) -> tuple[str, str, state.OutputRecord | None, bool]:
+) -> tuple[str, str, OutputRecord | None, bool]:
     """(fingerprint, output data, the last build's record of the file, whether the file is
     as it left it)."""
     rec = None if job.force or job.tree else known.get(output.path)
     if job.same_plan and rec is not None and rec.data:
         data = rec.data
     else:
-        data = state.output_data(output, job.key, fingerprinter, job.copies)
-    fp = state.output_fingerprint(data, output, job.templates)
-    untouched = rec is not None and state.stat_of(base + output.path) == (rec.size, rec.mtime_ns)
+        data = output_data(output, job.key, fingerprinter, job.copies)
+    fp = output_fingerprint(data, output, job.templates)
+    untouched = rec is not None and stat_of(base + output.path) == (rec.size, rec.mtime_ns)
     return fp, data, rec, untouched
 
 
 def _process(
     outputs: Sequence[Output],
     indices: Iterable[int],
-    known: Mapping[str, state.OutputRecord],
+    known: Mapping[str, OutputRecord],
     job: RenderJob,
-    bodies: state.BodyCache | None,
+    bodies: BodyCache | None,
     made: set[str],
-    fingerprinter: state.Fingerprinter | None = None,
+    fingerprinter: Fingerprinter | None = None,
 ) -> list[Result | ArchiveError]:
     """Fingerprint each output (``indices``: their indices in the plan); render those not
     known up to date; stage what changed."""
-    fingerprinter = fingerprinter or state.Fingerprinter()
+    fingerprinter = fingerprinter or Fingerprinter()
     base = job.out + os.sep
     results: list[Result | ArchiveError] = []
     for output, index in zip(outputs, indices, strict=True):
         try:
             fp, fpdata, rec, untouched = _fingerprint(output, known, job, fingerprinter, base)
             if rec is not None and untouched and rec.fingerprint == fp:
-                results.append((index, fp, rec.sha256, KEPT, fpdata, None))
+                results.append(Result(index, fp, rec.sha256, KEPT, fpdata, None))
                 continue
             rendered = render(output, bodies)
             data = rendered.data
@@ -142,10 +161,10 @@ def _process(
                 else:  # no record of this file: compare with what is there
                     same = _same_bytes(base + output.path, data)
                 if same:
-                    results.append((index, fp, digest, SAME, fpdata, None))
+                    results.append(Result(index, fp, digest, SAME, fpdata, None))
                     continue
             staged = _stage(output.path, data, job, made)
-            results.append((index, fp, digest, WRITTEN, fpdata, staged))
+            results.append(Result(index, fp, digest, WRITTEN, fpdata, staged))
         except ArchiveError as exc:
             results.append(exc)
     return results
@@ -189,7 +208,7 @@ class _Pack:
         while view:
             view = view[os.write(self.fd, view) :]
         self.size += len(data)
-        return self.name, offset, len(data)
+        return StagedBytes(self.name, offset, len(data))
 
 
 _packs: list[_Pack] = []  # this process's open pack (one staging folder at a time)
@@ -219,7 +238,7 @@ def close_pack() -> None:
 _inherited: (
     tuple[
         Sequence[Output],
-        Mapping[str, state.OutputRecord],
+        Mapping[str, OutputRecord],
         RenderJob,
         list[tuple[int, int]],
         Sequence[int],
@@ -231,16 +250,16 @@ _inherited: (
 _shares: Any = None
 _share_ids: Any = None
 _my_share: tuple[int, int] | None = None  # in a forked worker: (pid, its share)
-_bodies: dict[str, state.BodyCache] = {}
+_bodies: dict[str, BodyCache] = {}
 _made: set[str] = set()
 # One per forked worker: its memo (by object identity) holds for the inherited plan.
-_fingerprinter = state.Fingerprinter()
+_fingerprinter = Fingerprinter()
 
 
-def _worker_bodies(path: str) -> state.BodyCache:
+def _worker_bodies(path: str) -> BodyCache:
     bodies = _bodies.get(path)
     if bodies is None:
-        bodies = _bodies[path] = state.BodyCache(Path(path))
+        bodies = _bodies[path] = BodyCache(Path(path))
     return bodies
 
 
@@ -264,7 +283,7 @@ def _forked_task(_: int) -> tuple[list[Result | ArchiveError], list[tuple[str, s
 def _sent_task(
     outputs: list[Output],
     indices: list[int],
-    known: dict[str, state.OutputRecord],
+    known: dict[str, OutputRecord],
     job: RenderJob,
 ) -> tuple[list[Result | ArchiveError], list[tuple[str, str]]]:
     """In a fork-server worker: a batch of outputs sent with their records."""
@@ -278,11 +297,11 @@ def _sent_task(
 
 def render_outputs(
     outputs: Sequence[Output],
-    known: Mapping[str, state.OutputRecord],
+    known: Mapping[str, OutputRecord],
     job: RenderJob,
     *,
     jobs: int,
-    bodies: state.BodyCache,
+    bodies: BodyCache,
     progress: Progress | None = None,
     order: Sequence[int] | None = None,
 ) -> Outcomes:
@@ -309,7 +328,7 @@ def render_outputs(
                 progress(done, total)
     finally:
         close_pack()
-    _raise(errors)
+    raise_all(list({str(e): e for e in errors}.values()))  # each distinct error once
     outcomes = outcomes or Outcomes(total)
     log.debug("%d of %d outputs rendered", outcomes.rendered(), total)
     return outcomes
@@ -317,10 +336,10 @@ def render_outputs(
 
 def _batches(
     outputs: Sequence[Output],
-    known: Mapping[str, state.OutputRecord],
+    known: Mapping[str, OutputRecord],
     job: RenderJob,
     jobs: int,
-    bodies: state.BodyCache,
+    bodies: BodyCache,
     order: Sequence[int] | None = None,
 ) -> Iterator[Batch]:
     """The results of every output, a batch at a time, from wherever they are rendered."""
@@ -329,7 +348,7 @@ def _batches(
             yield from _forked(outputs, known, job, jobs, order or range(len(outputs)), bodies)
             return
         # Fingerprint here, so that only outputs to render are sent to the fork server.
-        fingerprinter = state.Fingerprinter()
+        fingerprinter = Fingerprinter()
         base = job.out + os.sep
         kept: list[Result | ArchiveError] = []
         todo: list[Output] = []
@@ -337,7 +356,7 @@ def _batches(
         for index, output in enumerate(outputs):
             fp, fpdata, rec, untouched = _fingerprint(output, known, job, fingerprinter, base)
             if rec is not None and untouched and rec.fingerprint == fp:
-                kept.append((index, fp, rec.sha256, KEPT, fpdata, None))
+                kept.append(Result(index, fp, rec.sha256, KEPT, fpdata, None))
             else:
                 todo.append(output)
                 todo_indices.append(index)
@@ -345,14 +364,14 @@ def _batches(
         if len(todo) >= PARALLEL_THRESHOLD:
             yield from _served(todo, todo_indices, known, job, jobs, _ranges(len(todo), jobs))
             return
-        fingerprinter = state.Fingerprinter()
+        fingerprinter = Fingerprinter()
         made: set[str] = set()
         for lo in range(0, len(todo), 100):
             part = todo[lo : lo + 100]
             indices = todo_indices[lo : lo + 100]
             yield _process(part, indices, known, job, bodies, made, fingerprinter), []
         return
-    fingerprinter = state.Fingerprinter()
+    fingerprinter = Fingerprinter()
     made = set()
     for lo in range(0, len(outputs), 100):
         hi = min(lo + 100, len(outputs))
@@ -370,11 +389,11 @@ Batch = tuple[list[Result | ArchiveError], list[tuple[str, str]]]  # results, ne
 
 def _forked(
     outputs: Sequence[Output],
-    known: Mapping[str, state.OutputRecord],
+    known: Mapping[str, OutputRecord],
     job: RenderJob,
     jobs: int,
     order: Sequence[int],
-    bodies: state.BodyCache,
+    bodies: BodyCache,
 ) -> Iterator[Batch]:
     """``jobs - 1`` forked workers, which inherit the plan, and this process render it.
 
@@ -403,7 +422,7 @@ def _forked(
             pending = len(chunks)  # one task per chunk: each takes the next, or none
             found = pool.imap_unordered(_forked_task, range(pending))
             made: set[str] = set()
-            fingerprinter = state.Fingerprinter()
+            fingerprinter = Fingerprinter()
             mine: tuple[Sequence[int], list[Output]] | None = (), []
             while pending:
                 if mine is not None:
@@ -453,7 +472,7 @@ def _take_chunk(me: int) -> tuple[Sequence[int], list[Output]] | None:
 def _served(
     outputs: Sequence[Output],
     indices: Sequence[int],
-    known: Mapping[str, state.OutputRecord],
+    known: Mapping[str, OutputRecord],
     job: RenderJob,
     jobs: int,
     ranges: list[tuple[int, int]],
@@ -480,11 +499,6 @@ def _served(
                 yield future.result()
 
 
-def _raise(errors: list[ArchiveError]) -> None:
-    """Raise every distinct error (one, or all together)."""
-    distinct = list({str(e): e for e in errors}.values())
-    if distinct:
-        raise distinct[0] if len(distinct) == 1 else ArchiveErrors(distinct)
 
 
 _CODE = {KEPT: 1, SAME: 2, WRITTEN: 3}
@@ -545,7 +559,7 @@ class Outcomes:
         pack = self.pack_of[index]
         if pack < 0:
             return None
-        return self.packs[pack], self.offsets[index], self.sizes[index]
+        return StagedBytes(self.packs[pack], self.offsets[index], self.sizes[index])
 
     def written(self) -> list[int]:
         """The indices of the outputs staged (in plan order)."""

@@ -1,0 +1,233 @@
+"""Fingerprints: digests of everything an output's bytes depend on.
+
+An output's fingerprint covers the code and Markdown versions, the site-wide values
+(:class:`SiteInfo`, which holds the configuration that reaches templates), the output's
+own context data (which embeds what it shows of other articles: neighbours, listings,
+feed entries), its body's hash, the source of a static copy, and its template closure:
+every template it extends, includes or imports, with the hash of each one's source and
+which search-path entry it resolved from, so that a new override in the site's
+``templates/`` changes the fingerprint. Two outputs with equal fingerprints render to
+the same bytes. Nothing here reads content or writes files.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import functools
+import hashlib
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+
+import jinja2
+import jinja2.meta
+import markdown
+
+from . import __version__
+from .model import Article, Dateline, NavLink, Output, SiteInfo, Theme
+
+
+def digest_of(*parts: str) -> str:
+    """sha256 of the parts, each followed by a NUL (so ("ab", "c") and ("a", "bc") differ)."""
+    h = hashlib.sha256()
+    for part in parts:
+        h.update(part.encode("utf-8", "surrogatepass"))
+        h.update(b"\0")
+    return h.hexdigest()
+
+
+@functools.cache
+def code_version() -> str:
+    """The package version plus a hash of every Python source in the package, subpackages
+    included (a changed renderer must not be trusted to produce what the old one did)."""
+    package = Path(__file__).resolve().parent
+    h = hashlib.sha256(__version__.encode())
+    for path in sorted(package.rglob("*.py")):
+        h.update(path.relative_to(package).as_posix().encode())
+        h.update(path.read_bytes())
+    h.update(f"jinja2 {jinja2.__version__}; markdown {markdown.__version__}".encode())
+    return h.hexdigest()
+
+
+@functools.cache
+def markup_version() -> str:
+    """What rendered body HTML depends on besides the body: Python-Markdown and its settings."""
+    from . import markup
+
+    return digest_of(markdown.__version__, Path(markup.__file__).read_text(encoding="utf-8"))
+
+
+class Fingerprinter:
+    """Digests of values, memoised per object for the frozen dataclasses that many
+    outputs share (articles, periods), so fingerprinting a 10,000-article plan is cheap.
+
+    Use one per build: the memo is by object identity, and it keeps the objects alive.
+    """
+
+    def __init__(self) -> None:
+        self._memo: dict[int, tuple[object, str]] = {}
+
+    def digest(self, value: object) -> str:
+        return hashlib.sha256(self.encode(value).encode("utf-8", "surrogatepass")).hexdigest()
+
+    def encode(self, value: object) -> str:
+        t = type(value)
+        if t is str or t is int or t is bool or t is float or value is None:
+            return repr(value)
+        if t is tuple or t is list:
+            return "(" + ",".join([self.encode(v) for v in value]) + ")"  # type: ignore[attr-defined]
+        if t is dict:
+            items = value.items()  # type: ignore[attr-defined]
+            return "{" + ",".join([f"{k!r}:{self.encode(v)}" for k, v in items]) + "}"
+        if t in _SMALL:  # a few short fields: inline, no digest
+            return f"{t.__qualname__}{tuple(getattr(value, n) for n in _FIELDS[t])!r}"
+        names = _FIELDS.get(t)
+        if names is None and dataclasses.is_dataclass(value) and not isinstance(value, type):
+            names = _FIELDS[t] = tuple(f.name for f in dataclasses.fields(value))
+        if names is not None:
+            key = id(value)
+            hit = self._memo.get(key)
+            if hit is not None and hit[0] is value:
+                return hit[1]
+            if t in _FLAT:  # only small values inside: its repr is exact and fast
+                fields = repr(value)
+            else:
+                fields = ",".join([self.encode(getattr(value, n)) for n in names])
+            digest = hashlib.sha256(fields.encode("utf-8", "surrogatepass")).hexdigest()
+            text = f"{t.__qualname__}<{digest[:32]}>"
+            self._memo[key] = (value, text)
+            return text
+        if isinstance(value, dt.date | dt.datetime | dt.time):
+            return repr(value)  # includes the zone's key
+        if isinstance(value, Mapping):
+            return self.encode(dict(value))
+        if isinstance(value, Iterable) and not isinstance(value, str | bytes):
+            return self.encode(tuple(value))
+        return f"{t.__qualname__}:{value!r}"
+
+
+_FIELDS: dict[type, tuple[str, ...]] = {}
+# Dataclasses holding only scalars, dates, tuples of text and other such classes, whose
+# generated repr shows every field exactly.
+_FLAT: frozenset[type] = frozenset({Article, Dateline, NavLink, SiteInfo, Theme})
+_SMALL: frozenset[type] = frozenset({Dateline, NavLink})  # fields: text or None only
+for _t in _SMALL:
+    _FIELDS[_t] = tuple(f.name for f in dataclasses.fields(_t))
+
+
+# The templates each template source (by its hash) extends, includes or imports; None:
+# a reference that is not a literal name.
+TemplateRefs = dict[str, set[str] | None]
+
+
+def render_key(info: SiteInfo) -> str:
+    """What every output depends on: code, Markdown settings and the site-wide values."""
+    return digest_of(code_version(), markup_version(), repr(info))
+
+
+def template_closures(
+    env: jinja2.Environment,
+    names: Iterable[str],
+    memo: TemplateRefs | None = None,
+) -> dict[str, str]:
+    """For each template name, a digest of its closure: every template it loads
+    (extends, includes, imports), each with the search-path entry it resolved from
+    and the hash of its source; a name found nowhere is recorded as missing, so
+    that it appearing later is noticed. A non-literal include makes the closure
+    every template on the search path. ``memo``: the references found in each source
+    (by its hash), kept by a long-lived caller so that an unchanged template is not
+    parsed again."""
+    loader = env.loader
+    entries: list[jinja2.BaseLoader] = (
+        list(loader.loaders)
+        if isinstance(loader, jinja2.ChoiceLoader)
+        else [loader]
+        if loader
+        else []
+    )
+    resolved: dict[str, tuple[str, set[str] | None]] = {}
+
+    def resolve(name: str) -> tuple[str, set[str] | None]:
+        if name in resolved:
+            return resolved[name]
+        record = f"{name}: missing"
+        refs: set[str] | None = set()
+        for i, entry in enumerate(entries):
+            try:
+                source, _, _ = entry.get_source(env, name)
+            except jinja2.TemplateNotFound:
+                continue
+            source_hash = digest_of(source)
+            record = f"{name}: entry {i}: {source_hash}"
+            if memo is not None and source_hash in memo:
+                refs = memo[source_hash]
+                break
+            try:
+                found = jinja2.meta.find_referenced_templates(env.parse(source))
+                refs = set()
+                for ref in found:
+                    if ref is None:
+                        refs = None
+                        break
+                    refs.add(ref)
+            except jinja2.TemplateSyntaxError:
+                refs = set()  # rendering reports the error; the source hash is recorded
+            if memo is not None:
+                memo[source_hash] = refs
+            break
+        resolved[name] = (record, refs)
+        return resolved[name]
+
+    everything: list[str] | None = None
+    out: dict[str, str] = {}
+    for root in sorted(set(names)):
+        seen: set[str] = set()
+        todo = [root]
+        dynamic = False
+        while todo:
+            name = todo.pop()
+            if name in seen:
+                continue
+            seen.add(name)
+            _, refs = resolve(name)
+            if refs is None:
+                dynamic = True
+            else:
+                todo.extend(refs)
+        if dynamic:
+            if everything is None:
+                everything = sorted(set(env.list_templates()))
+            seen.update(everything)
+            for name in everything:
+                resolve(name)
+        out[root] = digest_of(*(resolved[n][0] for n in sorted(seen)))
+    return out
+
+
+def file_digest(path: str | Path) -> str:
+    try:
+        return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    except OSError:
+        return "unreadable"
+
+
+def output_data(output: Output, key: str, fp: Fingerprinter, copies: Mapping[str, str]) -> str:
+    """The digest of everything ``render(output)`` depends on but the templates' sources:
+    the same for every output of an unchanged plan (same code, configuration, theme,
+    content and static files), so a build after a template edit reuses the recorded one."""
+    return digest_of(
+        key,
+        output.url,
+        output.path,
+        output.kind,
+        output.template or "",
+        fp.encode(output.context),
+        output.body.sha256 if output.body else "",
+        copies.get(output.copy_from, "") if output.copy_from else "",
+    )
+
+
+def output_fingerprint(data: str, output: Output, templates: Mapping[str, str]) -> str:
+    """The digest of everything ``render(output)`` depends on: its :func:`output_data` and
+    the sources of the templates it renders through."""
+    return digest_of(data, templates.get(output.template, "") if output.template else "")
