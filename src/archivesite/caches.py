@@ -64,9 +64,7 @@ def write_template_refs(config: Config, refs: TemplateRefs) -> None:
 class ArticleCache:
     """Parsed front matter per content file, by the sha256 of the file's bytes."""
 
-    def __init__(
-        self, config: Config, *, digests: Mapping[str, str] | None = None
-    ) -> None:
+    def __init__(self, config: Config, *, digests: Mapping[str, str] | None = None) -> None:
         self.path = config.state_dir / ARTICLES_CACHE
         self.digests = digests or {}
         self.key = digest_of(code_version(), config.timezone, config.language, str(config.root))

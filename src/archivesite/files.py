@@ -21,7 +21,7 @@ def write_atomic(path: Path, data: bytes) -> None:
 
 def write_atomic_with(path: Path, write: Callable[[BinaryIO], object]) -> None:
     """Like :func:`write_atomic`, with ``write(file)`` writing the bytes as it makes them
-    (a 100,000-article build record or warm state is never whole in memory)."""
+    (a large build record or warm state is never whole in memory)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:

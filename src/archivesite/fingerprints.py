@@ -59,7 +59,7 @@ def markup_version() -> str:
 
 class Fingerprinter:
     """Digests of values, memoised per object for the frozen dataclasses that many
-    outputs share (articles, periods), so fingerprinting a 10,000-article plan is cheap.
+    outputs share (articles, periods), so that each is encoded once per build.
 
     Use one per build: the memo is by object identity, and it keeps the objects alive.
     """

@@ -104,8 +104,7 @@ def load_articles(
 class SharedValues:
     """Makes articles parsed apart (in worker processes, each sending its own copies)
     share one object for each value many of them hold: a date, a dateline, an agency, a
-    tag, a set of tags; and a summary that is the lede is the lede's string. At 100,000
-    articles that is a third of what their metadata takes (about 60 MB)."""
+    tag, a set of tags; and a summary that is the lede is the lede's string."""
 
     def __init__(self) -> None:
         self._values: dict[tuple[type, Hashable], Hashable] = {}

@@ -270,7 +270,7 @@ def run_pagefind(site: Path, dest: Path, *, timeout: float = TIMEOUT_SECONDS) ->
     Returns the number of HTML files Pagefind looked at. Runs its own event
     loop (on a helper thread when the caller is already inside one).
     """
-    import asyncio  # here: it costs every build 20 ms to import, and only indexing uses it
+    import asyncio  # here: only indexing needs it, and importing it slows every build
     import concurrent.futures
 
     pagefind_binary()
@@ -344,7 +344,7 @@ def _merge(a: Changes, b: Changes) -> Changes:
 
 
 #: How much lower the background indexer runs (``nice`` steps): on a 2-core
-#: machine Pagefind re-indexing 10,000 pages must not slow the next rebuild.
+#: machine a re-index must not slow the next rebuild.
 BACKGROUND_NICENESS = 10
 
 

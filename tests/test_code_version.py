@@ -1,0 +1,86 @@
+"""The code's own fingerprint covers every source file of the package, subpackages too:
+a build by changed code re-renders every page, wherever the change was made."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import archivesite
+
+PACKAGE = Path(archivesite.__file__).resolve().parent
+REPO = PACKAGE.parents[1]
+
+
+def _copy_package(parent: Path) -> Path:
+    """A copy of the package (with the built-in theme, as a wheel lays it out) in ``parent``."""
+    copy = parent / "archivesite"
+    shutil.copytree(PACKAGE, copy, ignore=shutil.ignore_patterns("__pycache__", "theme"))
+    for folder in ("templates", "static"):
+        theme = PACKAGE / "theme" / folder
+        shutil.copytree(theme if theme.is_dir() else REPO / folder, copy / "theme" / folder)
+    return copy
+
+
+def _code_version(package_parent: Path) -> str:
+    script = "from archivesite.fingerprints import code_version; print(code_version())"
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        env={"PYTHONPATH": str(package_parent), "PATH": "/usr/bin:/bin"},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return done.stdout.strip()
+
+
+def test_an_edit_in_a_subpackage_changes_the_code_version(tmp_path: Path) -> None:
+    copy = _copy_package(tmp_path)
+    (copy / "readers").mkdir(exist_ok=True)
+    module = copy / "readers" / "extra.py"
+    module.write_text('"""A reader."""\n', encoding="utf-8")
+    before = _code_version(tmp_path)
+    assert _code_version(tmp_path) == before  # repeatable
+    module.write_text('"""A reader, changed."""\n', encoding="utf-8")
+    assert _code_version(tmp_path) != before
+    module.unlink()
+    assert _code_version(tmp_path) != before  # a file gone is a change too
+
+
+def test_a_changed_code_version_re_renders_every_page(tmp_path: Path) -> None:
+    """Built by one copy of the package, then by a copy with an edit in a subpackage:
+    the second build renders every page again."""
+    site = tmp_path / "site"
+    (site / "content" / "2022" / "01" / "11").mkdir(parents=True)
+    (site / "content" / "2022" / "01" / "11" / "a.md").write_text(
+        "---\ntitle: A story\ndate: 2022-01-11\n---\nThe body.\n", encoding="utf-8"
+    )
+    (site / "archivesite.toml").write_text("search = false\n", encoding="utf-8")
+    copy = _copy_package(tmp_path / "pkg")
+    (copy / "readers").mkdir(exist_ok=True)
+    extra = copy / "readers" / "extra.py"
+    extra.write_text("X = 1\n", encoding="utf-8")
+    script = (
+        "import sys; from archivesite.build import build; from archivesite.config import "
+        "load_config; r = build(load_config(__import__('pathlib').Path(sys.argv[1])), jobs=1);"
+        " print(r.rendered, r.outputs)"
+    )
+
+    def rendered() -> tuple[int, int]:
+        done = subprocess.run(
+            [sys.executable, "-c", script, str(site)],
+            env={"PYTHONPATH": str(copy.parent), "PATH": "/usr/bin:/bin"},
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        n, total = done.stdout.split()
+        return int(n), int(total)
+
+    first = rendered()
+    assert first[0] == first[1] > 0
+    assert rendered() == (0, first[1])  # same code: nothing to render
+    extra.write_text("X = 2\n", encoding="utf-8")
+    assert rendered() == first  # changed code: every page again
