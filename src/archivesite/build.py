@@ -294,8 +294,7 @@ def _load_and_plan(
     site = assemble(config, articles, sources.theme)
     del articles, cache  # each article is kept once: as the site placed it (its URL)
     loaded = {a.source: a for a in _articles_of(site)}
-    plan = plan_outputs(site)
-    return Planned(site, plan, loaded, tuple(plan.paths("article")), full=True)
+    return Planned(site, plan_outputs(site), loaded, None, full=True)
 
 
 def _articles_of(site: Site) -> Iterator[Article]:
@@ -353,26 +352,21 @@ def _render_and_commit(
         same_plan=previous is not None and previous.plan_key == plan_key,
     )
     bodies = target.memory.bodies(config)
-    outcomes, written = _render(plan, known, job, bodies, jobs, progress)
+    outcomes, paths, written = _render(plan, known, job, bodies, jobs, progress)
     if planned.full:
         bodies.prune(a.body_hash for a in planned.loaded.values())
-    records = _records(target.out, plan.paths(), outcomes, known, full=planned.full)
+    records = _records(target.out, paths, outcomes, known, full=planned.full)
     rendered = outcomes.rendered()
     del outcomes
-    stale = set(target.written_before) - (set(plan.paths()) if planned.full else set(records))
+    stale = set(target.written_before) - (set(paths) if planned.full else set(records))
     removed = tuple(prune(target.out, sorted(stale)))
+    pages = planned.article_pages
+    if pages is None:
+        pages = tuple(plan.paths("article"))
     new = BuildRecord(str(target.out), plan_key, templates, len(planned.loaded), records)
-    warm = Warm(sources.key, planned.site, planned.loaded, planned.article_pages, sources.digests)
+    warm = Warm(sources.key, planned.site, planned.loaded, pages, sources.digests)
     target.memory.keep(config, target.record, new, warm, full=planned.full)
-    return Built(
-        len(planned.loaded),
-        len(records),
-        written,
-        removed,
-        rendered,
-        len(plan),
-        planned.article_pages,
-    )
+    return Built(len(planned.loaded), len(records), written, removed, rendered, len(plan), pages)
 
 
 def _render(
@@ -382,9 +376,10 @@ def _render(
     bodies: BodyCache,
     jobs: int | None,
     progress: Progress | None,
-) -> tuple[workers.Outcomes, tuple[str, ...]]:
+) -> tuple[workers.Outcomes, Sequence[str], tuple[str, ...]]:
     """Render the plan's outputs into a staging folder, then put the changed files in
-    place (the output folder is untouched until every page has rendered)."""
+    place (the output folder is untouched until every page has rendered): what each
+    output came to, the outputs' paths, and the paths written."""
     out = Path(job.out)
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = staging_folder(out)
@@ -399,7 +394,7 @@ def _render(
             progress=progress,
             order=plan.time_order(),
         )
-        paths = plan.paths()
+        paths = plan.paths()  # after the workers forked: the builder's own
         staged = outcomes.written()
         if job.tree:
             staging.rename(out)
@@ -408,7 +403,7 @@ def _render(
     finally:
         shutil.rmtree(staging, ignore_errors=True)
         bodies.flush()
-    return outcomes, tuple(paths[i] for i in staged)
+    return outcomes, paths, tuple(paths[i] for i in staged)
 
 
 def _records(

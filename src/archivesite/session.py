@@ -59,7 +59,7 @@ class Planned(NamedTuple):
     site: Site
     plan: Plan
     loaded: dict[str, Article]  # every article and page by source, as placed
-    article_pages: tuple[str, ...]  # every article page of the site
+    article_pages: tuple[str, ...] | None  # every article page; None: the plan's own
     full: bool
 
 
