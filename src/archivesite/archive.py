@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable, Sequence
 from itertools import groupby
 
 from .model import Archive, Article, Period, Taxonomy, Term
-from .urls import slug_for
+from .slugs import term_slug
 
 
 def time_key(article: Article) -> tuple[dt.date, int, dt.time, str, str]:
@@ -73,7 +73,7 @@ def build_taxonomies(archive: Archive) -> tuple[Taxonomy, ...]:
         for article in ordered:
             seen: set[str] = set()
             for term in terms_of(article):
-                slug = slug_for(term)
+                slug = term_slug(term)
                 names[slug].add(term)
                 if slug not in seen:
                     seen.add(slug)

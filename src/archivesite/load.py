@@ -30,7 +30,7 @@ import yaml
 from .config import Config
 from .errors import ArchiveError, ArchiveErrors
 from .model import Article, Dateline
-from .urls import is_valid_slug, slug_for
+from .slugs import is_valid_slug, term_slug
 
 log = logging.getLogger(__name__)
 
@@ -287,7 +287,7 @@ def _article_from(
         else:
             slug = value
     elif not is_valid_slug(slug):
-        slug = slug_for(slug)
+        slug = term_slug(slug)
 
     tags: tuple[str, ...] = ()
     raw_tags = meta.get("tags")

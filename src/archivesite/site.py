@@ -43,7 +43,7 @@ from .model import (
     Term,
     Theme,
 )
-from .search import SEARCH_URL
+from .slugs import term_slug
 
 SITEMAP_LIMIT = 50_000
 YEAR_HEADLINES = 10  # a year page lists each month's first articles
@@ -394,14 +394,14 @@ class _Pages:
         date_key = ("date", a.date)
         periods, crumbs = links.get(date_key) or links.setdefault(date_key, _date_links(a.date))
         name = place_name(a)
-        place = self.place_terms[urls.slug_for(name)] if name else None
-        agency = self.agency_terms[urls.slug_for(a.agency)] if a.agency else None
+        place = self.place_terms[term_slug(name)] if name else None
+        agency = self.agency_terms[term_slug(a.agency)] if a.agency else None
         tags_key = ("tags", a.tags)
         tags = links.get(tags_key) or links.setdefault(
             tags_key,
             tuple(
                 _term_link(links, "tags", self.tag_terms[s])
-                for s in dict.fromkeys(urls.slug_for(t) for t in a.tags)
+                for s in dict.fromkeys(term_slug(t) for t in a.tags)
             ),
         )
         context = {
@@ -581,7 +581,7 @@ def plan_outputs(
     # The search page (issue 6, search.py): only with search on; not in the sitemap.
     if site.config.search:
         p.add_fixed(
-            SEARCH_URL, "search", "search.html", "the search page",
+            urls.SEARCH_URL, "search", "search.html", "the search page",
             {"crumbs": (_HOME, NavLink("Search", ""))},
         )  # fmt: skip
     p.add_fixed(urls.ROBOTS, "robots", "robots.txt", "robots.txt", {})
