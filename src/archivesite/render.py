@@ -48,6 +48,7 @@ from .errors import ArchiveError
 from .labels import day_text
 from .markup import render_markdown
 from .model import Article, BodyRef, Output, RenderedFile, SiteInfo, Theme
+from .taxonomies import TAXONOMIES, place_name
 
 _DICT_ATTRIBUTES = frozenset(dir(dict))
 
@@ -161,16 +162,15 @@ def environment(theme: Theme) -> jinja2.Environment:
         absolute_url=_absolute_url,
         instant=_instant,
         date_iso=date_iso,
-        place_name=_place_name,
+        place_name=place_name,
         stylesheet=urls.STYLESHEET,
+        taxonomies=TAXONOMIES,
         urls={
             "home": urls.HOME,
             "archive": urls.ARCHIVE,
             "undated": urls.UNDATED,
             "feed": urls.FEED,
-            "tags": urls.taxonomy_url("tags"),
-            "places": urls.taxonomy_url("places"),
-            "agencies": urls.taxonomy_url("agencies"),
+            **{kind.name: kind.url for kind in TAXONOMIES},
         },
     )
     return env
@@ -253,13 +253,6 @@ def instant(article: Article, timezone: str) -> str:
         return "1970-01-01T00:00:00Z"
     stamp = dt.datetime.combine(article.date, dt.time(0), tzinfo=zoneinfo.ZoneInfo(timezone))
     return stamp.isoformat()
-
-
-def _place_name(article: Article) -> str:
-    if article.dateline is None:
-        return ""
-    d = article.dateline
-    return f"{d.place}, {d.region}" if d.region else d.place
 
 
 def read_body(ref: BodyRef) -> str:
@@ -395,5 +388,5 @@ def _news_article(article: Article, output: Output, context: dict[str, Any]) -> 
 
 # The helpers _Context.call calls directly (plain functions of their arguments).
 _PLAIN_HELPERS: frozenset[object] = frozenset(
-    {_url, _absolute_url, _instant, date_iso, _place_name}
+    {_url, _absolute_url, _instant, date_iso, place_name}
 )

@@ -21,10 +21,10 @@ import operator
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, overload
+from typing import Any, NamedTuple, overload
 
 from . import urls
-from .archive import build_archive, build_taxonomies, place_name
+from .archive import build_archive, build_taxonomies
 from .config import Config
 from .errors import ArchiveError, ArchiveErrors
 from .labels import MONTHS, WEEKDAY_NAMES, WEEKDAYS, day_text
@@ -44,14 +44,10 @@ from .model import (
     Theme,
 )
 from .slugs import term_slug
+from .taxonomies import BY_NAME, TAXONOMIES, TaxonomyKind
 
 SITEMAP_LIMIT = 50_000
 YEAR_HEADLINES = 10  # a year page lists each month's first articles
-TAXONOMY_LABELS = {
-    "tags": ("Tags", "Tag"),
-    "places": ("Places", "Place"),
-    "agencies": ("Agencies", "Agency"),
-}
 _SKIP_STATIC = frozenset({"README.md", "README.txt"})
 
 
@@ -193,11 +189,20 @@ _source = operator.attrgetter("source")
 # reads and the static file it copies.
 Part = tuple[dict[str, Any], BodyRef | None, str | None]
 Make = Callable[[Any], Part]
-# (url, kind, template, make, its argument, the date the sitemap gives it, where it sorts
-# in time: the day of the first article it shows, or None). The output's path is derived
-# from its URL (urls.output_path) when asked for: 16 MB fewer strings at 100,000 articles.
-Head = tuple[str, str, str | None, Make, Any, dt.date | None, dt.date | None]
 _TIMELESS = dt.date.max
+
+
+class Head(NamedTuple):
+    """What the plan keeps of one output; the rest is made by ``make(arg)`` when asked
+    for, and its file path derived from its URL (:func:`urls.output_path`)."""
+
+    url: str
+    kind: str
+    template: str | None
+    make: Make
+    arg: Any
+    lastmod: dt.date | None  # the date the sitemap gives it
+    at: dt.date | None  # the day of the first article it shows: where it sorts in time
 
 
 class Plan(Sequence[Output]):
@@ -205,9 +210,9 @@ class Plan(Sequence[Output]):
 
     Each output (with its context) is made when it is asked for and not kept: the plan
     holds what every output has (its URL, kind and template) and how to make the rest,
-    about 100 bytes an output. So a 100,000-article site's plan costs some 20 MB,
-    not its contexts' 150, and a worker rendering a range makes just that range. An
-    output made twice is equal to itself (its data is the site's, which never changes).
+    about 100 bytes an output, so a large site's plan is small and a worker rendering
+    a range makes just that range. An output made twice is equal to itself (its data
+    is the site's, which never changes).
     """
 
     __slots__ = ("_heads", "info")
@@ -234,19 +239,18 @@ class Plan(Sequence[Output]):
         return map(self._output, self._heads)
 
     def _output(self, head: Head) -> Output:
-        url, kind, template, make, arg, _, _ = head
-        context, body, copy_from = make(arg)
-        path = urls.output_path(url)
-        return Output(url, path, kind, template, self.info, context, body, copy_from)
+        context, body, copy_from = head.make(head.arg)
+        path = urls.output_path(head.url)
+        return Output(head.url, path, head.kind, head.template, self.info, context, body, copy_from)
 
     def paths(self, kind: str | None = None) -> list[str]:
         """The output paths, in plan order (only those of ``kind``, if given)."""
         path = urls.output_path
-        return [path(h[0]) for h in self._heads if kind is None or h[1] == kind]
+        return [path(h.url) for h in self._heads if kind is None or h.kind == kind]
 
     def templates(self) -> set[str]:
         """The templates the outputs render through."""
-        return {h[2] for h in self._heads if h[2] is not None}
+        return {h.template for h in self._heads if h.template is not None}
 
     def time_order(self) -> array.array[int]:
         """The outputs' indices in the time order of the articles they show (by the day of
@@ -254,7 +258,7 @@ class Plan(Sequence[Output]):
         this order shows a run of neighbouring articles, so a process rendering a run of
         it touches few articles that another process's run touches too."""
         heads = self._heads
-        return array.array("i", sorted(range(len(heads)), key=lambda i: heads[i][6] or _TIMELESS))
+        return array.array("i", sorted(range(len(heads)), key=lambda i: heads[i].at or _TIMELESS))
 
 
 def _given(part: Part) -> Part:
@@ -262,20 +266,18 @@ def _given(part: Part) -> Part:
 
 
 class _Planner:
-    """Collects outputs, refusing a second writer of one path."""
+    """What the planners add outputs to: refuses a second writer of one path and, with
+    ``only``, keeps just the outputs showing one of those articles."""
 
-    def __init__(self, site: Site) -> None:
+    def __init__(self, site: Site, sitemap_limit: int, only: frozenset[str] | None) -> None:
         self.site = site
         self.info = site_info(site)
+        self.pages = _Pages(site)
+        self.sitemap_limit = sitemap_limit
+        self.only = only
         self.heads: list[Head] = []
         self.owners: dict[str, str] = {}
         self.errors: list[ArchiveError] = []
-        self.only: frozenset[str] | None = None
-
-    def wants(self, shows: Iterable[Article | None]) -> bool:
-        """Whether to plan an output showing these articles (always, unless ``only``)."""
-        only = self.only
-        return only is None or not only.isdisjoint(map(_source, filter(None, shows)))
 
     def add(
         self,
@@ -286,11 +288,14 @@ class _Planner:
         make: Make,
         arg: Any,
         *,
+        shows: Iterable[Article] = (),
         lastmod: dt.date | None = None,
         at: dt.date | None = None,
     ) -> None:
-        """Plan the output at ``url``, made by ``make(arg)`` when it is asked for; ``at``:
-        the day of the first article it shows."""
+        """Plan the output at ``url``, made by ``make(arg)`` when it is asked for.
+        ``shows``: the articles whose change changes it (read only with ``only``)."""
+        if self.only is not None and self.only.isdisjoint(map(_source, shows)):
+            return
         path = urls.output_path(url)
         if not urls.is_safe_path(path):
             self.errors.append(
@@ -304,26 +309,40 @@ class _Planner:
             )
             return
         self.owners[key] = owner
-        self.heads.append((url, kind, template, make, arg, lastmod, at))
+        self.heads.append(Head(url, kind, template, make, arg, lastmod, at))
 
     def add_fixed(
-        self, url: str, kind: str, template: str, owner: str, context: dict[str, Any]
+        self,
+        url: str,
+        kind: str,
+        template: str,
+        owner: str,
+        context: dict[str, Any],
+        shows: Sequence[Article] = (),
     ) -> None:
         """Plan an output whose context is made now (one of a few: feed, 404, robots)."""
-        self.add(url, kind, template, owner, _given, (context, None, None))
+        self.add(url, kind, template, owner, _given, (context, None, None), shows=shows)
 
 
 def _body(site: Site, article: Article) -> BodyRef:
-    path = f"{site.config.root}/{article.source}"  # pathlib costs 0.3 s per 10,000 articles
+    path = f"{site.config.root}/{article.source}"  # a plain string: pathlib is slow here
     return BodyRef(path, article.body_offset, article.body_hash)
 
 
 _HOME = NavLink("Home", urls.HOME)
 _ARCHIVE = NavLink("Archive", urls.ARCHIVE)
 
-# A list page: (first page's URL, its number, pages in all, articles per page, every
-# article of the list, the list's own context, breadcrumbs)
-_ListArg = tuple[str, int, int, int, Sequence[Article], dict[str, Any], tuple[NavLink, ...]]
+
+class _ListArg(NamedTuple):
+    """One page of a paginated list."""
+
+    first_url: str
+    n: int
+    pages: int
+    per_page: int
+    articles: Sequence[Article]  # every article of the list
+    context: dict[str, Any]  # the list's own context
+    crumbs: tuple[NavLink, ...]
 
 
 def _list_page(arg: _ListArg) -> Part:
@@ -339,29 +358,26 @@ def _list_page(arg: _ListArg) -> Part:
 
 
 def _paginate(
-    planner: _Planner,
+    p: _Planner,
     first_url: str,
     kind: str,
-    template: str,
     owner: str,
     articles: Sequence[Article],
     context: dict[str, Any],
     crumbs: tuple[NavLink, ...],
 ) -> None:
-    per_page = planner.site.config.per_page
+    """A list of articles in pages of ``per_page``; its first page at ``first_url``."""
+    per_page = p.site.config.per_page
     pages = max(1, math.ceil(len(articles) / per_page))
     for n in range(1, pages + 1):
-        if planner.only is not None and not planner.wants(
-            articles[(n - 1) * per_page : n * per_page]
-        ):
-            continue
-        planner.add(
+        p.add(
             urls.paginated(first_url, n),
             kind,
-            template,
+            f"{kind}.html",
             owner,
             _list_page,
-            (first_url, n, pages, per_page, articles, context, crumbs),
+            _ListArg(first_url, n, pages, per_page, articles, context, crumbs),
+            shows=articles[(n - 1) * per_page : n * per_page],
             at=articles[(n - 1) * per_page].date if articles else None,
         )
 
@@ -372,10 +388,7 @@ class _Pages:
 
     def __init__(self, site: Site) -> None:
         self.site = site
-        terms = {t.name: {term.slug: term for term in t.terms} for t in site.taxonomies}
-        self.tag_terms = terms.get("tags", {})
-        self.place_terms = terms.get("places", {})
-        self.agency_terms = terms.get("agencies", {})
+        self.terms = {t.name: {term.slug: term for term in t.terms} for t in site.taxonomies}
         self.links: dict[Any, Any] = {}
 
     def dated(self, i: int) -> Part:
@@ -389,31 +402,28 @@ class _Pages:
 
     def article(self, a: Article, prev_a: Article | None, next_a: Article | None) -> Part:
         """An article's page. ``links``: the links many article pages share (those of a
-        date, a term, a set of tags), made once: 10,000 pages hold few distinct."""
+        date, a term, a set of tags), made once: thousands of pages hold few distinct."""
         links = self.links
         date_key = ("date", a.date)
         periods, crumbs = links.get(date_key) or links.setdefault(date_key, _date_links(a.date))
-        name = place_name(a)
-        place = self.place_terms[term_slug(name)] if name else None
-        agency = self.agency_terms[term_slug(a.agency)] if a.agency else None
-        tags_key = ("tags", a.tags)
-        tags = links.get(tags_key) or links.setdefault(
-            tags_key,
-            tuple(
-                _term_link(links, "tags", self.tag_terms[s])
-                for s in dict.fromkeys(term_slug(t) for t in a.tags)
-            ),
-        )
-        context = {
+        context: dict[str, Any] = {
             "article": a,
             "prev": prev_a,
             "next": next_a,
             "periods": periods,
-            "place": _term_link(links, "places", place) if place else None,
-            "agency": _term_link(links, "agencies", agency) if agency else None,
-            "tags": tags,
-            "crumbs": (*crumbs, NavLink(a.title, "")),
         }
+        for kind in TAXONOMIES:
+            names = kind.terms_of(a)
+            key = (kind.name, names)
+            found = links.get(key)
+            if found is None:
+                terms = self.terms[kind.name]
+                found = links[key] = tuple(
+                    _term_link(links, kind, terms[slug])
+                    for slug in dict.fromkeys(map(term_slug, names))
+                )
+            context[kind.article_key] = (found[0] if found else None) if kind.single else found
+        context["crumbs"] = (*crumbs, NavLink(a.title, ""))
         return context, _body(self.site, a), None
 
     def page(self, a: Article) -> Part:
@@ -448,20 +458,16 @@ class _Pages:
             context.update(_month_grid(period))
         return context, None, None
 
-    def terms(self, arg: tuple[Taxonomy, str]) -> Part:
-        tax, plural = arg
+    def terms_index(self, tax: Taxonomy) -> Part:
+        kind = BY_NAME[tax.name]
         context = {
             "taxonomy": tax.name,
-            "label": plural,
+            "label": kind.plural,
             "terms": tuple(
-                {
-                    "name": t.name,
-                    "url": urls.term_url(tax.name, t.slug),
-                    "count": len(t.articles),
-                }
+                {"name": t.name, "url": kind.term_url(t.slug), "count": len(t.articles)}
                 for t in tax.terms
             ),
-            "crumbs": (_HOME, NavLink(plural, "")),
+            "crumbs": (_HOME, NavLink(kind.plural, "")),
         }
         return context, None, None
 
@@ -469,125 +475,179 @@ class _Pages:
         return {}, None, source
 
 
+# --- one planner per output kind ---------------------------------------------------------
+
+
+def _plan_articles(p: _Planner) -> None:
+    """Each article's page; a dated one links to its neighbours in time, so shows them."""
+    dated, undated = p.site.archive.dated, p.site.archive.undated
+    for i, a in enumerate(dated):
+        p.add(
+            a.url, "article", "article.html", a.source, p.pages.dated, i,
+            shows=dated[max(i - 1, 0) : i + 2], lastmod=a.date, at=a.date,
+        )  # fmt: skip
+    for i, a in enumerate(undated):
+        p.add(a.url, "article", "article.html", a.source, p.pages.undated, i, shows=(a,))
+
+
+def _plan_pages(p: _Planner) -> None:
+    """The static pages (About, ...)."""
+    for a in p.site.pages:
+        p.add(a.url, "page", "page.html", a.source, p.pages.page, a, shows=(a,), lastmod=a.date)
+
+
+def _plan_home(p: _Planner) -> None:
+    """The home page: the newest articles first, paginated."""
+    newest = tuple(reversed(p.site.archive.dated))
+    _paginate(p, urls.HOME, "home", "the home page", newest, {}, ())
+
+
+def _plan_archive(p: _Planner) -> None:
+    """The archive page: every year with its months' counts."""
+    dated = p.site.archive.dated
+    p.add(urls.ARCHIVE, "archive", "archive.html", "the archive page", p.pages.archive, None,
+          shows=dated)  # fmt: skip
+
+
+def _plan_periods(level: str) -> Callable[[_Planner], None]:
+    """A page per year, month or day holding articles."""
+
+    def plan(p: _Planner) -> None:
+        arch = p.site.archive
+        periods = {"year": arch.years, "month": arch.months, "day": arch.days}[level]
+        for i, period in enumerate(periods):
+            p.add(
+                period_url(period), level, f"{level}.html", f"the {level} page",
+                p.pages.period, (level, i), shows=period.articles,
+                lastmod=period.articles[-1].date if period.articles else None,
+                at=period.articles[0].date if period.articles else None,
+            )  # fmt: skip
+
+    return plan
+
+
+def _plan_undated(p: _Planner) -> None:
+    """The undated list (always there: the footer links to it)."""
+    crumbs = (_HOME, NavLink("Undated", ""))
+    _paginate(p, urls.UNDATED, "undated", "the undated list", p.site.archive.undated, {}, crumbs)
+
+
+def _plan_taxonomies(p: _Planner) -> None:
+    """Each taxonomy's index, and each term's articles, paginated."""
+    for tax in p.site.taxonomies:
+        kind = BY_NAME[tax.name]
+        p.add(
+            kind.url, "terms", "terms.html", f"the {tax.name} index", p.pages.terms_index, tax,
+            shows=itertools.chain.from_iterable(t.articles for t in tax.terms),
+        )  # fmt: skip
+        for term in tax.terms:
+            _paginate(
+                p,
+                kind.term_url(term.slug),
+                "term",
+                f"the {kind.singular.lower()} page of {term.name!r}",
+                term.articles,
+                {"taxonomy": tax.name, "label": kind.singular, "term": term.name},
+                (_HOME, NavLink(kind.plural, kind.url), NavLink(term.name, "")),
+            )
+
+
+def _plan_not_found(p: _Planner) -> None:
+    p.add_fixed(urls.NOT_FOUND, "404", "404.html", "the 404 page", {"crumbs": ()})
+
+
+def _plan_feed(p: _Planner) -> None:
+    """The Atom feed of the newest articles."""
+    dated = p.site.archive.dated
+    size = p.site.config.feed_size
+    entries = tuple(reversed(dated[-size:])) if size > 0 else ()
+    p.add_fixed(urls.FEED, "feed", "feed.xml", "the feed", {"entries": entries}, shows=entries)
+
+
+def _plan_sitemap(p: _Planner) -> None:
+    """The sitemap of the HTML pages planned so far (not the 404 page), in parts of
+    ``sitemap_limit`` with an index above them where there are several."""
+    html = [h for h in p.heads if urls.output_path(h.url).endswith(".html") and h.kind != "404"]
+    limit = p.sitemap_limit
+    parts = [html[i : i + limit] for i in range(0, len(html), limit)] or [[]]
+    entries = _sitemap_entries(p.site.config.base_url, parts)
+    if len(parts) == 1:
+        p.add(urls.SITEMAP, "sitemap", "sitemap.xml", "the sitemap", _sitemap_part, entries[0])
+        return
+    for n, part_entries in enumerate(entries, start=1):
+        p.add(
+            urls.sitemap_part(n), "sitemap", "sitemap.xml", "the sitemap", _sitemap_part,
+            part_entries,
+        )  # fmt: skip
+    base = p.site.config.base_url
+    sitemaps = tuple(urls.absolute(base, urls.sitemap_part(n)) for n in range(1, len(parts) + 1))
+    p.add_fixed(
+        urls.SITEMAP, "sitemap_index", "sitemap_index.xml", "the sitemap index",
+        {"sitemaps": sitemaps},
+    )  # fmt: skip
+
+
+def _plan_search(p: _Planner) -> None:
+    """The search page, where search is on (it is not in the sitemap)."""
+    if p.site.config.search:
+        crumbs = (_HOME, NavLink("Search", ""))
+        p.add_fixed(urls.SEARCH_URL, "search", "search.html", "the search page", {"crumbs": crumbs})
+
+
+def _plan_robots(p: _Planner) -> None:
+    p.add_fixed(urls.ROBOTS, "robots", "robots.txt", "robots.txt", {})
+
+
+def _plan_static(p: _Planner) -> None:
+    """The theme's and the site's static files, copied as they are."""
+    for f in p.site.static:
+        p.add(f.rel, "static", None, f.source, p.pages.copy, f.source)
+
+
+class Planner(NamedTuple):
+    """One kind of output: the function planning its outputs, and whether any of them
+    shows an article (only those are asked for when just some articles changed)."""
+
+    kind: str
+    plan: Callable[[_Planner], None]
+    shows_articles: bool
+
+
+# In plan order: the sitemap lists the HTML pages planned before it.
+PLANNERS: tuple[Planner, ...] = (
+    Planner("article", _plan_articles, True),
+    Planner("page", _plan_pages, True),
+    Planner("home", _plan_home, True),
+    Planner("archive", _plan_archive, True),
+    Planner("year", _plan_periods("year"), True),
+    Planner("month", _plan_periods("month"), True),
+    Planner("day", _plan_periods("day"), True),
+    Planner("undated", _plan_undated, True),
+    Planner("taxonomy", _plan_taxonomies, True),
+    Planner("404", _plan_not_found, False),
+    Planner("feed", _plan_feed, True),
+    Planner("sitemap", _plan_sitemap, False),
+    Planner("search", _plan_search, False),
+    Planner("robots", _plan_robots, False),
+    Planner("static", _plan_static, False),
+)
+
+
 def plan_outputs(
     site: Site, *, sitemap_limit: int = SITEMAP_LIMIT, only: Iterable[str] | None = None
 ) -> Plan:
     """Every file of the built site, in a stable order; raises on colliding or unsafe paths.
 
-    ``only`` (content sources): plan just the outputs that show one of these articles
-    (its page, its neighbours' pages, the lists holding it, the feed); nothing that
-    shows no article (sitemap, 404, robots, static files), and no collision check
-    across outputs left out. For the warm path of ``build``, where nothing moved.
+    ``only`` (content sources): of the same outputs, just those that show one of these
+    articles (its page, its neighbours' pages, the lists holding it, the feed), so
+    nothing that shows no article (sitemap, 404, robots, static files), and no
+    collision check across outputs left out. For rebuilding after edits that moved
+    no article (same URL, date, slug and terms).
     """
-    p = _Planner(site)
-    if only is not None:
-        p.only = frozenset(only)
-    arch = site.archive
-    pages = _Pages(site)
-
-    dated_page, undated_page, static_page = pages.dated, pages.undated, pages.page
-    period_page = pages.period
-
-    # Articles, with their neighbours in time.
-    dated = arch.dated
-    indices: Iterable[int] = range(len(dated))
-    if p.only is not None:  # only the edited articles and their neighbours
-        only_set = p.only
-        hit = [i for i, a in enumerate(dated) if a.source in only_set]
-        indices = sorted({j for i in hit for j in (i - 1, i, i + 1) if 0 <= j < len(dated)})
-    for i in indices:
-        a = dated[i]
-        if p.only is not None:
-            prev_a = dated[i - 1] if i > 0 else None
-            next_a = dated[i + 1] if i + 1 < len(dated) else None
-            if not p.wants((a, prev_a, next_a)):
-                continue
-        p.add(a.url, "article", "article.html", a.source, dated_page, i, lastmod=a.date, at=a.date)
-    for i, a in enumerate(arch.undated):
-        if not p.wants((a,)):
-            continue
-        p.add(a.url, "article", "article.html", a.source, undated_page, i)
-    for a in site.pages:
-        if not p.wants((a,)):
-            continue
-        p.add(a.url, "page", "page.html", a.source, static_page, a, lastmod=a.date)
-
-    # Home, archive, periods.
-    newest = tuple(reversed(dated))
-    _paginate(p, urls.HOME, "home", "home.html", "the home page", newest, {}, ())
-    if p.wants(dated):
-        p.add(urls.ARCHIVE, "archive", "archive.html", "the archive page", pages.archive, None)
-    for level, periods in (("year", arch.years), ("month", arch.months), ("day", arch.days)):
-        for i, period in enumerate(periods):
-            if not p.wants(period.articles):
-                continue
-            p.add(
-                period_url(period),
-                level,
-                f"{level}.html",
-                f"the {level} page",
-                period_page,
-                (level, i),
-                lastmod=period.articles[-1].date if period.articles else None,
-                at=period.articles[0].date if period.articles else None,
-            )
-
-    # Undated (always present: the footer links to it).
-    _paginate(
-        p,
-        urls.UNDATED,
-        "undated",
-        "undated.html",
-        "the undated list",
-        arch.undated,
-        {},
-        (_HOME, NavLink("Undated", "")),
-    )
-
-    # Taxonomies.
-    for tax in site.taxonomies:
-        plural, singular = TAXONOMY_LABELS[tax.name]
-        index_url = urls.taxonomy_url(tax.name)
-        if p.only is None or p.wants(itertools.chain.from_iterable(t.articles for t in tax.terms)):
-            p.add(
-                index_url, "terms", "terms.html", f"the {tax.name} index", pages.terms,
-                (tax, plural),
-            )  # fmt: skip
-        for term in tax.terms:
-            _paginate(
-                p,
-                urls.term_url(tax.name, term.slug),
-                "term",
-                "term.html",
-                f"the {singular.lower()} page of {term.name!r}",
-                term.articles,
-                {"taxonomy": tax.name, "label": singular, "term": term.name},
-                (_HOME, NavLink(plural, index_url), NavLink(term.name, "")),
-            )
-
-    feed_entries = newest[: site.config.feed_size]
-    if p.only is not None:  # only outputs that show one of the given articles
-        if p.wants(feed_entries):
-            p.add_fixed(urls.FEED, "feed", "feed.xml", "the feed", {"entries": feed_entries})
-        if p.errors:
-            raise p.errors[0] if len(p.errors) == 1 else ArchiveErrors(p.errors)
-        return Plan(p.info, p.heads)
-    p.add_fixed(urls.NOT_FOUND, "404", "404.html", "the 404 page", {"crumbs": ()})
-    p.add_fixed(urls.FEED, "feed", "feed.xml", "the feed", {"entries": feed_entries})
-
-    # Sitemap and robots.txt from the HTML pages planned so far.
-    html = [h for h in p.heads if urls.output_path(h[0]).endswith(".html") and h[1] != "404"]
-    _sitemap(p, html, sitemap_limit)
-    # The search page (issue 6, search.py): only with search on; not in the sitemap.
-    if site.config.search:
-        p.add_fixed(
-            urls.SEARCH_URL, "search", "search.html", "the search page",
-            {"crumbs": (_HOME, NavLink("Search", ""))},
-        )  # fmt: skip
-    p.add_fixed(urls.ROBOTS, "robots", "robots.txt", "robots.txt", {})
-
-    for f in site.static:
-        p.add(f.rel, "static", None, f.source, pages.copy, f.source)
+    p = _Planner(site, sitemap_limit, None if only is None else frozenset(only))
+    for planner in PLANNERS:
+        if p.only is None or planner.shows_articles:
+            planner.plan(p)
     if p.errors:
         raise p.errors[0] if len(p.errors) == 1 else ArchiveErrors(p.errors)
     return Plan(p.info, p.heads)
@@ -606,11 +666,11 @@ def _date_links(d: dt.date | None) -> tuple[tuple[NavLink, ...], tuple[NavLink, 
     return periods, (home, NavLink("Archive", urls.ARCHIVE), periods[2], periods[1], periods[0])
 
 
-def _term_link(links: dict[Any, Any], taxonomy: str, term: Term) -> NavLink:
-    key = ("term", taxonomy, term.slug)
+def _term_link(links: dict[Any, Any], kind: TaxonomyKind, term: Term) -> NavLink:
+    key = ("term", kind.name, term.slug)
     link = links.get(key)
     if link is None:
-        link = links[key] = NavLink(term.name, urls.term_url(taxonomy, term.slug))
+        link = links[key] = NavLink(term.name, kind.term_url(term.slug))
     return link
 
 
@@ -684,37 +744,23 @@ def _month_grid(month: Period) -> dict[str, Any]:
     }
 
 
-def _sitemap(p: _Planner, html: Sequence[Head], limit: int) -> None:
-    """The sitemap of the HTML pages ``html``, in parts of ``limit`` with an index above."""
-    base = p.site.config.base_url
-    parts = [html[i : i + limit] for i in range(0, len(html), limit)] or [[]]
-    # Each part's URL paths and dates are copied into two strings now, before workers
-    # fork: iterating the pages' own strings would write to them (reference counts)
-    # and so copy every page of the heap holding them into the process rendering it.
+def _sitemap_entries(base: str, parts: Sequence[Sequence[Head]]) -> list[SitemapEntries]:
+    """Each part's URL paths and dates copied into two strings now, before workers fork:
+    iterating the pages' own strings would write to them (reference counts) and so copy
+    every page of the heap holding them into the process rendering the sitemap."""
     iso: dict[dt.date, str] = {}
-    entries = [
+    return [
         SitemapEntries(
             base,
             len(part),
-            "\0".join(h[0] for h in part),
-            "\0".join(iso.get(d) or iso.setdefault(d, d.isoformat()) if d else "" for d in (
-                h[5] for h in part)),
+            "\0".join(h.url for h in part),
+            "\0".join(
+                iso.get(d) or iso.setdefault(d, d.isoformat()) if d else ""
+                for d in (h.lastmod for h in part)
+            ),
         )
         for part in parts
-    ]  # fmt: skip
-    if len(parts) == 1:
-        p.add(urls.SITEMAP, "sitemap", "sitemap.xml", "the sitemap", _sitemap_part, entries[0])
-        return
-    for n, part_entries in enumerate(entries, start=1):
-        p.add(
-            urls.sitemap_part(n), "sitemap", "sitemap.xml", "the sitemap", _sitemap_part,
-            part_entries,
-        )  # fmt: skip
-    sitemaps = tuple(urls.absolute(base, urls.sitemap_part(n)) for n in range(1, len(parts) + 1))
-    p.add_fixed(
-        urls.SITEMAP, "sitemap_index", "sitemap_index.xml", "the sitemap index",
-        {"sitemaps": sitemaps},
-    )  # fmt: skip
+    ]
 
 
 @dataclass(frozen=True, slots=True)
