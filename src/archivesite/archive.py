@@ -14,9 +14,9 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from itertools import groupby
 
+from . import taxonomies
 from .model import Archive, Article, Period, Taxonomy, Term
 from .slugs import term_slug
-from .taxonomies import TAXONOMIES
 
 
 def time_key(article: Article) -> tuple[dt.date, int, dt.time, str, str]:
@@ -53,8 +53,8 @@ def build_archive(articles: Iterable[Article]) -> Archive:
 def build_taxonomies(archive: Archive) -> tuple[Taxonomy, ...]:
     """Every declared taxonomy; each term lists its articles newest first, undated last."""
     ordered: Sequence[Article] = (*reversed(archive.dated), *archive.undated)
-    taxonomies = []
-    for kind in TAXONOMIES:
+    grouped_by: list[Taxonomy] = []
+    for kind in taxonomies.TAXONOMIES:
         grouped: dict[str, list[Article]] = defaultdict(list)
         names: dict[str, set[str]] = defaultdict(set)
         for article in ordered:
@@ -69,5 +69,5 @@ def build_taxonomies(archive: Archive) -> tuple[Taxonomy, ...]:
             Term(kind.name, slug, min(names[slug]), tuple(grouped[slug]))
             for slug in sorted(grouped)
         )
-        taxonomies.append(Taxonomy(kind.name, terms))
-    return tuple(taxonomies)
+        grouped_by.append(Taxonomy(kind.name, terms))
+    return tuple(grouped_by)

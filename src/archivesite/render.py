@@ -43,12 +43,12 @@ import jinja2
 import markupsafe
 from markupsafe import Markup
 
-from . import urls
+from . import taxonomies, urls
 from .errors import ArchiveError
 from .labels import day_text
 from .markup import render_markdown
 from .model import Article, BodyRef, Output, RenderedFile, SiteInfo, Theme
-from .taxonomies import TAXONOMIES, place_name
+from .taxonomies import place_name
 
 _DICT_ATTRIBUTES = frozenset(dir(dict))
 
@@ -164,13 +164,13 @@ def environment(theme: Theme) -> jinja2.Environment:
         date_iso=date_iso,
         place_name=place_name,
         stylesheet=urls.STYLESHEET,
-        taxonomies=TAXONOMIES,
+        taxonomies=taxonomies.TAXONOMIES,
         urls={
             "home": urls.HOME,
             "archive": urls.ARCHIVE,
             "undated": urls.UNDATED,
             "feed": urls.FEED,
-            **{kind.name: kind.url for kind in TAXONOMIES},
+            **{kind.name: kind.url for kind in taxonomies.TAXONOMIES},
         },
     )
     return env
@@ -307,7 +307,7 @@ def render(output: Output, bodies: BodyStore | None = None) -> RenderedFile:
     token = _PAGE.set(_Page(output))
     try:
         template = env.get_template(output.template)
-        if output.kind == "sitemap":  # up to 50,000 pages: seven chunks each
+        if output.kind == "sitemap":  # many pages, several chunks each: joined as it goes
             text = _joined(template.generate(context))
         else:
             text = template.render(context)
@@ -326,7 +326,7 @@ def render(output: Output, bodies: BodyStore | None = None) -> RenderedFile:
 
 def _joined(chunks: Iterator[str], every: int = 8192) -> str:
     """The chunks joined a slice at a time (``"".join`` of a generator, as
-    ``Template.render`` does, first lists every chunk: 40 MB for a 50,000-page sitemap)."""
+    ``Template.render`` does, first lists every chunk: many times the text's size)."""
     parts: list[str] = []
     pending: list[str] = []
     for chunk in chunks:
@@ -387,6 +387,4 @@ def _news_article(article: Article, output: Output, context: dict[str, Any]) -> 
 
 
 # The helpers _Context.call calls directly (plain functions of their arguments).
-_PLAIN_HELPERS: frozenset[object] = frozenset(
-    {_url, _absolute_url, _instant, date_iso, place_name}
-)
+_PLAIN_HELPERS: frozenset[object] = frozenset({_url, _absolute_url, _instant, date_iso, place_name})

@@ -7,6 +7,11 @@ carrying plain data for its template and the template's name, made when it is
 asked for (the plan itself holds only URLs, kinds, templates and how to make the
 rest). Two sources that would write one file are an error naming both; no output
 path can leave the output folder. Renders and writes nothing.
+
+Each kind of output has one planner in :data:`PLANNERS`, a function adding that
+kind's outputs with the articles each shows; ``plan_outputs`` runs them in order.
+Asked for ``only`` some articles, it runs the same planners and keeps the outputs
+that show one of them. A new kind of output is a planner, a row and its template.
 """
 
 from __future__ import annotations
@@ -23,7 +28,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, NamedTuple, overload
 
-from . import urls
+from . import taxonomies, urls
 from .archive import build_archive, build_taxonomies
 from .config import Config
 from .errors import ArchiveError, ArchiveErrors
@@ -44,7 +49,7 @@ from .model import (
     Theme,
 )
 from .slugs import term_slug
-from .taxonomies import BY_NAME, TAXONOMIES, TaxonomyKind
+from .taxonomies import TaxonomyKind
 
 SITEMAP_LIMIT = 50_000
 YEAR_HEADLINES = 10  # a year page lists each month's first articles
@@ -145,8 +150,8 @@ def replace_articles(site: Site, new: dict[str, Article]) -> Site:
     arch = site.archive
     periods = [tuple(map(sub_period, ps)) for ps in (arch.years, arch.months, arch.days)]
     archive = Archive(sub(arch.dated), sub(arch.undated), *periods)
-    taxonomies = tuple(Taxonomy(t.name, tuple(map(sub_term, t.terms))) for t in site.taxonomies)
-    return replace(site, archive=archive, taxonomies=taxonomies, pages=sub(site.pages))
+    grouped = tuple(Taxonomy(t.name, tuple(map(sub_term, t.terms))) for t in site.taxonomies)
+    return replace(site, archive=archive, taxonomies=grouped, pages=sub(site.pages))
 
 
 def site_info(site: Site) -> SiteInfo:
@@ -412,7 +417,7 @@ class _Pages:
             "next": next_a,
             "periods": periods,
         }
-        for kind in TAXONOMIES:
+        for kind in taxonomies.TAXONOMIES:
             names = kind.terms_of(a)
             key = (kind.name, names)
             found = links.get(key)
@@ -459,7 +464,7 @@ class _Pages:
         return context, None, None
 
     def terms_index(self, tax: Taxonomy) -> Part:
-        kind = BY_NAME[tax.name]
+        kind = taxonomies.by_name(tax.name)
         context = {
             "taxonomy": tax.name,
             "label": kind.plural,
@@ -535,7 +540,7 @@ def _plan_undated(p: _Planner) -> None:
 def _plan_taxonomies(p: _Planner) -> None:
     """Each taxonomy's index, and each term's articles, paginated."""
     for tax in p.site.taxonomies:
-        kind = BY_NAME[tax.name]
+        kind = taxonomies.by_name(tax.name)
         p.add(
             kind.url, "terms", "terms.html", f"the {tax.name} index", p.pages.terms_index, tax,
             shows=itertools.chain.from_iterable(t.articles for t in tax.terms),
@@ -766,8 +771,8 @@ def _sitemap_entries(base: str, parts: Sequence[Sequence[Head]]) -> list[Sitemap
 @dataclass(frozen=True, slots=True)
 class SitemapEntries(Sequence[SitemapEntry]):
     """The pages of one sitemap file, each :class:`SitemapEntry` made as a template
-    iterates (50,000 of them at once took 20 MB): the pages' URL paths and ``lastmod``
-    dates ("" for none), each list joined by NULs into one string."""
+    iterates (so a large sitemap's entries are never all held at once): the pages' URL
+    paths and ``lastmod`` dates ("" for none), each list joined by NULs into one string."""
 
     base_url: str
     size: int

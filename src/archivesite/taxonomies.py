@@ -72,4 +72,11 @@ TAXONOMIES: tuple[TaxonomyKind, ...] = (
     TaxonomyKind("places", "places", "Places", "Place", "place", True, _places),
     TaxonomyKind("agencies", "agencies", "Agencies", "Agency", "agency", True, _agencies),
 )
-BY_NAME: dict[str, TaxonomyKind] = {kind.name: kind for kind in TAXONOMIES}
+
+
+def by_name(name: str) -> TaxonomyKind:
+    """The row of the taxonomy called ``name``."""
+    for kind in TAXONOMIES:
+        if kind.name == name:
+            return kind
+    raise KeyError(name)

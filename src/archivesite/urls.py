@@ -119,7 +119,7 @@ class RelativeLinks:
         return "../" * (len(from_parts) - common) + quoted or "./"
 
 
-@functools.lru_cache(maxsize=1 << 13)  # a few hundred bytes each (2.5 MB a process)
+@functools.lru_cache(maxsize=1 << 13)  # bounded: an entry is a few hundred bytes
 def _segments(url: str) -> tuple[tuple[str, ...], str]:
     """A URL path's segments, and the path percent-encoded (``/`` never is, so the
     encoded path has the same segments)."""
