@@ -19,6 +19,7 @@ from __future__ import annotations
 import array
 import calendar
 import datetime as dt
+import functools
 import importlib.resources
 import itertools
 import math
@@ -26,7 +27,7 @@ import operator
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, NamedTuple, overload
+from typing import Any, NamedTuple, TypeVar, overload
 
 from . import taxonomies, urls
 from .archive import build_archive, build_taxonomies
@@ -189,6 +190,8 @@ def period_url(period: Period) -> str:
 
 
 _source = operator.attrgetter("source")
+_articles = operator.attrgetter("articles")
+T = TypeVar("T")
 
 # What a planned output is made from when it is asked for: its context, the body it
 # reads and the static file it copies.
@@ -266,6 +269,9 @@ class Plan(Sequence[Output]):
         return array.array("i", sorted(range(len(heads)), key=lambda i: heads[i].at or _TIMELESS))
 
 
+_head = functools.partial(tuple.__new__, Head)  # Head(...) without its Python-level __new__
+
+
 def _given(part: Part) -> Part:
     return part
 
@@ -299,7 +305,8 @@ class _Planner:
     ) -> None:
         """Plan the output at ``url``, made by ``make(arg)`` when it is asked for.
         ``shows``: the articles whose change changes it (read only with ``only``)."""
-        if self.only is not None and self.only.isdisjoint(map(_source, shows)):
+        only = self.only
+        if only is not None and only.isdisjoint(map(_source, shows)):
             return
         path = urls.output_path(url)
         if not urls.is_safe_path(path):
@@ -314,7 +321,26 @@ class _Planner:
             )
             return
         self.owners[key] = owner
-        self.heads.append(Head(url, kind, template, make, arg, lastmod, at))
+        self.heads.append(_head((url, kind, template, make, arg, lastmod, at)))
+
+    # Two shortcuts for planners walking long sequences, so that with ``only`` they do not
+    # make outputs that ``add`` would drop; without it, they give everything.
+
+    def showing(self, items: Sequence[T], shows: Callable[[T], Iterable[Article]]) -> Sequence[T]:
+        """``items``, or with ``only`` those whose ``shows`` hold a changed article."""
+        only = self.only
+        if only is None:
+            return items
+        return [x for x in items if not only.isdisjoint(map(_source, shows(x)))]
+
+    def near(self, articles: Sequence[Article]) -> Iterable[int]:
+        """The indices of ``articles``, or with ``only`` those of changed ones and their
+        neighbours."""
+        only = self.only
+        if only is None:
+            return range(len(articles))
+        hit = [i for i, a in enumerate(articles) if a.source in only]
+        return sorted({j for i in hit for j in (i - 1, i, i + 1) if 0 <= j < len(articles)})
 
     def add_fixed(
         self,
@@ -350,6 +376,9 @@ class _ListArg(NamedTuple):
     crumbs: tuple[NavLink, ...]
 
 
+_list_arg = functools.partial(tuple.__new__, _ListArg)
+
+
 def _list_page(arg: _ListArg) -> Part:
     first_url, n, pages, per_page, articles, context, crumbs = arg
     pagination = {
@@ -381,7 +410,7 @@ def _paginate(
             f"{kind}.html",
             owner,
             _list_page,
-            _ListArg(first_url, n, pages, per_page, articles, context, crumbs),
+            _list_arg((first_url, n, pages, per_page, articles, context, crumbs)),
             shows=articles[(n - 1) * per_page : n * per_page],
             at=articles[(n - 1) * per_page].date if articles else None,
         )
@@ -486,7 +515,8 @@ class _Pages:
 def _plan_articles(p: _Planner) -> None:
     """Each article's page; a dated one links to its neighbours in time, so shows them."""
     dated, undated = p.site.archive.dated, p.site.archive.undated
-    for i, a in enumerate(dated):
+    for i in p.near(dated):
+        a = dated[i]
         p.add(
             a.url, "article", "article.html", a.source, p.pages.dated, i,
             shows=dated[max(i - 1, 0) : i + 2], lastmod=a.date, at=a.date,
@@ -520,7 +550,8 @@ def _plan_periods(level: str) -> Callable[[_Planner], None]:
     def plan(p: _Planner) -> None:
         arch = p.site.archive
         periods = {"year": arch.years, "month": arch.months, "day": arch.days}[level]
-        for i, period in enumerate(periods):
+        for i in p.showing(range(len(periods)), lambda i: periods[i].articles):
+            period = periods[i]
             p.add(
                 period_url(period), level, f"{level}.html", f"the {level} page",
                 p.pages.period, (level, i), shows=period.articles,
@@ -545,7 +576,7 @@ def _plan_taxonomies(p: _Planner) -> None:
             kind.url, "terms", "terms.html", f"the {tax.name} index", p.pages.terms_index, tax,
             shows=itertools.chain.from_iterable(t.articles for t in tax.terms),
         )  # fmt: skip
-        for term in tax.terms:
+        for term in p.showing(tax.terms, _articles):
             _paginate(
                 p,
                 kind.term_url(term.slug),
