@@ -170,6 +170,7 @@ def environment(theme: Theme) -> jinja2.Environment:
             "archive": urls.ARCHIVE,
             "undated": urls.UNDATED,
             "feed": urls.FEED,
+            "search": urls.SEARCH_URL,
             **{kind.name: kind.url for kind in taxonomies.TAXONOMIES},
         },
     )
