@@ -191,7 +191,7 @@ def period_url(period: Period) -> str:
 
 _source = operator.attrgetter("source")
 _articles = operator.attrgetter("articles")
-T = TypeVar("T")
+_T = TypeVar("_T")
 
 # What a planned output is made from when it is asked for: its context, the body it
 # reads and the static file it copies.
@@ -276,9 +276,9 @@ def _given(part: Part) -> Part:
     return part
 
 
-class _Planner:
-    """What the planners add outputs to: refuses a second writer of one path and, with
-    ``only``, keeps just the outputs showing one of those articles."""
+class _Draft:
+    """The plan being drawn up: the planners add outputs to it. Refuses a second writer
+    of one path and, with ``only``, keeps just the outputs showing one of those articles."""
 
     def __init__(self, site: Site, sitemap_limit: int, only: frozenset[str] | None) -> None:
         self.site = site
@@ -323,10 +323,24 @@ class _Planner:
         self.owners[key] = owner
         self.heads.append(_head((url, kind, template, make, arg, lastmod, at)))
 
+    def add_fixed(
+        self,
+        url: str,
+        kind: str,
+        template: str,
+        owner: str,
+        context: dict[str, Any],
+        shows: Sequence[Article] = (),
+    ) -> None:
+        """Plan an output whose context is made now (one of a few: feed, 404, robots)."""
+        self.add(url, kind, template, owner, _given, (context, None, None), shows=shows)
+
     # Two shortcuts for planners walking long sequences, so that with ``only`` they do not
     # make outputs that ``add`` would drop; without it, they give everything.
 
-    def showing(self, items: Sequence[T], shows: Callable[[T], Iterable[Article]]) -> Sequence[T]:
+    def showing(
+        self, items: Sequence[_T], shows: Callable[[_T], Iterable[Article]]
+    ) -> Sequence[_T]:
         """``items``, or with ``only`` those whose ``shows`` hold a changed article."""
         only = self.only
         if only is None:
@@ -341,18 +355,6 @@ class _Planner:
             return range(len(articles))
         hit = [i for i, a in enumerate(articles) if a.source in only]
         return sorted({j for i in hit for j in (i - 1, i, i + 1) if 0 <= j < len(articles)})
-
-    def add_fixed(
-        self,
-        url: str,
-        kind: str,
-        template: str,
-        owner: str,
-        context: dict[str, Any],
-        shows: Sequence[Article] = (),
-    ) -> None:
-        """Plan an output whose context is made now (one of a few: feed, 404, robots)."""
-        self.add(url, kind, template, owner, _given, (context, None, None), shows=shows)
 
 
 def _body(site: Site, article: Article) -> BodyRef:
@@ -392,7 +394,7 @@ def _list_page(arg: _ListArg) -> Part:
 
 
 def _paginate(
-    p: _Planner,
+    p: _Draft,
     first_url: str,
     kind: str,
     owner: str,
@@ -512,7 +514,7 @@ class _Pages:
 # --- one planner per output kind ---------------------------------------------------------
 
 
-def _plan_articles(p: _Planner) -> None:
+def _plan_articles(p: _Draft) -> None:
     """Each article's page; a dated one links to its neighbours in time, so shows them."""
     dated, undated = p.site.archive.dated, p.site.archive.undated
     for i in p.near(dated):
@@ -525,29 +527,29 @@ def _plan_articles(p: _Planner) -> None:
         p.add(a.url, "article", "article.html", a.source, p.pages.undated, i, shows=(a,))
 
 
-def _plan_pages(p: _Planner) -> None:
+def _plan_pages(p: _Draft) -> None:
     """The static pages (About, ...)."""
     for a in p.site.pages:
         p.add(a.url, "page", "page.html", a.source, p.pages.page, a, shows=(a,), lastmod=a.date)
 
 
-def _plan_home(p: _Planner) -> None:
+def _plan_home(p: _Draft) -> None:
     """The home page: the newest articles first, paginated."""
     newest = tuple(reversed(p.site.archive.dated))
     _paginate(p, urls.HOME, "home", "the home page", newest, {}, ())
 
 
-def _plan_archive(p: _Planner) -> None:
+def _plan_archive(p: _Draft) -> None:
     """The archive page: every year with its months' counts."""
     dated = p.site.archive.dated
     p.add(urls.ARCHIVE, "archive", "archive.html", "the archive page", p.pages.archive, None,
           shows=dated)  # fmt: skip
 
 
-def _plan_periods(level: str) -> Callable[[_Planner], None]:
+def _plan_periods(level: str) -> Callable[[_Draft], None]:
     """A page per year, month or day holding articles."""
 
-    def plan(p: _Planner) -> None:
+    def plan(p: _Draft) -> None:
         arch = p.site.archive
         periods = {"year": arch.years, "month": arch.months, "day": arch.days}[level]
         for i in p.showing(range(len(periods)), lambda i: periods[i].articles):
@@ -562,13 +564,13 @@ def _plan_periods(level: str) -> Callable[[_Planner], None]:
     return plan
 
 
-def _plan_undated(p: _Planner) -> None:
+def _plan_undated(p: _Draft) -> None:
     """The undated list (always there: the footer links to it)."""
     crumbs = (_HOME, NavLink("Undated", ""))
     _paginate(p, urls.UNDATED, "undated", "the undated list", p.site.archive.undated, {}, crumbs)
 
 
-def _plan_taxonomies(p: _Planner) -> None:
+def _plan_taxonomies(p: _Draft) -> None:
     """Each taxonomy's index, and each term's articles, paginated."""
     for tax in p.site.taxonomies:
         kind = taxonomies.by_name(tax.name)
@@ -588,11 +590,11 @@ def _plan_taxonomies(p: _Planner) -> None:
             )
 
 
-def _plan_not_found(p: _Planner) -> None:
+def _plan_not_found(p: _Draft) -> None:
     p.add_fixed(urls.NOT_FOUND, "404", "404.html", "the 404 page", {"crumbs": ()})
 
 
-def _plan_feed(p: _Planner) -> None:
+def _plan_feed(p: _Draft) -> None:
     """The Atom feed of the newest articles."""
     dated = p.site.archive.dated
     size = p.site.config.feed_size
@@ -600,7 +602,7 @@ def _plan_feed(p: _Planner) -> None:
     p.add_fixed(urls.FEED, "feed", "feed.xml", "the feed", {"entries": entries}, shows=entries)
 
 
-def _plan_sitemap(p: _Planner) -> None:
+def _plan_sitemap(p: _Draft) -> None:
     """The sitemap of the HTML pages planned so far (not the 404 page), in parts of
     ``sitemap_limit`` with an index above them where there are several."""
     html = [h for h in p.heads if urls.output_path(h.url).endswith(".html") and h.kind != "404"]
@@ -623,18 +625,18 @@ def _plan_sitemap(p: _Planner) -> None:
     )  # fmt: skip
 
 
-def _plan_search(p: _Planner) -> None:
+def _plan_search(p: _Draft) -> None:
     """The search page, where search is on (it is not in the sitemap)."""
     if p.site.config.search:
         crumbs = (_HOME, NavLink("Search", ""))
         p.add_fixed(urls.SEARCH_URL, "search", "search.html", "the search page", {"crumbs": crumbs})
 
 
-def _plan_robots(p: _Planner) -> None:
+def _plan_robots(p: _Draft) -> None:
     p.add_fixed(urls.ROBOTS, "robots", "robots.txt", "robots.txt", {})
 
 
-def _plan_static(p: _Planner) -> None:
+def _plan_static(p: _Draft) -> None:
     """The theme's and the site's static files, copied as they are."""
     for f in p.site.static:
         p.add(f.rel, "static", None, f.source, p.pages.copy, f.source)
@@ -645,7 +647,7 @@ class Planner(NamedTuple):
     shows an article (only those are asked for when just some articles changed)."""
 
     kind: str
-    plan: Callable[[_Planner], None]
+    plan: Callable[[_Draft], None]
     shows_articles: bool
 
 
@@ -680,7 +682,7 @@ def plan_outputs(
     collision check across outputs left out. For rebuilding after edits that moved
     no article (same URL, date, slug and terms).
     """
-    p = _Planner(site, sitemap_limit, None if only is None else frozenset(only))
+    p = _Draft(site, sitemap_limit, None if only is None else frozenset(only))
     for planner in PLANNERS:
         if p.only is None or planner.shows_articles:
             planner.plan(p)
