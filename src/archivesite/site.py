@@ -397,6 +397,7 @@ def _paginate(
     p: _Draft,
     first_url: str,
     kind: str,
+    template: str,
     owner: str,
     articles: Sequence[Article],
     context: dict[str, Any],
@@ -409,7 +410,7 @@ def _paginate(
         p.add(
             urls.paginated(first_url, n),
             kind,
-            f"{kind}.html",
+            template,
             owner,
             _list_page,
             _list_arg((first_url, n, pages, per_page, articles, context, crumbs)),
@@ -517,26 +518,29 @@ class _Pages:
 def _plan_articles(p: _Draft) -> None:
     """Each article's page; a dated one links to its neighbours in time, so shows them."""
     dated, undated = p.site.archive.dated, p.site.archive.undated
+    make = p.pages.dated  # one bound method for every head
     for i in p.near(dated):
         a = dated[i]
         p.add(
-            a.url, "article", "article.html", a.source, p.pages.dated, i,
+            a.url, "article", "article.html", a.source, make, i,
             shows=dated[max(i - 1, 0) : i + 2], lastmod=a.date, at=a.date,
         )  # fmt: skip
+    make = p.pages.undated
     for i, a in enumerate(undated):
-        p.add(a.url, "article", "article.html", a.source, p.pages.undated, i, shows=(a,))
+        p.add(a.url, "article", "article.html", a.source, make, i, shows=(a,))
 
 
 def _plan_pages(p: _Draft) -> None:
     """The static pages (About, ...)."""
+    make = p.pages.page
     for a in p.site.pages:
-        p.add(a.url, "page", "page.html", a.source, p.pages.page, a, shows=(a,), lastmod=a.date)
+        p.add(a.url, "page", "page.html", a.source, make, a, shows=(a,), lastmod=a.date)
 
 
 def _plan_home(p: _Draft) -> None:
     """The home page: the newest articles first, paginated."""
     newest = tuple(reversed(p.site.archive.dated))
-    _paginate(p, urls.HOME, "home", "the home page", newest, {}, ())
+    _paginate(p, urls.HOME, "home", "home.html", "the home page", newest, {}, ())
 
 
 def _plan_archive(p: _Draft) -> None:
@@ -552,11 +556,12 @@ def _plan_periods(level: str) -> Callable[[_Draft], None]:
     def plan(p: _Draft) -> None:
         arch = p.site.archive
         periods = {"year": arch.years, "month": arch.months, "day": arch.days}[level]
+        template, owner, make = f"{level}.html", f"the {level} page", p.pages.period
         for i in p.showing(range(len(periods)), lambda i: periods[i].articles):
             period = periods[i]
             p.add(
-                period_url(period), level, f"{level}.html", f"the {level} page",
-                p.pages.period, (level, i), shows=period.articles,
+                period_url(period), level, template, owner, make, (level, i),
+                shows=period.articles,
                 lastmod=period.articles[-1].date if period.articles else None,
                 at=period.articles[0].date if period.articles else None,
             )  # fmt: skip
@@ -567,7 +572,8 @@ def _plan_periods(level: str) -> Callable[[_Draft], None]:
 def _plan_undated(p: _Draft) -> None:
     """The undated list (always there: the footer links to it)."""
     crumbs = (_HOME, NavLink("Undated", ""))
-    _paginate(p, urls.UNDATED, "undated", "the undated list", p.site.archive.undated, {}, crumbs)
+    undated = p.site.archive.undated
+    _paginate(p, urls.UNDATED, "undated", "undated.html", "the undated list", undated, {}, crumbs)
 
 
 def _plan_taxonomies(p: _Draft) -> None:
@@ -583,6 +589,7 @@ def _plan_taxonomies(p: _Draft) -> None:
                 p,
                 kind.term_url(term.slug),
                 "term",
+                "term.html",
                 f"the {kind.singular.lower()} page of {term.name!r}",
                 term.articles,
                 {"taxonomy": tax.name, "label": kind.singular, "term": term.name},
@@ -638,8 +645,9 @@ def _plan_robots(p: _Draft) -> None:
 
 def _plan_static(p: _Draft) -> None:
     """The theme's and the site's static files, copied as they are."""
+    make = p.pages.copy
     for f in p.site.static:
-        p.add(f.rel, "static", None, f.source, p.pages.copy, f.source)
+        p.add(f.rel, "static", None, f.source, make, f.source)
 
 
 class Planner(NamedTuple):
