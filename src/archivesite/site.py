@@ -5,8 +5,9 @@ archive and taxonomies and lists the static files; ``plan_outputs`` turns the
 site into a :class:`Plan`: a sequence of one :class:`Output` per file, each
 carrying plain data for its template and the template's name, made when it is
 asked for (the plan itself holds only URLs, kinds, templates and how to make the
-rest). Two sources that would write one file are an error naming both; no output
-path can leave the output folder. Renders and writes nothing.
+rest; :mod:`archivesite.pages` makes that). Two sources that would write one file
+are an error naming both; no output path can leave the output folder. Renders and
+writes nothing.
 
 Each kind of output has one planner in :data:`PLANNERS`, a function adding that
 kind's outputs with the articles each shows; ``plan_outputs`` runs them in order.
@@ -17,7 +18,6 @@ that show one of them. A new kind of output is a planner, a row and its template
 from __future__ import annotations
 
 import array
-import calendar
 import datetime as dt
 import functools
 import importlib.resources
@@ -25,7 +25,7 @@ import itertools
 import math
 import operator
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, NamedTuple, TypeVar, overload
 
@@ -33,27 +33,32 @@ from . import taxonomies, urls
 from .archive import build_archive, build_taxonomies
 from .config import Config
 from .errors import ArchiveError, ArchiveErrors
-from .labels import MONTHS, WEEKDAY_NAMES, WEEKDAYS, day_text
 from .model import (
     Archive,
     Article,
-    BodyRef,
     NavLink,
     Output,
     Period,
     Site,
     SiteInfo,
-    SitemapEntry,
     StaticFile,
     Taxonomy,
     Term,
     Theme,
 )
-from .slugs import term_slug
-from .taxonomies import TaxonomyKind
+from .pages import (
+    HOME_LINK,
+    Make,
+    Pages,
+    SitemapEntries,
+    given,
+    list_arg,
+    list_page,
+    period_url,
+    sitemap_part,
+)
 
 SITEMAP_LIMIT = 50_000
-YEAR_HEADLINES = 10  # a year page lists each month's first articles
 _SKIP_STATIC = frozenset({"README.md", "README.txt"})
 
 
@@ -169,34 +174,10 @@ def site_info(site: Site) -> SiteInfo:
     )
 
 
-def _link(label: str, url: str) -> NavLink:
-    return NavLink(label, url)
-
-
-def period_label(period: Period) -> str:
-    if period.kind == "year":
-        return f"{period.year}"
-    if period.kind == "month":
-        return f"{MONTHS[period.month or 0]} {period.year}"
-    return f"{period.day} {MONTHS[period.month or 0]} {period.year}"
-
-
-def period_url(period: Period) -> str:
-    if period.kind == "year":
-        return urls.year_url(period.year)
-    if period.kind == "month":
-        return urls.month_url(period.year, period.month or 0)
-    return urls.day_url(period.year, period.month or 0, period.day or 0)
-
-
 _source = operator.attrgetter("source")
 _articles = operator.attrgetter("articles")
 _T = TypeVar("_T")
 
-# What a planned output is made from when it is asked for: its context, the body it
-# reads and the static file it copies.
-Part = tuple[dict[str, Any], BodyRef | None, str | None]
-Make = Callable[[Any], Part]
 _TIMELESS = dt.date.max
 
 
@@ -272,10 +253,6 @@ class Plan(Sequence[Output]):
 _head = functools.partial(tuple.__new__, Head)  # Head(...) without its Python-level __new__
 
 
-def _given(part: Part) -> Part:
-    return part
-
-
 class _Draft:
     """The plan being drawn up: the planners add outputs to it. Refuses a second writer
     of one path and, with ``only``, keeps just the outputs showing one of those articles."""
@@ -283,7 +260,7 @@ class _Draft:
     def __init__(self, site: Site, sitemap_limit: int, only: frozenset[str] | None) -> None:
         self.site = site
         self.info = site_info(site)
-        self.pages = _Pages(site)
+        self.pages = Pages(site)
         self.sitemap_limit = sitemap_limit
         self.only = only
         self.heads: list[Head] = []
@@ -333,7 +310,7 @@ class _Draft:
         shows: Sequence[Article] = (),
     ) -> None:
         """Plan an output whose context is made now (one of a few: feed, 404, robots)."""
-        self.add(url, kind, template, owner, _given, (context, None, None), shows=shows)
+        self.add(url, kind, template, owner, given, (context, None, None), shows=shows)
 
     # Two shortcuts for planners walking long sequences, so that with ``only`` they do not
     # make outputs that ``add`` would drop; without it, they give everything.
@@ -357,42 +334,6 @@ class _Draft:
         return sorted({j for i in hit for j in (i - 1, i, i + 1) if 0 <= j < len(articles)})
 
 
-def _body(site: Site, article: Article) -> BodyRef:
-    path = f"{site.config.root}/{article.source}"  # a plain string: pathlib is slow here
-    return BodyRef(path, article.body_offset, article.body_hash)
-
-
-_HOME = NavLink("Home", urls.HOME)
-_ARCHIVE = NavLink("Archive", urls.ARCHIVE)
-
-
-class _ListArg(NamedTuple):
-    """One page of a paginated list."""
-
-    first_url: str
-    n: int
-    pages: int
-    per_page: int
-    articles: Sequence[Article]  # every article of the list
-    context: dict[str, Any]  # the list's own context
-    crumbs: tuple[NavLink, ...]
-
-
-_list_arg = functools.partial(tuple.__new__, _ListArg)
-
-
-def _list_page(arg: _ListArg) -> Part:
-    first_url, n, pages, per_page, articles, context, crumbs = arg
-    pagination = {
-        "page": n,
-        "pages": pages,
-        "prev": urls.paginated(first_url, n - 1) if n > 1 else None,
-        "next": urls.paginated(first_url, n + 1) if n < pages else None,
-    }
-    chunk = tuple(articles[(n - 1) * per_page : n * per_page])
-    return {**context, "articles": chunk, "pagination": pagination, "crumbs": crumbs}, None, None
-
-
 def _paginate(
     p: _Draft,
     first_url: str,
@@ -412,104 +353,11 @@ def _paginate(
             kind,
             template,
             owner,
-            _list_page,
-            _list_arg((first_url, n, pages, per_page, articles, context, crumbs)),
+            list_page,
+            list_arg((first_url, n, pages, per_page, articles, context, crumbs)),
             shows=articles[(n - 1) * per_page : n * per_page],
             at=articles[(n - 1) * per_page].date if articles else None,
         )
-
-
-class _Pages:
-    """Makes the contexts of article, static-page, archive, period and term-index pages
-    from the site (the few lookups they share are made once per process)."""
-
-    def __init__(self, site: Site) -> None:
-        self.site = site
-        self.terms = {t.name: {term.slug: term for term in t.terms} for t in site.taxonomies}
-        self.links: dict[Any, Any] = {}
-
-    def dated(self, i: int) -> Part:
-        dated = self.site.archive.dated
-        prev_a = dated[i - 1] if i > 0 else None
-        next_a = dated[i + 1] if i + 1 < len(dated) else None
-        return self.article(dated[i], prev_a, next_a)
-
-    def undated(self, i: int) -> Part:
-        return self.article(self.site.archive.undated[i], None, None)
-
-    def article(self, a: Article, prev_a: Article | None, next_a: Article | None) -> Part:
-        """An article's page. ``links``: the links many article pages share (those of a
-        date, a term, a set of tags), made once: thousands of pages hold few distinct."""
-        links = self.links
-        date_key = ("date", a.date)
-        periods, crumbs = links.get(date_key) or links.setdefault(date_key, _date_links(a.date))
-        context: dict[str, Any] = {
-            "article": a,
-            "prev": prev_a,
-            "next": next_a,
-            "periods": periods,
-        }
-        for kind in taxonomies.TAXONOMIES:
-            names = kind.terms_of(a)
-            key = (kind.name, names)
-            found = links.get(key)
-            if found is None:
-                terms = self.terms[kind.name]
-                found = links[key] = tuple(
-                    _term_link(links, kind, terms[slug])
-                    for slug in dict.fromkeys(map(term_slug, names))
-                )
-            context[kind.article_key] = (found[0] if found else None) if kind.single else found
-        context["crumbs"] = (*crumbs, NavLink(a.title, ""))
-        return context, _body(self.site, a), None
-
-    def page(self, a: Article) -> Part:
-        context = {"article": a, "crumbs": (_HOME, NavLink(a.title, ""))}
-        return context, _body(self.site, a), None
-
-    def archive(self, _: None) -> Part:
-        arch = self.site.archive
-        context = {
-            "years": tuple(_year_summary(y, arch.months) for y in reversed(arch.years)),
-            "crumbs": (_HOME, NavLink("Archive", "")),
-        }
-        return context, None, None
-
-    def period(self, arg: tuple[str, int]) -> Part:
-        level, i = arg
-        arch = self.site.archive
-        periods = {"year": arch.years, "month": arch.months, "day": arch.days}[level]
-        period = periods[i]
-        prev_p = periods[i - 1] if i > 0 else None
-        next_p = periods[i + 1] if i + 1 < len(periods) else None
-        context: dict[str, Any] = {
-            "period": period,
-            "label": period_label(period),
-            "prev": _link(period_label(prev_p), period_url(prev_p)) if prev_p else None,
-            "next": _link(period_label(next_p), period_url(next_p)) if next_p else None,
-            "crumbs": _period_crumbs(_HOME, _ARCHIVE, period),
-        }
-        if level == "year":
-            context["months"] = _year_summary(period, arch.months, YEAR_HEADLINES)["months"]
-        elif level == "month":
-            context.update(_month_grid(period))
-        return context, None, None
-
-    def terms_index(self, tax: Taxonomy) -> Part:
-        kind = taxonomies.by_name(tax.name)
-        context = {
-            "taxonomy": tax.name,
-            "label": kind.plural,
-            "terms": tuple(
-                {"name": t.name, "url": kind.term_url(t.slug), "count": len(t.articles)}
-                for t in tax.terms
-            ),
-            "crumbs": (_HOME, NavLink(kind.plural, "")),
-        }
-        return context, None, None
-
-    def copy(self, source: str) -> Part:
-        return {}, None, source
 
 
 # --- one planner per output kind ---------------------------------------------------------
@@ -571,7 +419,7 @@ def _plan_periods(level: str) -> Callable[[_Draft], None]:
 
 def _plan_undated(p: _Draft) -> None:
     """The undated list (always there: the footer links to it)."""
-    crumbs = (_HOME, NavLink("Undated", ""))
+    crumbs = (HOME_LINK, NavLink("Undated", ""))
     undated = p.site.archive.undated
     _paginate(p, urls.UNDATED, "undated", "undated.html", "the undated list", undated, {}, crumbs)
 
@@ -593,7 +441,7 @@ def _plan_taxonomies(p: _Draft) -> None:
                 f"the {kind.singular.lower()} page of {term.name!r}",
                 term.articles,
                 {"taxonomy": tax.name, "label": kind.singular, "term": term.name},
-                (_HOME, NavLink(kind.plural, kind.url), NavLink(term.name, "")),
+                (HOME_LINK, NavLink(kind.plural, kind.url), NavLink(term.name, "")),
             )
 
 
@@ -617,11 +465,11 @@ def _plan_sitemap(p: _Draft) -> None:
     parts = [html[i : i + limit] for i in range(0, len(html), limit)] or [[]]
     entries = _sitemap_entries(p.site.config.base_url, parts)
     if len(parts) == 1:
-        p.add(urls.SITEMAP, "sitemap", "sitemap.xml", "the sitemap", _sitemap_part, entries[0])
+        p.add(urls.SITEMAP, "sitemap", "sitemap.xml", "the sitemap", sitemap_part, entries[0])
         return
     for n, part_entries in enumerate(entries, start=1):
         p.add(
-            urls.sitemap_part(n), "sitemap", "sitemap.xml", "the sitemap", _sitemap_part,
+            urls.sitemap_part(n), "sitemap", "sitemap.xml", "the sitemap", sitemap_part,
             part_entries,
         )  # fmt: skip
     base = p.site.config.base_url
@@ -635,7 +483,7 @@ def _plan_sitemap(p: _Draft) -> None:
 def _plan_search(p: _Draft) -> None:
     """The search page, where search is on (it is not in the sitemap)."""
     if p.site.config.search:
-        crumbs = (_HOME, NavLink("Search", ""))
+        crumbs = (HOME_LINK, NavLink("Search", ""))
         p.add_fixed(urls.SEARCH_URL, "search", "search.html", "the search page", {"crumbs": crumbs})
 
 
@@ -699,97 +547,6 @@ def plan_outputs(
     return Plan(p.info, p.heads)
 
 
-def _date_links(d: dt.date | None) -> tuple[tuple[NavLink, ...], tuple[NavLink, ...]]:
-    """An article page's period links and breadcrumbs (shared by its day's articles)."""
-    home = NavLink("Home", urls.HOME)
-    if d is None:
-        return (), (home, NavLink("Undated", urls.UNDATED))
-    periods = (
-        NavLink(day_text(d), urls.day_url(d.year, d.month, d.day)),
-        NavLink(f"{MONTHS[d.month]} {d.year}", urls.month_url(d.year, d.month)),
-        NavLink(f"{d.year}", urls.year_url(d.year)),
-    )
-    return periods, (home, NavLink("Archive", urls.ARCHIVE), periods[2], periods[1], periods[0])
-
-
-def _term_link(links: dict[Any, Any], kind: TaxonomyKind, term: Term) -> NavLink:
-    key = ("term", kind.name, term.slug)
-    link = links.get(key)
-    if link is None:
-        link = links[key] = NavLink(term.name, kind.term_url(term.slug))
-    return link
-
-
-def _period_crumbs(home: NavLink, archive: NavLink, period: Period) -> tuple[NavLink, ...]:
-    crumbs = [home, archive, NavLink(str(period.year), urls.year_url(period.year))]
-    if period.month:
-        crumbs.append(NavLink(MONTHS[period.month], urls.month_url(period.year, period.month)))
-    if period.day:
-        crumbs.append(NavLink(str(period.day), ""))
-    last = crumbs[-1]
-    crumbs[-1] = NavLink(last.title, "")  # the current page is not a link
-    return tuple(crumbs)
-
-
-def _year_summary(year: Period, months: Sequence[Period], headlines: int = 0) -> dict[str, Any]:
-    """A year's twelve months with counts (and each month's first ``headlines`` articles)."""
-    of_year = {m.month: m.articles for m in months if m.year == year.year}
-    counts = {month: len(articles) for month, articles in of_year.items()}
-    return {
-        "year": year.year,
-        "url": urls.year_url(year.year),
-        "count": len(year.articles),
-        "months": tuple(
-            {
-                "name": MONTHS[m],
-                "month": m,
-                "count": counts.get(m, 0),
-                "url": urls.month_url(year.year, m) if counts.get(m) else None,
-                "articles": of_year.get(m, ())[:headlines],
-            }
-            for m in range(1, 13)
-        ),
-    }
-
-
-def _month_grid(month: Period) -> dict[str, Any]:
-    by_day: dict[int, list[Article]] = {}
-    for a in month.articles:
-        assert a.date is not None
-        by_day.setdefault(a.date.day, []).append(a)
-    weeks = tuple(
-        tuple(
-            None
-            if d == 0
-            else {
-                "day": d,
-                "count": len(by_day.get(d, ())),
-                "url": urls.day_url(month.year, month.month or 0, d) if d in by_day else None,
-                "label": f"{WEEKDAY_NAMES[dt.date(month.year, month.month or 1, d).weekday()]} "
-                f"{d} {MONTHS[month.month or 0]}",
-            }
-            for d in week
-        )
-        for week in calendar.Calendar(firstweekday=0).monthdayscalendar(
-            month.year, month.month or 1
-        )
-    )
-    days = tuple(
-        {
-            "label": f"{WEEKDAY_NAMES[dt.date(month.year, month.month or 1, d).weekday()]}, "
-            f"{d} {MONTHS[month.month or 0]} {month.year}",
-            "url": urls.day_url(month.year, month.month or 0, d),
-            "articles": tuple(arts),
-        }
-        for d, arts in sorted(by_day.items())
-    )
-    return {
-        "weekdays": tuple(zip(WEEKDAYS, WEEKDAY_NAMES, strict=True)),
-        "weeks": weeks,
-        "days": days,
-    }
-
-
 def _sitemap_entries(base: str, parts: Sequence[Sequence[Head]]) -> list[SitemapEntries]:
     """Each part's URL paths and dates copied into two strings now, before workers fork:
     iterating the pages' own strings would write to them (reference counts) and so copy
@@ -807,44 +564,3 @@ def _sitemap_entries(base: str, parts: Sequence[Sequence[Head]]) -> list[Sitemap
         )
         for part in parts
     ]
-
-
-@dataclass(frozen=True, slots=True)
-class SitemapEntries(Sequence[SitemapEntry]):
-    """The pages of one sitemap file, each :class:`SitemapEntry` made as a template
-    iterates (so a large sitemap's entries are never all held at once): the pages' URL
-    paths and ``lastmod`` dates ("" for none), each list joined by NULs into one string."""
-
-    base_url: str
-    size: int
-    urls: str
-    lastmods: str
-
-    def _pairs(self) -> Iterator[tuple[str, str]]:
-        if not self.size:
-            return iter(())
-        return zip(self.urls.split("\0"), self.lastmods.split("\0"), strict=True)
-
-    def __len__(self) -> int:
-        return self.size
-
-    @overload
-    def __getitem__(self, index: int) -> SitemapEntry: ...
-
-    @overload
-    def __getitem__(self, index: slice) -> list[SitemapEntry]: ...
-
-    def __getitem__(self, index: int | slice) -> SitemapEntry | list[SitemapEntry]:
-        if isinstance(index, slice):
-            return [self._entry(*pair) for pair in list(self._pairs())[index]]
-        return self._entry(*list(self._pairs())[index])
-
-    def _entry(self, url: str, lastmod: str) -> SitemapEntry:
-        return SitemapEntry(urls.absolute(self.base_url, url), lastmod or None)
-
-    def __iter__(self) -> Iterator[SitemapEntry]:
-        return itertools.starmap(self._entry, self._pairs())
-
-
-def _sitemap_part(entries: SitemapEntries) -> Part:
-    return {"entries": entries}, None, None
