@@ -18,7 +18,8 @@ from archivesite import record as build_record
 from archivesite.build import build
 from archivesite.config import load_config
 from archivesite.load import SharedValues, load_article, load_articles
-from archivesite.site import SitemapEntries, assemble, plan_outputs
+from archivesite.pages import SitemapEntries
+from archivesite.site import assemble, plan_outputs
 
 
 def small_site(make_site: Callable[..., Path], article_md: Callable[..., str]) -> Path:

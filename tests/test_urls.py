@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from archivesite import urls
+from archivesite import slugs, urls
 
 
 @pytest.mark.parametrize(
@@ -86,10 +86,19 @@ def test_unsafe_paths(path: str) -> None:
     ],
 )
 def test_slugs(slug: str, ok: bool) -> None:
-    assert urls.is_valid_slug(slug) is ok
+    assert slugs.is_valid_slug(slug) is ok
 
 
-def test_slug_for_is_never_empty() -> None:
-    assert urls.slug_for("Portland, Ore.") == "portland-ore"
-    assert urls.slug_for("Москва") == "moskva"
-    assert urls.slug_for("!!!").startswith("t-")
+def test_a_term_slug_is_never_empty() -> None:
+    assert slugs.term_slug("Portland, Ore.") == "portland-ore"
+    assert slugs.term_slug("Москва") == "moskva"
+    assert slugs.term_slug("!!!").startswith("t-")
+    assert slugs.term_slug("!!!") != slugs.term_slug("???")
+
+
+def test_the_two_slug_policies_differ_where_they_should() -> None:
+    """An article's slug is a short file name; a term's keeps every word and is unique."""
+    long = " ".join(["economy"] * 20)
+    assert len(slugs.article_slug(long)) <= slugs.MAX_SLUG < len(slugs.term_slug(long))
+    assert slugs.article_slug("!!!") == "article"
+    assert slugs.article_slug("Portland, Ore.") == slugs.term_slug("Portland, Ore.")

@@ -2,21 +2,21 @@
 
 Time order: by filing date, then calendar dates before timed articles of the
 same day, then time, then slug, then source path, so ties are always broken
-the same way. Taxonomies: tags, places (place and region together, so
-Portland, Ore. and Portland, Maine are two places) and agencies, each keyed by
-the term's slug; where two spellings share a slug the first in sort order names
-the term. Computes no URLs.
+the same way. Taxonomies: one per row of :data:`archivesite.taxonomies.TAXONOMIES`,
+each term keyed by its slug; where two spellings share a slug the first in sort
+order names the term. Computes no URLs.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from itertools import groupby
 
+from . import taxonomies
 from .model import Archive, Article, Period, Taxonomy, Term
-from .urls import slug_for
+from .slugs import term_slug
 
 
 def time_key(article: Article) -> tuple[dt.date, int, dt.time, str, str]:
@@ -50,36 +50,24 @@ def build_archive(articles: Iterable[Article]) -> Archive:
     return Archive(tuple(dated), tuple(undated), tuple(years), tuple(months), tuple(days))
 
 
-def place_name(article: Article) -> str | None:
-    """``Portland, Ore.``: the place with its region, as the place taxonomy names it."""
-    if article.dateline is None:
-        return None
-    d = article.dateline
-    return f"{d.place}, {d.region}" if d.region else d.place
-
-
 def build_taxonomies(archive: Archive) -> tuple[Taxonomy, ...]:
-    """Tags, places and agencies; each term lists its articles newest first, undated last."""
+    """Every declared taxonomy; each term lists its articles newest first, undated last."""
     ordered: Sequence[Article] = (*reversed(archive.dated), *archive.undated)
-    extractors: tuple[tuple[str, Callable[[Article], Iterable[str]]], ...] = (
-        ("tags", lambda a: a.tags),
-        ("places", lambda a: filter(None, [place_name(a)])),
-        ("agencies", lambda a: filter(None, [a.agency])),
-    )
-    taxonomies = []
-    for name, terms_of in extractors:
+    grouped_by: list[Taxonomy] = []
+    for kind in taxonomies.TAXONOMIES:
         grouped: dict[str, list[Article]] = defaultdict(list)
         names: dict[str, set[str]] = defaultdict(set)
         for article in ordered:
             seen: set[str] = set()
-            for term in terms_of(article):
-                slug = slug_for(term)
+            for term in kind.terms_of(article):
+                slug = term_slug(term)
                 names[slug].add(term)
                 if slug not in seen:
                     seen.add(slug)
                     grouped[slug].append(article)
         terms = tuple(
-            Term(name, slug, min(names[slug]), tuple(grouped[slug])) for slug in sorted(grouped)
+            Term(kind.name, slug, min(names[slug]), tuple(grouped[slug]))
+            for slug in sorted(grouped)
         )
-        taxonomies.append(Taxonomy(name, terms))
-    return tuple(taxonomies)
+        grouped_by.append(Taxonomy(kind.name, terms))
+    return tuple(grouped_by)

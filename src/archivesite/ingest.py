@@ -40,7 +40,7 @@ from .decode import read_seed
 from .errors import ArchiveError
 from .escape import escape_body
 from .files import write_atomic
-from .slugs import numbered, slug_for, title_from_filename
+from .slugs import article_slug, numbered, title_from_filename
 from .wire import WireStory, parse_wire
 
 log = logging.getLogger(__name__)
@@ -526,7 +526,7 @@ def _plan(seed: _Seed, config: Config, *, as_of: dt.date | None, year: int | Non
             source_sha256=seed.raw_sha,
         )
 
-    return _Planned(seed, folder, slug_for(title), render, day is not None)
+    return _Planned(seed, folder, article_slug(title), render, day is not None)
 
 
 _SUFFIX = re.compile(r"^(?P<base>.+?)(?:-(?P<n>\d+))?$")

@@ -30,7 +30,7 @@ from .config import Config, is_language_tag
 from .errors import ArchiveError, ArchiveErrors, raise_all
 from .model import Article, Dateline
 from .scan import content_files
-from .urls import is_valid_slug, slug_for
+from .slugs import is_valid_slug, term_slug
 
 log = logging.getLogger(__name__)
 
@@ -260,7 +260,7 @@ def _article_from(
         else:
             slug = value
     elif not is_valid_slug(slug):
-        slug = slug_for(slug)
+        slug = term_slug(slug)
 
     tags: tuple[str, ...] = ()
     raw_tags = meta.get("tags")

@@ -75,9 +75,9 @@ class Archive:
 
 @dataclass(frozen=True, slots=True)
 class Term:
-    """One tag, place (place and region together) or agency and its articles."""
+    """One term of a taxonomy (a tag, a place, an agency) and its articles."""
 
-    taxonomy: str  # "tags", "places" or "agencies"
+    taxonomy: str  # the name of its archivesite.taxonomies.TaxonomyKind
     slug: str
     name: str
     articles: tuple[Article, ...]  # newest first, undated last
@@ -85,7 +85,7 @@ class Term:
 
 @dataclass(frozen=True, slots=True)
 class Taxonomy:
-    name: str  # "tags", "places" or "agencies"
+    name: str  # the name of its archivesite.taxonomies.TaxonomyKind
     terms: tuple[Term, ...]  # by slug
 
 

@@ -43,11 +43,12 @@ import jinja2
 import markupsafe
 from markupsafe import Markup
 
-from . import urls
+from . import taxonomies, urls
 from .errors import ArchiveError
 from .labels import day_text
 from .markup import render_markdown
 from .model import Article, BodyRef, Output, RenderedFile, SiteInfo, Theme
+from .taxonomies import place_name
 
 _DICT_ATTRIBUTES = frozenset(dir(dict))
 
@@ -161,16 +162,16 @@ def environment(theme: Theme) -> jinja2.Environment:
         absolute_url=_absolute_url,
         instant=_instant,
         date_iso=date_iso,
-        place_name=_place_name,
+        place_name=place_name,
         stylesheet=urls.STYLESHEET,
+        taxonomies=taxonomies.TAXONOMIES,
         urls={
             "home": urls.HOME,
             "archive": urls.ARCHIVE,
             "undated": urls.UNDATED,
             "feed": urls.FEED,
-            "tags": urls.taxonomy_url("tags"),
-            "places": urls.taxonomy_url("places"),
-            "agencies": urls.taxonomy_url("agencies"),
+            "search": urls.SEARCH_URL,
+            **{kind.name: kind.url for kind in taxonomies.TAXONOMIES},
         },
     )
     return env
@@ -255,13 +256,6 @@ def instant(article: Article, timezone: str) -> str:
     return stamp.isoformat()
 
 
-def _place_name(article: Article) -> str:
-    if article.dateline is None:
-        return ""
-    d = article.dateline
-    return f"{d.place}, {d.region}" if d.region else d.place
-
-
 def read_body(ref: BodyRef) -> str:
     """The Markdown body a page shows, checked against the hash taken when it was loaded."""
     try:
@@ -314,7 +308,7 @@ def render(output: Output, bodies: BodyStore | None = None) -> RenderedFile:
     token = _PAGE.set(_Page(output))
     try:
         template = env.get_template(output.template)
-        if output.kind == "sitemap":  # up to 50,000 pages: seven chunks each
+        if output.kind == "sitemap":  # many pages, several chunks each: joined as it goes
             text = _joined(template.generate(context))
         else:
             text = template.render(context)
@@ -333,7 +327,7 @@ def render(output: Output, bodies: BodyStore | None = None) -> RenderedFile:
 
 def _joined(chunks: Iterator[str], every: int = 8192) -> str:
     """The chunks joined a slice at a time (``"".join`` of a generator, as
-    ``Template.render`` does, first lists every chunk: 40 MB for a 50,000-page sitemap)."""
+    ``Template.render`` does, first lists every chunk: many times the text's size)."""
     parts: list[str] = []
     pending: list[str] = []
     for chunk in chunks:
@@ -394,6 +388,4 @@ def _news_article(article: Article, output: Output, context: dict[str, Any]) -> 
 
 
 # The helpers _Context.call calls directly (plain functions of their arguments).
-_PLAIN_HELPERS: frozenset[object] = frozenset(
-    {_url, _absolute_url, _instant, date_iso, _place_name}
-)
+_PLAIN_HELPERS: frozenset[object] = frozenset({_url, _absolute_url, _instant, date_iso, place_name})

@@ -54,8 +54,6 @@ log = logging.getLogger(__name__)
 
 #: The index folder inside the output folder (Pagefind's default name).
 INDEX_DIR = "pagefind"
-#: The URL of the search page, relative to the site root.
-SEARCH_URL = "search/"
 #: Only elements carrying this are indexed; pages without one are skipped.
 ROOT_SELECTOR = "[data-pagefind-body]"
 #: The file Pagefind writes last and the UI reads first: its presence marks a complete index.

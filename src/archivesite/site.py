@@ -5,53 +5,60 @@ archive and taxonomies and lists the static files; ``plan_outputs`` turns the
 site into a :class:`Plan`: a sequence of one :class:`Output` per file, each
 carrying plain data for its template and the template's name, made when it is
 asked for (the plan itself holds only URLs, kinds, templates and how to make the
-rest). Two sources that would write one file are an error naming both; no output
-path can leave the output folder. Renders and writes nothing.
+rest; :mod:`archivesite.pages` makes that). Two sources that would write one file
+are an error naming both; no output path can leave the output folder. Renders and
+writes nothing.
+
+Each kind of output has one planner in :data:`PLANNERS`, a function adding that
+kind's outputs with the articles each shows; ``plan_outputs`` runs them in order.
+Asked for ``only`` some articles, it runs the same planners and keeps the outputs
+that show one of them. A new kind of output is a planner, a row and its template.
 """
 
 from __future__ import annotations
 
 import array
-import calendar
 import datetime as dt
+import functools
 import importlib.resources
 import itertools
 import math
 import operator
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
-from typing import Any, overload
+from typing import Any, NamedTuple, TypeVar, overload
 
-from . import urls
-from .archive import build_archive, build_taxonomies, place_name
+from . import taxonomies, urls
+from .archive import build_archive, build_taxonomies
 from .config import Config
-from .errors import ArchiveError, ArchiveErrors
-from .labels import MONTHS, WEEKDAY_NAMES, WEEKDAYS, day_text
+from .errors import ArchiveError, raise_all
 from .model import (
     Archive,
     Article,
-    BodyRef,
     NavLink,
     Output,
     Period,
     Site,
     SiteInfo,
-    SitemapEntry,
     StaticFile,
     Taxonomy,
     Term,
     Theme,
 )
-from .search import SEARCH_URL
+from .pages import (
+    HOME_LINK,
+    Make,
+    Pages,
+    SitemapEntries,
+    given,
+    list_arg,
+    list_page,
+    period_url,
+    sitemap_part,
+)
 
 SITEMAP_LIMIT = 50_000
-YEAR_HEADLINES = 10  # a year page lists each month's first articles
-TAXONOMY_LABELS = {
-    "tags": ("Tags", "Tag"),
-    "places": ("Places", "Place"),
-    "agencies": ("Agencies", "Agency"),
-}
 _SKIP_STATIC = frozenset({"README.md", "README.txt"})
 
 
@@ -149,8 +156,8 @@ def replace_articles(site: Site, new: dict[str, Article]) -> Site:
     arch = site.archive
     periods = [tuple(map(sub_period, ps)) for ps in (arch.years, arch.months, arch.days)]
     archive = Archive(sub(arch.dated), sub(arch.undated), *periods)
-    taxonomies = tuple(Taxonomy(t.name, tuple(map(sub_term, t.terms))) for t in site.taxonomies)
-    return replace(site, archive=archive, taxonomies=taxonomies, pages=sub(site.pages))
+    grouped = tuple(Taxonomy(t.name, tuple(map(sub_term, t.terms))) for t in site.taxonomies)
+    return replace(site, archive=archive, taxonomies=grouped, pages=sub(site.pages))
 
 
 def site_info(site: Site) -> SiteInfo:
@@ -167,37 +174,24 @@ def site_info(site: Site) -> SiteInfo:
     )
 
 
-def _link(label: str, url: str) -> NavLink:
-    return NavLink(label, url)
-
-
-def period_label(period: Period) -> str:
-    if period.kind == "year":
-        return f"{period.year}"
-    if period.kind == "month":
-        return f"{MONTHS[period.month or 0]} {period.year}"
-    return f"{period.day} {MONTHS[period.month or 0]} {period.year}"
-
-
-def period_url(period: Period) -> str:
-    if period.kind == "year":
-        return urls.year_url(period.year)
-    if period.kind == "month":
-        return urls.month_url(period.year, period.month or 0)
-    return urls.day_url(period.year, period.month or 0, period.day or 0)
-
-
 _source = operator.attrgetter("source")
+_articles = operator.attrgetter("articles")
+_T = TypeVar("_T")
 
-# What a planned output is made from when it is asked for: its context, the body it
-# reads and the static file it copies.
-Part = tuple[dict[str, Any], BodyRef | None, str | None]
-Make = Callable[[Any], Part]
-# (url, kind, template, make, its argument, the date the sitemap gives it, where it sorts
-# in time: the day of the first article it shows, or None). The output's path is derived
-# from its URL (urls.output_path) when asked for: 16 MB fewer strings at 100,000 articles.
-Head = tuple[str, str, str | None, Make, Any, dt.date | None, dt.date | None]
 _TIMELESS = dt.date.max
+
+
+class Head(NamedTuple):
+    """What the plan keeps of one output; the rest is made by ``make(arg)`` when asked
+    for, and its file path derived from its URL (:func:`urls.output_path`)."""
+
+    url: str
+    kind: str
+    template: str | None
+    make: Make
+    arg: Any
+    lastmod: dt.date | None  # the date the sitemap gives it
+    at: dt.date | None  # the day of the first article it shows: where it sorts in time
 
 
 class Plan(Sequence[Output]):
@@ -205,9 +199,9 @@ class Plan(Sequence[Output]):
 
     Each output (with its context) is made when it is asked for and not kept: the plan
     holds what every output has (its URL, kind and template) and how to make the rest,
-    about 100 bytes an output. So a 100,000-article site's plan costs some 20 MB,
-    not its contexts' 150, and a worker rendering a range makes just that range. An
-    output made twice is equal to itself (its data is the site's, which never changes).
+    about 100 bytes an output, so a large site's plan is small and a worker rendering
+    a range makes just that range. An output made twice is equal to itself (its data
+    is the site's, which never changes).
     """
 
     __slots__ = ("_heads", "info")
@@ -234,19 +228,18 @@ class Plan(Sequence[Output]):
         return map(self._output, self._heads)
 
     def _output(self, head: Head) -> Output:
-        url, kind, template, make, arg, _, _ = head
-        context, body, copy_from = make(arg)
-        path = urls.output_path(url)
-        return Output(url, path, kind, template, self.info, context, body, copy_from)
+        context, body, copy_from = head.make(head.arg)
+        path = urls.output_path(head.url)
+        return Output(head.url, path, head.kind, head.template, self.info, context, body, copy_from)
 
     def paths(self, kind: str | None = None) -> list[str]:
         """The output paths, in plan order (only those of ``kind``, if given)."""
         path = urls.output_path
-        return [path(h[0]) for h in self._heads if kind is None or h[1] == kind]
+        return [path(h.url) for h in self._heads if kind is None or h.kind == kind]
 
     def templates(self) -> set[str]:
         """The templates the outputs render through."""
-        return {h[2] for h in self._heads if h[2] is not None}
+        return {h.template for h in self._heads if h.template is not None}
 
     def time_order(self) -> array.array[int]:
         """The outputs' indices in the time order of the articles they show (by the day of
@@ -254,28 +247,25 @@ class Plan(Sequence[Output]):
         this order shows a run of neighbouring articles, so a process rendering a run of
         it touches few articles that another process's run touches too."""
         heads = self._heads
-        return array.array("i", sorted(range(len(heads)), key=lambda i: heads[i][6] or _TIMELESS))
+        return array.array("i", sorted(range(len(heads)), key=lambda i: heads[i].at or _TIMELESS))
 
 
-def _given(part: Part) -> Part:
-    return part
+_head = functools.partial(tuple.__new__, Head)  # Head(...) without its Python-level __new__
 
 
-class _Planner:
-    """Collects outputs, refusing a second writer of one path."""
+class _Draft:
+    """The plan being drawn up: the planners add outputs to it. Refuses a second writer
+    of one path and, with ``only``, keeps just the outputs showing one of those articles."""
 
-    def __init__(self, site: Site) -> None:
+    def __init__(self, site: Site, sitemap_limit: int, only: frozenset[str] | None) -> None:
         self.site = site
         self.info = site_info(site)
+        self.pages = Pages(site)
+        self.sitemap_limit = sitemap_limit
+        self.only = only
         self.heads: list[Head] = []
         self.owners: dict[str, str] = {}
         self.errors: list[ArchiveError] = []
-        self.only: frozenset[str] | None = None
-
-    def wants(self, shows: Iterable[Article | None]) -> bool:
-        """Whether to plan an output showing these articles (always, unless ``only``)."""
-        only = self.only
-        return only is None or not only.isdisjoint(map(_source, filter(None, shows)))
 
     def add(
         self,
@@ -286,11 +276,15 @@ class _Planner:
         make: Make,
         arg: Any,
         *,
+        shows: Iterable[Article] = (),
         lastmod: dt.date | None = None,
         at: dt.date | None = None,
     ) -> None:
-        """Plan the output at ``url``, made by ``make(arg)`` when it is asked for; ``at``:
-        the day of the first article it shows."""
+        """Plan the output at ``url``, made by ``make(arg)`` when it is asked for.
+        ``shows``: the articles whose change changes it (read only with ``only``)."""
+        only = self.only
+        if only is not None and only.isdisjoint(map(_source, shows)):
+            return
         path = urls.output_path(url)
         if not urls.is_safe_path(path):
             self.errors.append(
@@ -304,42 +298,44 @@ class _Planner:
             )
             return
         self.owners[key] = owner
-        self.heads.append((url, kind, template, make, arg, lastmod, at))
+        self.heads.append(_head((url, kind, template, make, arg, lastmod, at)))
 
     def add_fixed(
-        self, url: str, kind: str, template: str, owner: str, context: dict[str, Any]
+        self,
+        url: str,
+        kind: str,
+        template: str,
+        owner: str,
+        context: dict[str, Any],
+        shows: Sequence[Article] = (),
     ) -> None:
         """Plan an output whose context is made now (one of a few: feed, 404, robots)."""
-        self.add(url, kind, template, owner, _given, (context, None, None))
+        self.add(url, kind, template, owner, given, (context, None, None), shows=shows)
 
+    # Two shortcuts for planners walking long sequences, so that with ``only`` they do not
+    # make outputs that ``add`` would drop; without it, they give everything.
 
-def _body(site: Site, article: Article) -> BodyRef:
-    path = f"{site.config.root}/{article.source}"  # pathlib costs 0.3 s per 10,000 articles
-    return BodyRef(path, article.body_offset, article.body_hash)
+    def showing(
+        self, items: Sequence[_T], shows: Callable[[_T], Iterable[Article]]
+    ) -> Sequence[_T]:
+        """``items``, or with ``only`` those whose ``shows`` hold a changed article."""
+        only = self.only
+        if only is None:
+            return items
+        return [x for x in items if not only.isdisjoint(map(_source, shows(x)))]
 
-
-_HOME = NavLink("Home", urls.HOME)
-_ARCHIVE = NavLink("Archive", urls.ARCHIVE)
-
-# A list page: (first page's URL, its number, pages in all, articles per page, every
-# article of the list, the list's own context, breadcrumbs)
-_ListArg = tuple[str, int, int, int, Sequence[Article], dict[str, Any], tuple[NavLink, ...]]
-
-
-def _list_page(arg: _ListArg) -> Part:
-    first_url, n, pages, per_page, articles, context, crumbs = arg
-    pagination = {
-        "page": n,
-        "pages": pages,
-        "prev": urls.paginated(first_url, n - 1) if n > 1 else None,
-        "next": urls.paginated(first_url, n + 1) if n < pages else None,
-    }
-    chunk = tuple(articles[(n - 1) * per_page : n * per_page])
-    return {**context, "articles": chunk, "pagination": pagination, "crumbs": crumbs}, None, None
+    def near(self, articles: Sequence[Article]) -> Iterable[int]:
+        """The indices of ``articles``, or with ``only`` those of changed ones and their
+        neighbours."""
+        only = self.only
+        if only is None:
+            return range(len(articles))
+        hit = [i for i, a in enumerate(articles) if a.source in only]
+        return sorted({j for i in hit for j in (i - 1, i, i + 1) if 0 <= j < len(articles)})
 
 
 def _paginate(
-    planner: _Planner,
+    p: _Draft,
     first_url: str,
     kind: str,
     template: str,
@@ -348,368 +344,135 @@ def _paginate(
     context: dict[str, Any],
     crumbs: tuple[NavLink, ...],
 ) -> None:
-    per_page = planner.site.config.per_page
+    """A list of articles in pages of ``per_page``; its first page at ``first_url``."""
+    per_page = p.site.config.per_page
     pages = max(1, math.ceil(len(articles) / per_page))
     for n in range(1, pages + 1):
-        if planner.only is not None and not planner.wants(
-            articles[(n - 1) * per_page : n * per_page]
-        ):
-            continue
-        planner.add(
+        p.add(
             urls.paginated(first_url, n),
             kind,
             template,
             owner,
-            _list_page,
-            (first_url, n, pages, per_page, articles, context, crumbs),
+            list_page,
+            list_arg((first_url, n, pages, per_page, articles, context, crumbs)),
+            shows=articles[(n - 1) * per_page : n * per_page],
             at=articles[(n - 1) * per_page].date if articles else None,
         )
 
 
-class _Pages:
-    """Makes the contexts of article, static-page, archive, period and term-index pages
-    from the site (the few lookups they share are made once per process)."""
-
-    def __init__(self, site: Site) -> None:
-        self.site = site
-        terms = {t.name: {term.slug: term for term in t.terms} for t in site.taxonomies}
-        self.tag_terms = terms.get("tags", {})
-        self.place_terms = terms.get("places", {})
-        self.agency_terms = terms.get("agencies", {})
-        self.links: dict[Any, Any] = {}
-
-    def dated(self, i: int) -> Part:
-        dated = self.site.archive.dated
-        prev_a = dated[i - 1] if i > 0 else None
-        next_a = dated[i + 1] if i + 1 < len(dated) else None
-        return self.article(dated[i], prev_a, next_a)
-
-    def undated(self, i: int) -> Part:
-        return self.article(self.site.archive.undated[i], None, None)
-
-    def article(self, a: Article, prev_a: Article | None, next_a: Article | None) -> Part:
-        """An article's page. ``links``: the links many article pages share (those of a
-        date, a term, a set of tags), made once: 10,000 pages hold few distinct."""
-        links = self.links
-        date_key = ("date", a.date)
-        periods, crumbs = links.get(date_key) or links.setdefault(date_key, _date_links(a.date))
-        name = place_name(a)
-        place = self.place_terms[urls.slug_for(name)] if name else None
-        agency = self.agency_terms[urls.slug_for(a.agency)] if a.agency else None
-        tags_key = ("tags", a.tags)
-        tags = links.get(tags_key) or links.setdefault(
-            tags_key,
-            tuple(
-                _term_link(links, "tags", self.tag_terms[s])
-                for s in dict.fromkeys(urls.slug_for(t) for t in a.tags)
-            ),
-        )
-        context = {
-            "article": a,
-            "prev": prev_a,
-            "next": next_a,
-            "periods": periods,
-            "place": _term_link(links, "places", place) if place else None,
-            "agency": _term_link(links, "agencies", agency) if agency else None,
-            "tags": tags,
-            "crumbs": (*crumbs, NavLink(a.title, "")),
-        }
-        return context, _body(self.site, a), None
-
-    def page(self, a: Article) -> Part:
-        context = {"article": a, "crumbs": (_HOME, NavLink(a.title, ""))}
-        return context, _body(self.site, a), None
-
-    def archive(self, _: None) -> Part:
-        arch = self.site.archive
-        context = {
-            "years": tuple(_year_summary(y, arch.months) for y in reversed(arch.years)),
-            "crumbs": (_HOME, NavLink("Archive", "")),
-        }
-        return context, None, None
-
-    def period(self, arg: tuple[str, int]) -> Part:
-        level, i = arg
-        arch = self.site.archive
-        periods = {"year": arch.years, "month": arch.months, "day": arch.days}[level]
-        period = periods[i]
-        prev_p = periods[i - 1] if i > 0 else None
-        next_p = periods[i + 1] if i + 1 < len(periods) else None
-        context: dict[str, Any] = {
-            "period": period,
-            "label": period_label(period),
-            "prev": _link(period_label(prev_p), period_url(prev_p)) if prev_p else None,
-            "next": _link(period_label(next_p), period_url(next_p)) if next_p else None,
-            "crumbs": _period_crumbs(_HOME, _ARCHIVE, period),
-        }
-        if level == "year":
-            context["months"] = _year_summary(period, arch.months, YEAR_HEADLINES)["months"]
-        elif level == "month":
-            context.update(_month_grid(period))
-        return context, None, None
-
-    def terms(self, arg: tuple[Taxonomy, str]) -> Part:
-        tax, plural = arg
-        context = {
-            "taxonomy": tax.name,
-            "label": plural,
-            "terms": tuple(
-                {
-                    "name": t.name,
-                    "url": urls.term_url(tax.name, t.slug),
-                    "count": len(t.articles),
-                }
-                for t in tax.terms
-            ),
-            "crumbs": (_HOME, NavLink(plural, "")),
-        }
-        return context, None, None
-
-    def copy(self, source: str) -> Part:
-        return {}, None, source
+# --- one planner per output kind ---------------------------------------------------------
 
 
-def plan_outputs(
-    site: Site, *, sitemap_limit: int = SITEMAP_LIMIT, only: Iterable[str] | None = None
-) -> Plan:
-    """Every file of the built site, in a stable order; raises on colliding or unsafe paths.
-
-    ``only`` (content sources): plan just the outputs that show one of these articles
-    (its page, its neighbours' pages, the lists holding it, the feed); nothing that
-    shows no article (sitemap, 404, robots, static files), and no collision check
-    across outputs left out. For the warm path of ``build``, where nothing moved.
-    """
-    p = _Planner(site)
-    if only is not None:
-        p.only = frozenset(only)
-    arch = site.archive
-    pages = _Pages(site)
-
-    dated_page, undated_page, static_page = pages.dated, pages.undated, pages.page
-    period_page = pages.period
-
-    # Articles, with their neighbours in time.
-    dated = arch.dated
-    indices: Iterable[int] = range(len(dated))
-    if p.only is not None:  # only the edited articles and their neighbours
-        only_set = p.only
-        hit = [i for i, a in enumerate(dated) if a.source in only_set]
-        indices = sorted({j for i in hit for j in (i - 1, i, i + 1) if 0 <= j < len(dated)})
-    for i in indices:
+def _plan_articles(p: _Draft) -> None:
+    """Each article's page; a dated one links to its neighbours in time, so shows them."""
+    dated, undated = p.site.archive.dated, p.site.archive.undated
+    make = p.pages.dated  # one bound method for every head
+    for i in p.near(dated):
         a = dated[i]
-        if p.only is not None:
-            prev_a = dated[i - 1] if i > 0 else None
-            next_a = dated[i + 1] if i + 1 < len(dated) else None
-            if not p.wants((a, prev_a, next_a)):
-                continue
-        p.add(a.url, "article", "article.html", a.source, dated_page, i, lastmod=a.date, at=a.date)
-    for i, a in enumerate(arch.undated):
-        if not p.wants((a,)):
-            continue
-        p.add(a.url, "article", "article.html", a.source, undated_page, i)
-    for a in site.pages:
-        if not p.wants((a,)):
-            continue
-        p.add(a.url, "page", "page.html", a.source, static_page, a, lastmod=a.date)
+        p.add(
+            a.url, "article", "article.html", a.source, make, i,
+            shows=dated[max(i - 1, 0) : i + 2], lastmod=a.date, at=a.date,
+        )  # fmt: skip
+    make = p.pages.undated
+    for i, a in enumerate(undated):
+        p.add(a.url, "article", "article.html", a.source, make, i, shows=(a,))
 
-    # Home, archive, periods.
-    newest = tuple(reversed(dated))
+
+def _plan_pages(p: _Draft) -> None:
+    """The static pages (About, ...)."""
+    make = p.pages.page
+    for a in p.site.pages:
+        p.add(a.url, "page", "page.html", a.source, make, a, shows=(a,), lastmod=a.date)
+
+
+def _plan_home(p: _Draft) -> None:
+    """The home page: the newest articles first, paginated."""
+    newest = tuple(reversed(p.site.archive.dated))
     _paginate(p, urls.HOME, "home", "home.html", "the home page", newest, {}, ())
-    if p.wants(dated):
-        p.add(urls.ARCHIVE, "archive", "archive.html", "the archive page", pages.archive, None)
-    for level, periods in (("year", arch.years), ("month", arch.months), ("day", arch.days)):
-        for i, period in enumerate(periods):
-            if not p.wants(period.articles):
-                continue
+
+
+def _plan_archive(p: _Draft) -> None:
+    """The archive page: every year with its months' counts."""
+    dated = p.site.archive.dated
+    p.add(urls.ARCHIVE, "archive", "archive.html", "the archive page", p.pages.archive, None,
+          shows=dated)  # fmt: skip
+
+
+def _plan_periods(level: str) -> Callable[[_Draft], None]:
+    """A page per year, month or day holding articles."""
+
+    def plan(p: _Draft) -> None:
+        arch = p.site.archive
+        periods = {"year": arch.years, "month": arch.months, "day": arch.days}[level]
+        template, owner, make = f"{level}.html", f"the {level} page", p.pages.period
+        for i in p.showing(range(len(periods)), lambda i: periods[i].articles):
+            period = periods[i]
             p.add(
-                period_url(period),
-                level,
-                f"{level}.html",
-                f"the {level} page",
-                period_page,
-                (level, i),
+                period_url(period), level, template, owner, make, (level, i),
+                shows=period.articles,
                 lastmod=period.articles[-1].date if period.articles else None,
                 at=period.articles[0].date if period.articles else None,
-            )
-
-    # Undated (always present: the footer links to it).
-    _paginate(
-        p,
-        urls.UNDATED,
-        "undated",
-        "undated.html",
-        "the undated list",
-        arch.undated,
-        {},
-        (_HOME, NavLink("Undated", "")),
-    )
-
-    # Taxonomies.
-    for tax in site.taxonomies:
-        plural, singular = TAXONOMY_LABELS[tax.name]
-        index_url = urls.taxonomy_url(tax.name)
-        if p.only is None or p.wants(itertools.chain.from_iterable(t.articles for t in tax.terms)):
-            p.add(
-                index_url, "terms", "terms.html", f"the {tax.name} index", pages.terms,
-                (tax, plural),
             )  # fmt: skip
-        for term in tax.terms:
+
+    return plan
+
+
+def _plan_undated(p: _Draft) -> None:
+    """The undated list (always there: the footer links to it)."""
+    crumbs = (HOME_LINK, NavLink("Undated", ""))
+    undated = p.site.archive.undated
+    _paginate(p, urls.UNDATED, "undated", "undated.html", "the undated list", undated, {}, crumbs)
+
+
+def _plan_taxonomies(p: _Draft) -> None:
+    """Each taxonomy's index, and each term's articles, paginated."""
+    for tax in p.site.taxonomies:
+        kind = taxonomies.by_name(tax.name)
+        p.add(
+            kind.url, "terms", "terms.html", f"the {tax.name} index", p.pages.terms_index, tax,
+            shows=itertools.chain.from_iterable(t.articles for t in tax.terms),
+        )  # fmt: skip
+        for term in p.showing(tax.terms, _articles):
             _paginate(
                 p,
-                urls.term_url(tax.name, term.slug),
+                kind.term_url(term.slug),
                 "term",
                 "term.html",
-                f"the {singular.lower()} page of {term.name!r}",
+                f"the {kind.singular.lower()} page of {term.name!r}",
                 term.articles,
-                {"taxonomy": tax.name, "label": singular, "term": term.name},
-                (_HOME, NavLink(plural, index_url), NavLink(term.name, "")),
+                {"taxonomy": tax.name, "label": kind.singular, "term": term.name},
+                (HOME_LINK, NavLink(kind.plural, kind.url), NavLink(term.name, "")),
             )
 
-    feed_entries = newest[: site.config.feed_size]
-    if p.only is not None:  # only outputs that show one of the given articles
-        if p.wants(feed_entries):
-            p.add_fixed(urls.FEED, "feed", "feed.xml", "the feed", {"entries": feed_entries})
-        if p.errors:
-            raise p.errors[0] if len(p.errors) == 1 else ArchiveErrors(p.errors)
-        return Plan(p.info, p.heads)
+
+def _plan_not_found(p: _Draft) -> None:
     p.add_fixed(urls.NOT_FOUND, "404", "404.html", "the 404 page", {"crumbs": ()})
-    p.add_fixed(urls.FEED, "feed", "feed.xml", "the feed", {"entries": feed_entries})
-
-    # Sitemap and robots.txt from the HTML pages planned so far.
-    html = [h for h in p.heads if urls.output_path(h[0]).endswith(".html") and h[1] != "404"]
-    _sitemap(p, html, sitemap_limit)
-    # The search page (issue 6, search.py): only with search on; not in the sitemap.
-    if site.config.search:
-        p.add_fixed(
-            SEARCH_URL, "search", "search.html", "the search page",
-            {"crumbs": (_HOME, NavLink("Search", ""))},
-        )  # fmt: skip
-    p.add_fixed(urls.ROBOTS, "robots", "robots.txt", "robots.txt", {})
-
-    for f in site.static:
-        p.add(f.rel, "static", None, f.source, pages.copy, f.source)
-    if p.errors:
-        raise p.errors[0] if len(p.errors) == 1 else ArchiveErrors(p.errors)
-    return Plan(p.info, p.heads)
 
 
-def _date_links(d: dt.date | None) -> tuple[tuple[NavLink, ...], tuple[NavLink, ...]]:
-    """An article page's period links and breadcrumbs (shared by its day's articles)."""
-    home = NavLink("Home", urls.HOME)
-    if d is None:
-        return (), (home, NavLink("Undated", urls.UNDATED))
-    periods = (
-        NavLink(day_text(d), urls.day_url(d.year, d.month, d.day)),
-        NavLink(f"{MONTHS[d.month]} {d.year}", urls.month_url(d.year, d.month)),
-        NavLink(f"{d.year}", urls.year_url(d.year)),
-    )
-    return periods, (home, NavLink("Archive", urls.ARCHIVE), periods[2], periods[1], periods[0])
+def _plan_feed(p: _Draft) -> None:
+    """The Atom feed of the newest articles."""
+    dated = p.site.archive.dated
+    size = p.site.config.feed_size
+    entries = tuple(reversed(dated[-size:])) if size > 0 else ()
+    p.add_fixed(urls.FEED, "feed", "feed.xml", "the feed", {"entries": entries}, shows=entries)
 
 
-def _term_link(links: dict[Any, Any], taxonomy: str, term: Term) -> NavLink:
-    key = ("term", taxonomy, term.slug)
-    link = links.get(key)
-    if link is None:
-        link = links[key] = NavLink(term.name, urls.term_url(taxonomy, term.slug))
-    return link
-
-
-def _period_crumbs(home: NavLink, archive: NavLink, period: Period) -> tuple[NavLink, ...]:
-    crumbs = [home, archive, NavLink(str(period.year), urls.year_url(period.year))]
-    if period.month:
-        crumbs.append(NavLink(MONTHS[period.month], urls.month_url(period.year, period.month)))
-    if period.day:
-        crumbs.append(NavLink(str(period.day), ""))
-    last = crumbs[-1]
-    crumbs[-1] = NavLink(last.title, "")  # the current page is not a link
-    return tuple(crumbs)
-
-
-def _year_summary(year: Period, months: Sequence[Period], headlines: int = 0) -> dict[str, Any]:
-    """A year's twelve months with counts (and each month's first ``headlines`` articles)."""
-    of_year = {m.month: m.articles for m in months if m.year == year.year}
-    counts = {month: len(articles) for month, articles in of_year.items()}
-    return {
-        "year": year.year,
-        "url": urls.year_url(year.year),
-        "count": len(year.articles),
-        "months": tuple(
-            {
-                "name": MONTHS[m],
-                "month": m,
-                "count": counts.get(m, 0),
-                "url": urls.month_url(year.year, m) if counts.get(m) else None,
-                "articles": of_year.get(m, ())[:headlines],
-            }
-            for m in range(1, 13)
-        ),
-    }
-
-
-def _month_grid(month: Period) -> dict[str, Any]:
-    by_day: dict[int, list[Article]] = {}
-    for a in month.articles:
-        assert a.date is not None
-        by_day.setdefault(a.date.day, []).append(a)
-    weeks = tuple(
-        tuple(
-            None
-            if d == 0
-            else {
-                "day": d,
-                "count": len(by_day.get(d, ())),
-                "url": urls.day_url(month.year, month.month or 0, d) if d in by_day else None,
-                "label": f"{WEEKDAY_NAMES[dt.date(month.year, month.month or 1, d).weekday()]} "
-                f"{d} {MONTHS[month.month or 0]}",
-            }
-            for d in week
-        )
-        for week in calendar.Calendar(firstweekday=0).monthdayscalendar(
-            month.year, month.month or 1
-        )
-    )
-    days = tuple(
-        {
-            "label": f"{WEEKDAY_NAMES[dt.date(month.year, month.month or 1, d).weekday()]}, "
-            f"{d} {MONTHS[month.month or 0]} {month.year}",
-            "url": urls.day_url(month.year, month.month or 0, d),
-            "articles": tuple(arts),
-        }
-        for d, arts in sorted(by_day.items())
-    )
-    return {
-        "weekdays": tuple(zip(WEEKDAYS, WEEKDAY_NAMES, strict=True)),
-        "weeks": weeks,
-        "days": days,
-    }
-
-
-def _sitemap(p: _Planner, html: Sequence[Head], limit: int) -> None:
-    """The sitemap of the HTML pages ``html``, in parts of ``limit`` with an index above."""
-    base = p.site.config.base_url
+def _plan_sitemap(p: _Draft) -> None:
+    """The sitemap of the HTML pages planned so far (not the 404 page), in parts of
+    ``sitemap_limit`` with an index above them where there are several."""
+    html = [h for h in p.heads if urls.output_path(h.url).endswith(".html") and h.kind != "404"]
+    limit = p.sitemap_limit
     parts = [html[i : i + limit] for i in range(0, len(html), limit)] or [[]]
-    # Each part's URL paths and dates are copied into two strings now, before workers
-    # fork: iterating the pages' own strings would write to them (reference counts)
-    # and so copy every page of the heap holding them into the process rendering it.
-    iso: dict[dt.date, str] = {}
-    entries = [
-        SitemapEntries(
-            base,
-            len(part),
-            "\0".join(h[0] for h in part),
-            "\0".join(iso.get(d) or iso.setdefault(d, d.isoformat()) if d else "" for d in (
-                h[5] for h in part)),
-        )
-        for part in parts
-    ]  # fmt: skip
+    entries = _sitemap_entries(p.site.config.base_url, parts)
     if len(parts) == 1:
-        p.add(urls.SITEMAP, "sitemap", "sitemap.xml", "the sitemap", _sitemap_part, entries[0])
+        p.add(urls.SITEMAP, "sitemap", "sitemap.xml", "the sitemap", sitemap_part, entries[0])
         return
     for n, part_entries in enumerate(entries, start=1):
         p.add(
-            urls.sitemap_part(n), "sitemap", "sitemap.xml", "the sitemap", _sitemap_part,
+            urls.sitemap_part(n), "sitemap", "sitemap.xml", "the sitemap", sitemap_part,
             part_entries,
         )  # fmt: skip
+    base = p.site.config.base_url
     sitemaps = tuple(urls.absolute(base, urls.sitemap_part(n)) for n in range(1, len(parts) + 1))
     p.add_fixed(
         urls.SITEMAP, "sitemap_index", "sitemap_index.xml", "the sitemap index",
@@ -717,42 +480,86 @@ def _sitemap(p: _Planner, html: Sequence[Head], limit: int) -> None:
     )  # fmt: skip
 
 
-@dataclass(frozen=True, slots=True)
-class SitemapEntries(Sequence[SitemapEntry]):
-    """The pages of one sitemap file, each :class:`SitemapEntry` made as a template
-    iterates (50,000 of them at once took 20 MB): the pages' URL paths and ``lastmod``
-    dates ("" for none), each list joined by NULs into one string."""
-
-    base_url: str
-    size: int
-    urls: str
-    lastmods: str
-
-    def _pairs(self) -> Iterator[tuple[str, str]]:
-        if not self.size:
-            return iter(())
-        return zip(self.urls.split("\0"), self.lastmods.split("\0"), strict=True)
-
-    def __len__(self) -> int:
-        return self.size
-
-    @overload
-    def __getitem__(self, index: int) -> SitemapEntry: ...
-
-    @overload
-    def __getitem__(self, index: slice) -> list[SitemapEntry]: ...
-
-    def __getitem__(self, index: int | slice) -> SitemapEntry | list[SitemapEntry]:
-        if isinstance(index, slice):
-            return [self._entry(*pair) for pair in list(self._pairs())[index]]
-        return self._entry(*list(self._pairs())[index])
-
-    def _entry(self, url: str, lastmod: str) -> SitemapEntry:
-        return SitemapEntry(urls.absolute(self.base_url, url), lastmod or None)
-
-    def __iter__(self) -> Iterator[SitemapEntry]:
-        return itertools.starmap(self._entry, self._pairs())
+def _plan_search(p: _Draft) -> None:
+    """The search page, where search is on (it is not in the sitemap)."""
+    if p.site.config.search:
+        crumbs = (HOME_LINK, NavLink("Search", ""))
+        p.add_fixed(urls.SEARCH_URL, "search", "search.html", "the search page", {"crumbs": crumbs})
 
 
-def _sitemap_part(entries: SitemapEntries) -> Part:
-    return {"entries": entries}, None, None
+def _plan_robots(p: _Draft) -> None:
+    p.add_fixed(urls.ROBOTS, "robots", "robots.txt", "robots.txt", {})
+
+
+def _plan_static(p: _Draft) -> None:
+    """The theme's and the site's static files, copied as they are."""
+    make = p.pages.copy
+    for f in p.site.static:
+        p.add(f.rel, "static", None, f.source, make, f.source)
+
+
+class Planner(NamedTuple):
+    """One kind of output: the function planning its outputs, and whether any of them
+    shows an article (only those are asked for when just some articles changed)."""
+
+    kind: str
+    plan: Callable[[_Draft], None]
+    shows_articles: bool
+
+
+# In plan order: the sitemap lists the HTML pages planned before it.
+PLANNERS: tuple[Planner, ...] = (
+    Planner("article", _plan_articles, True),
+    Planner("page", _plan_pages, True),
+    Planner("home", _plan_home, True),
+    Planner("archive", _plan_archive, True),
+    Planner("year", _plan_periods("year"), True),
+    Planner("month", _plan_periods("month"), True),
+    Planner("day", _plan_periods("day"), True),
+    Planner("undated", _plan_undated, True),
+    Planner("taxonomy", _plan_taxonomies, True),
+    Planner("404", _plan_not_found, False),
+    Planner("feed", _plan_feed, True),
+    Planner("sitemap", _plan_sitemap, False),
+    Planner("search", _plan_search, False),
+    Planner("robots", _plan_robots, False),
+    Planner("static", _plan_static, False),
+)
+
+
+def plan_outputs(
+    site: Site, *, sitemap_limit: int = SITEMAP_LIMIT, only: Iterable[str] | None = None
+) -> Plan:
+    """Every file of the built site, in a stable order; raises on colliding or unsafe paths.
+
+    ``only`` (content sources): of the same outputs, just those that show one of these
+    articles (its page, its neighbours' pages, the lists holding it, the feed), so
+    nothing that shows no article (sitemap, 404, robots, static files), and no
+    collision check across outputs left out. For rebuilding after edits that moved
+    no article (same URL, date, slug and terms).
+    """
+    p = _Draft(site, sitemap_limit, None if only is None else frozenset(only))
+    for planner in PLANNERS:
+        if p.only is None or planner.shows_articles:
+            planner.plan(p)
+    raise_all(p.errors)
+    return Plan(p.info, p.heads)
+
+
+def _sitemap_entries(base: str, parts: Sequence[Sequence[Head]]) -> list[SitemapEntries]:
+    """Each part's URL paths and dates copied into two strings now, before workers fork:
+    iterating the pages' own strings would write to them (reference counts) and so copy
+    every page of the heap holding them into the process rendering the sitemap."""
+    iso: dict[dt.date, str] = {}
+    return [
+        SitemapEntries(
+            base,
+            len(part),
+            "\0".join(h.url for h in part),
+            "\0".join(
+                iso.get(d) or iso.setdefault(d, d.isoformat()) if d else ""
+                for d in (h.lastmod for h in part)
+            ),
+        )
+        for part in parts
+    ]

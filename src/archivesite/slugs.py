@@ -1,14 +1,24 @@
 """Slugs and fallback titles: pure functions.
 
-Owns: :func:`slug_for` (title -> ASCII slug, Cyrillic transliterated, at most
-:data:`MAX_SLUG` characters cut at a word boundary), :func:`numbered` (the
-``-2``, ``-3`` suffixes that keep slugs unique within a day) and
-:func:`title_from_filename` (a title for a title-less seed where its file name
+Owns the two slug policies, which differ on purpose (changing either changes URLs):
+
+- :func:`article_slug`: an imported article's file name from its title (ASCII,
+  Cyrillic transliterated, at most :data:`MAX_SLUG` characters cut at a word
+  boundary, ``article`` where nothing is left), kept short for paths;
+- :func:`term_slug`: a taxonomy term's URL segment, or a content file's whose name is
+  no valid slug (no cap, so distinct names stay distinct; a hash of the text where
+  nothing is left, so it is never empty and two such names never share one);
+
+and :func:`is_valid_slug` (what a slug given in front matter may be),
+:func:`numbered` (the ``-2``, ``-3`` suffixes that keep slugs unique within a day)
+and :func:`title_from_filename` (a title for a title-less seed whose file name
 reads as one).
 """
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import re
 
 from slugify import slugify
@@ -21,10 +31,27 @@ _SEPARATORS = re.compile(r"[-_\s.]+")
 _HASHLIKE = re.compile(r"^(?=.*\d)(?=.*[a-z])[0-9a-z]{8,}$|^[0-9a-f]{12,}$|^\d+$", re.IGNORECASE)
 
 
-def slug_for(title: str) -> str:
+_SLUG_RE = re.compile(r"[\w][\w.\-~]*")
+
+
+def is_valid_slug(slug: str) -> bool:
+    """A slug is one path segment: word characters, ``.``, ``-``, ``~``; no ``..``."""
+    return bool(_SLUG_RE.fullmatch(slug)) and ".." not in slug
+
+
+def article_slug(title: str) -> str:
     """``title`` as a lower-case ASCII slug (``article`` where nothing is left)."""
     slug: str = slugify(title, max_length=MAX_SLUG, word_boundary=True, save_order=True)
     return slug or FALLBACK_SLUG
+
+
+@functools.lru_cache(maxsize=1 << 16)  # every article names a few terms, mostly the same ones
+def term_slug(text: str) -> str:
+    """A URL-safe slug for a term or file name; never empty."""
+    slug: str = slugify(text)
+    if not slug:
+        slug = "t-" + hashlib.sha256(text.encode("utf-8")).hexdigest()[:10]
+    return slug
 
 
 def numbered(slug: str, n: int) -> str:

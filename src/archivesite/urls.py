@@ -12,12 +12,9 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import hashlib
 import posixpath
 import re
 from urllib.parse import quote, urlsplit
-
-from slugify import slugify
 
 HOME = ""
 ARCHIVE = "archive/"
@@ -27,23 +24,7 @@ SITEMAP = "sitemap.xml"
 ROBOTS = "robots.txt"
 NOT_FOUND = "404.html"
 STYLESHEET = "assets/archivesite.css"
-TAXONOMIES = ("tags", "places", "agencies")
-
-_SLUG_RE = re.compile(r"[\w][\w.\-~]*")
-
-
-def is_valid_slug(slug: str) -> bool:
-    """A slug is one path segment: word characters, ``.``, ``-``, ``~``; no ``..``."""
-    return bool(_SLUG_RE.fullmatch(slug)) and ".." not in slug
-
-
-@functools.lru_cache(maxsize=1 << 16)  # 60,000 calls per 10,000-article build, few distinct
-def slug_for(text: str) -> str:
-    """A URL-safe slug for a term or file name; never empty."""
-    slug = slugify(text)
-    if not slug:
-        slug = "t-" + hashlib.sha256(text.encode("utf-8")).hexdigest()[:10]
-    return slug
+SEARCH_URL = "search/"
 
 
 def article_url(permalink: str, slug: str, date: dt.date | None) -> str:
@@ -138,7 +119,7 @@ class RelativeLinks:
         return "../" * (len(from_parts) - common) + quoted or "./"
 
 
-@functools.lru_cache(maxsize=1 << 13)  # a few hundred bytes each (2.5 MB a process)
+@functools.lru_cache(maxsize=1 << 13)  # bounded: an entry is a few hundred bytes
 def _segments(url: str) -> tuple[tuple[str, ...], str]:
     """A URL path's segments, and the path percent-encoded (``/`` never is, so the
     encoded path has the same segments)."""

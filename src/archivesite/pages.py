@@ -1,0 +1,319 @@
+"""What each page shows: the context an output is made of when it is asked for.
+
+:class:`Pages` makes the context of an article, static page, the archive, a period
+and a taxonomy's index from the site; :func:`list_page` one page of a paginated
+list; :class:`SitemapEntries` a sitemap's entries as a template iterates them. Each
+returns a :data:`Part`: the context, the body the page reads and the file it copies.
+Pure functions of the site, which never changes, so an output made twice is equal.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import functools
+import itertools
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any, NamedTuple, overload
+
+from . import taxonomies, urls
+from .labels import MONTHS, WEEKDAY_NAMES, WEEKDAYS, day_text
+from .model import Article, BodyRef, NavLink, Period, Site, SitemapEntry, Taxonomy, Term
+from .slugs import term_slug
+from .taxonomies import TaxonomyKind
+
+YEAR_HEADLINES = 10  # a year page lists each month's first articles
+
+# What a planned output is made from when it is asked for: its context, the body it
+# reads and the static file it copies.
+Part = tuple[dict[str, Any], BodyRef | None, str | None]
+Make = Callable[[Any], Part]
+
+
+def given(part: Part) -> Part:
+    """The part of an output whose context is made when it is planned (feed, 404, robots)."""
+    return part
+
+
+def _link(label: str, url: str) -> NavLink:
+    return NavLink(label, url)
+
+
+def period_label(period: Period) -> str:
+    """``2022``, ``March 2022``, ``5 March 2022``."""
+    if period.kind == "year":
+        return f"{period.year}"
+    if period.kind == "month":
+        return f"{MONTHS[period.month or 0]} {period.year}"
+    return f"{period.day} {MONTHS[period.month or 0]} {period.year}"
+
+
+def period_url(period: Period) -> str:
+    """The page of a year, month or day."""
+    if period.kind == "year":
+        return urls.year_url(period.year)
+    if period.kind == "month":
+        return urls.month_url(period.year, period.month or 0)
+    return urls.day_url(period.year, period.month or 0, period.day or 0)
+
+
+def _body(site: Site, article: Article) -> BodyRef:
+    path = f"{site.config.root}/{article.source}"  # a plain string: pathlib is slow here
+    return BodyRef(path, article.body_offset, article.body_hash)
+
+
+HOME_LINK = NavLink("Home", urls.HOME)
+_ARCHIVE_LINK = NavLink("Archive", urls.ARCHIVE)
+
+
+class ListArg(NamedTuple):
+    """One page of a paginated list."""
+
+    first_url: str
+    n: int
+    pages: int
+    per_page: int
+    articles: Sequence[Article]  # every article of the list
+    context: dict[str, Any]  # the list's own context
+    crumbs: tuple[NavLink, ...]
+
+
+list_arg = functools.partial(tuple.__new__, ListArg)  # without NamedTuple's Python-level __new__
+
+
+def list_page(arg: ListArg) -> Part:
+    first_url, n, pages, per_page, articles, context, crumbs = arg
+    pagination = {
+        "page": n,
+        "pages": pages,
+        "prev": urls.paginated(first_url, n - 1) if n > 1 else None,
+        "next": urls.paginated(first_url, n + 1) if n < pages else None,
+    }
+    chunk = tuple(articles[(n - 1) * per_page : n * per_page])
+    return {**context, "articles": chunk, "pagination": pagination, "crumbs": crumbs}, None, None
+
+
+class Pages:
+    """Makes the contexts of article, static-page, archive, period and term-index pages
+    from the site (the few lookups they share are made once per process)."""
+
+    def __init__(self, site: Site) -> None:
+        self.site = site
+        self.terms = {t.name: {term.slug: term for term in t.terms} for t in site.taxonomies}
+        self.links: dict[Any, Any] = {}
+
+    def dated(self, i: int) -> Part:
+        dated = self.site.archive.dated
+        prev_a = dated[i - 1] if i > 0 else None
+        next_a = dated[i + 1] if i + 1 < len(dated) else None
+        return self.article(dated[i], prev_a, next_a)
+
+    def undated(self, i: int) -> Part:
+        return self.article(self.site.archive.undated[i], None, None)
+
+    def article(self, a: Article, prev_a: Article | None, next_a: Article | None) -> Part:
+        """An article's page. ``links``: the links many article pages share (those of a
+        date, a term, a set of tags), made once: thousands of pages hold few distinct."""
+        links = self.links
+        date_key = ("date", a.date)
+        periods, crumbs = links.get(date_key) or links.setdefault(date_key, _date_links(a.date))
+        context: dict[str, Any] = {
+            "article": a,
+            "prev": prev_a,
+            "next": next_a,
+            "periods": periods,
+        }
+        for kind in taxonomies.TAXONOMIES:
+            names = kind.terms_of(a)
+            key = (kind.name, names)
+            found = links.get(key)
+            if found is None:
+                terms = self.terms[kind.name]
+                found = links[key] = tuple(
+                    _term_link(links, kind, terms[slug])
+                    for slug in dict.fromkeys(map(term_slug, names))
+                )
+            context[kind.article_key] = (found[0] if found else None) if kind.single else found
+        context["crumbs"] = (*crumbs, NavLink(a.title, ""))
+        return context, _body(self.site, a), None
+
+    def page(self, a: Article) -> Part:
+        context = {"article": a, "crumbs": (HOME_LINK, NavLink(a.title, ""))}
+        return context, _body(self.site, a), None
+
+    def archive(self, _: None) -> Part:
+        arch = self.site.archive
+        context = {
+            "years": tuple(_year_summary(y, arch.months) for y in reversed(arch.years)),
+            "crumbs": (HOME_LINK, NavLink("Archive", "")),
+        }
+        return context, None, None
+
+    def period(self, arg: tuple[str, int]) -> Part:
+        level, i = arg
+        arch = self.site.archive
+        periods = {"year": arch.years, "month": arch.months, "day": arch.days}[level]
+        period = periods[i]
+        prev_p = periods[i - 1] if i > 0 else None
+        next_p = periods[i + 1] if i + 1 < len(periods) else None
+        context: dict[str, Any] = {
+            "period": period,
+            "label": period_label(period),
+            "prev": _link(period_label(prev_p), period_url(prev_p)) if prev_p else None,
+            "next": _link(period_label(next_p), period_url(next_p)) if next_p else None,
+            "crumbs": _period_crumbs(HOME_LINK, _ARCHIVE_LINK, period),
+        }
+        if level == "year":
+            context["months"] = _year_summary(period, arch.months, YEAR_HEADLINES)["months"]
+        elif level == "month":
+            context.update(_month_grid(period))
+        return context, None, None
+
+    def terms_index(self, tax: Taxonomy) -> Part:
+        kind = taxonomies.by_name(tax.name)
+        context = {
+            "taxonomy": tax.name,
+            "label": kind.plural,
+            "terms": tuple(
+                {"name": t.name, "url": kind.term_url(t.slug), "count": len(t.articles)}
+                for t in tax.terms
+            ),
+            "crumbs": (HOME_LINK, NavLink(kind.plural, "")),
+        }
+        return context, None, None
+
+    def copy(self, source: str) -> Part:
+        return {}, None, source
+
+
+def _date_links(d: dt.date | None) -> tuple[tuple[NavLink, ...], tuple[NavLink, ...]]:
+    """An article page's period links and breadcrumbs (shared by its day's articles)."""
+    home = NavLink("Home", urls.HOME)
+    if d is None:
+        return (), (home, NavLink("Undated", urls.UNDATED))
+    periods = (
+        NavLink(day_text(d), urls.day_url(d.year, d.month, d.day)),
+        NavLink(f"{MONTHS[d.month]} {d.year}", urls.month_url(d.year, d.month)),
+        NavLink(f"{d.year}", urls.year_url(d.year)),
+    )
+    return periods, (home, NavLink("Archive", urls.ARCHIVE), periods[2], periods[1], periods[0])
+
+
+def _term_link(links: dict[Any, Any], kind: TaxonomyKind, term: Term) -> NavLink:
+    key = ("term", kind.name, term.slug)
+    link = links.get(key)
+    if link is None:
+        link = links[key] = NavLink(term.name, kind.term_url(term.slug))
+    return link
+
+
+def _period_crumbs(home: NavLink, archive: NavLink, period: Period) -> tuple[NavLink, ...]:
+    crumbs = [home, archive, NavLink(str(period.year), urls.year_url(period.year))]
+    if period.month:
+        crumbs.append(NavLink(MONTHS[period.month], urls.month_url(period.year, period.month)))
+    if period.day:
+        crumbs.append(NavLink(str(period.day), ""))
+    last = crumbs[-1]
+    crumbs[-1] = NavLink(last.title, "")  # the current page is not a link
+    return tuple(crumbs)
+
+
+def _year_summary(year: Period, months: Sequence[Period], headlines: int = 0) -> dict[str, Any]:
+    """A year's twelve months with counts (and each month's first ``headlines`` articles)."""
+    of_year = {m.month: m.articles for m in months if m.year == year.year}
+    counts = {month: len(articles) for month, articles in of_year.items()}
+    return {
+        "year": year.year,
+        "url": urls.year_url(year.year),
+        "count": len(year.articles),
+        "months": tuple(
+            {
+                "name": MONTHS[m],
+                "month": m,
+                "count": counts.get(m, 0),
+                "url": urls.month_url(year.year, m) if counts.get(m) else None,
+                "articles": of_year.get(m, ())[:headlines],
+            }
+            for m in range(1, 13)
+        ),
+    }
+
+
+def _month_grid(month: Period) -> dict[str, Any]:
+    by_day: dict[int, list[Article]] = {}
+    for a in month.articles:
+        assert a.date is not None
+        by_day.setdefault(a.date.day, []).append(a)
+    weeks = tuple(
+        tuple(
+            None
+            if d == 0
+            else {
+                "day": d,
+                "count": len(by_day.get(d, ())),
+                "url": urls.day_url(month.year, month.month or 0, d) if d in by_day else None,
+                "label": f"{WEEKDAY_NAMES[dt.date(month.year, month.month or 1, d).weekday()]} "
+                f"{d} {MONTHS[month.month or 0]}",
+            }
+            for d in week
+        )
+        for week in calendar.Calendar(firstweekday=0).monthdayscalendar(
+            month.year, month.month or 1
+        )
+    )
+    days = tuple(
+        {
+            "label": f"{WEEKDAY_NAMES[dt.date(month.year, month.month or 1, d).weekday()]}, "
+            f"{d} {MONTHS[month.month or 0]} {month.year}",
+            "url": urls.day_url(month.year, month.month or 0, d),
+            "articles": tuple(arts),
+        }
+        for d, arts in sorted(by_day.items())
+    )
+    return {
+        "weekdays": tuple(zip(WEEKDAYS, WEEKDAY_NAMES, strict=True)),
+        "weeks": weeks,
+        "days": days,
+    }
+
+
+@dataclass(frozen=True, slots=True)
+class SitemapEntries(Sequence[SitemapEntry]):
+    """The pages of one sitemap file, each :class:`SitemapEntry` made as a template
+    iterates (so a large sitemap's entries are never all held at once): the pages' URL
+    paths and ``lastmod`` dates ("" for none), each list joined by NULs into one string."""
+
+    base_url: str
+    size: int
+    urls: str
+    lastmods: str
+
+    def _pairs(self) -> Iterator[tuple[str, str]]:
+        if not self.size:
+            return iter(())
+        return zip(self.urls.split("\0"), self.lastmods.split("\0"), strict=True)
+
+    def __len__(self) -> int:
+        return self.size
+
+    @overload
+    def __getitem__(self, index: int) -> SitemapEntry: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[SitemapEntry]: ...
+
+    def __getitem__(self, index: int | slice) -> SitemapEntry | list[SitemapEntry]:
+        if isinstance(index, slice):
+            return [self._entry(*pair) for pair in list(self._pairs())[index]]
+        return self._entry(*list(self._pairs())[index])
+
+    def _entry(self, url: str, lastmod: str) -> SitemapEntry:
+        return SitemapEntry(urls.absolute(self.base_url, url), lastmod or None)
+
+    def __iter__(self) -> Iterator[SitemapEntry]:
+        return itertools.starmap(self._entry, self._pairs())
+
+
+def sitemap_part(entries: SitemapEntries) -> Part:
+    return {"entries": entries}, None, None
