@@ -19,7 +19,7 @@ import datetime as dt
 import hashlib
 import logging
 import os
-from collections.abc import Hashable, Iterable
+from collections.abc import Callable, Hashable, Iterable
 from dataclasses import replace
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
@@ -218,6 +218,9 @@ def _split_front_matter(text: str, path: Path) -> tuple[dict[str, Any], dict[str
     return {str(k): v for k, v in data.items()}, key_lines, end + 2
 
 
+Complain = Callable[[str, str], None]  # (front matter key, message)
+
+
 def _article_from(
     meta: dict[str, Any],
     lines: dict[str, int],
@@ -225,11 +228,41 @@ def _article_from(
     config: Config,
     **fixed: Any,
 ) -> Article:
+    """The article the front matter describes; every bad field reported together."""
     errors: list[ArchiveError] = []
 
     def bad(key: str, message: str) -> None:
         errors.append(ArchiveError(message, path, lines.get(key, 1)))
 
+    text = _texts(meta, bad)
+    date, published = _date(meta, config, bad)
+    slug = _slug(meta, path.stem, bad)
+    tags = _tags(meta, bad)
+    draft = meta.get("draft", False)
+    if not isinstance(draft, bool):
+        bad("draft", "'draft' must be true or false")
+    language = meta.get("language")
+    if language is not None and not is_language_tag(language):
+        bad("language", f"bad language {language!r}: use a tag such as 'en' or 'ru'")
+    raise_all(errors)
+    return Article(
+        slug=slug,
+        title=text["title"] or "",
+        date=date,
+        published=published,
+        lede=text["lede"],
+        summary=text["summary"] or text["lede"],
+        dateline=_dateline(text),
+        agency=text["agency"],
+        language=language if language != config.language else None,
+        tags=tags,
+        draft=draft,
+        **fixed,
+    )
+
+
+def _texts(meta: dict[str, Any], bad: Complain) -> dict[str, str | None]:
+    """The text fields, stripped (None where absent or empty); the title is required."""
     text: dict[str, str | None] = {}
     for key in _TEXT_KEYS:
         value = meta.get(key)
@@ -244,67 +277,52 @@ def _article_from(
         bad("title", "missing title")
     elif text["title"] is None and isinstance(meta["title"], str):
         bad("title", "empty title")
+    return text
 
-    date, published = None, None
-    if meta.get("date") is not None:
-        try:
-            date, published = _parse_date(meta["date"], config)
-        except ValueError as exc:
-            bad("date", f"bad date {meta['date']!r}: {exc}")
 
-    slug = path.stem
-    if "slug" in meta:
-        value = meta["slug"]
-        if not isinstance(value, str) or not is_valid_slug(value):
-            bad("slug", f"bad slug {value!r}: use letters, digits, '-', '_', '.' (no '/')")
-        else:
-            slug = value
-    elif not is_valid_slug(slug):
-        slug = term_slug(slug)
+def _date(
+    meta: dict[str, Any], config: Config, bad: Complain
+) -> tuple[dt.date | None, dt.datetime | None]:
+    if meta.get("date") is None:
+        return None, None
+    try:
+        return _parse_date(meta["date"], config)
+    except ValueError as exc:
+        bad("date", f"bad date {meta['date']!r}: {exc}")
+        return None, None
 
-    tags: tuple[str, ...] = ()
-    raw_tags = meta.get("tags")
-    if isinstance(raw_tags, str):
-        raw_tags = [raw_tags]
-    if raw_tags is None:
-        pass
-    elif isinstance(raw_tags, list) and all(
-        isinstance(t, str | int) and not isinstance(t, bool) and str(t).strip() for t in raw_tags
+
+def _slug(meta: dict[str, Any], stem: str, bad: Complain) -> str:
+    """The ``slug`` given, else the file name's (as a term slug where it is not one)."""
+    if "slug" not in meta:
+        return stem if is_valid_slug(stem) else term_slug(stem)
+    value = meta["slug"]
+    if not isinstance(value, str) or not is_valid_slug(value):
+        bad("slug", f"bad slug {value!r}: use letters, digits, '-', '_', '.' (no '/')")
+        return stem
+    return value
+
+
+def _tags(meta: dict[str, Any], bad: Complain) -> tuple[str, ...]:
+    """The tags, each once, in order; one tag may be given as a plain name."""
+    raw = meta.get("tags")
+    if raw is None:
+        return ()
+    if isinstance(raw, str):
+        raw = [raw]
+    if isinstance(raw, list) and all(
+        isinstance(t, str | int) and not isinstance(t, bool) and str(t).strip() for t in raw
     ):
-        tags = tuple(dict.fromkeys(str(t).strip() for t in raw_tags))
-    else:
-        bad("tags", "'tags' must be a list of names, such as [elections, economy]")
+        return tuple(dict.fromkeys(str(t).strip() for t in raw))
+    bad("tags", "'tags' must be a list of names, such as [elections, economy]")
+    return ()
 
-    draft = meta.get("draft", False)
-    if not isinstance(draft, bool):
-        bad("draft", "'draft' must be true or false")
-        draft = False
 
-    language = meta.get("language")
-    if language is not None and not is_language_tag(language):
-        bad("language", f"bad language {language!r}: use a tag such as 'en' or 'ru'")
-        language = None
-
-    raise_all(errors)
-
-    dateline = None
-    if text["dateline"] or text["place"]:
-        place = text["place"] or (text["dateline"] or "").title()
-        dateline = Dateline(text=text["dateline"] or place, place=place, region=text["region"])
-    return Article(
-        slug=slug,
-        title=text["title"] or "",
-        date=date,
-        published=published,
-        lede=text["lede"],
-        summary=text["summary"] or text["lede"],
-        dateline=dateline,
-        agency=text["agency"],
-        language=language if language != config.language else None,
-        tags=tags,
-        draft=draft,
-        **fixed,
-    )
+def _dateline(text: dict[str, str | None]) -> Dateline | None:
+    if not (text["dateline"] or text["place"]):
+        return None
+    place = text["place"] or (text["dateline"] or "").title()
+    return Dateline(text=text["dateline"] or place, place=place, region=text["region"])
 
 
 def _parse_date(value: object, config: Config) -> tuple[dt.date, dt.datetime | None]:
