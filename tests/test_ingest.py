@@ -102,6 +102,7 @@ def test_seed_imports_with_weekday_year(tmp_path: Path) -> None:
         "summary",
         "date",
         "date_source",
+        "date_reference",
         "dateline",
         "place",
         "agency",
@@ -358,16 +359,23 @@ def test_bad_files_are_reported_and_others_imported(tmp_path: Path) -> None:
     shutil.copy(SEED, site / "seeds")
     (site / "seeds" / "empty.txt").write_bytes(b"")
     (site / "seeds" / "image.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
-    (site / "seeds" / "notes.md").write_text("not a seed", encoding="utf-8")
+    (site / "seeds" / "notes.md").write_text("A note\n\nIt is text.", encoding="utf-8")
     sub = site / "seeds" / "more" / "deeper"
     sub.mkdir(parents=True)
     (sub / "kremlin.txt").write_text(TASS_STORY, encoding="utf-8")
-    result = CliRunner().invoke(cli, ["import", "--site", str(site)])
+    result = CliRunner().invoke(cli, ["-v", "import", "--site", str(site)])
     assert result.exit_code == 1
-    assert "imported 2, unchanged 0, duplicates 0, failed 2" in result.stdout
+    assert (
+        "imported 3, unchanged 0, duplicates 0, failed 1, undated 1, skipped (not text) 1"
+        in result.stdout
+    )
     assert f"{site / 'seeds' / 'empty.txt'}: empty file" in result.stderr
-    assert f"{site / 'seeds' / 'image.txt'}: binary file" in result.stderr
+    assert f"{site / 'seeds' / 'image.txt'}: not text; skipped" in result.stdout
     assert (site / SEED_PATH).exists()
+    # named on the command line, a file is always read: a binary one fails, with its name
+    named = CliRunner().invoke(cli, ["import", "--site", str(site), str(site / "seeds/image.txt")])
+    assert named.exit_code == 1
+    assert f"{site / 'seeds' / 'image.txt'}: binary file" in named.stderr
 
 
 def test_seed_outside_the_site_keeps_the_path_as_given(tmp_path: Path) -> None:
