@@ -695,7 +695,7 @@ _WIRE_FILED = re.compile(
 # word count ("BC-Australia-India-Qantas,0225", "a0605 AM-Gulf-Jordan 1st Ld,1368").
 _WIRE_SLUG = re.compile(
     r"^(?:[a-z]\d{3,4}[ ]+(?:[a-z][ ]+)?(?:[A-Z]{1,4}[ ]+)?)?(?:BC|AM|PM)-[A-Za-z0-9][\w.'&/-]*"
-    r"(?:[ ]+\S+){0,4}$"
+    r"(?:,\d{3,4})?(?:[ ]+\S+){0,4}$"
 )
 
 
