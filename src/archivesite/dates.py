@@ -1,29 +1,42 @@
-"""Article dates: the reporting-verb weekday, dates in file names, year inference.
+"""Article dates: the evidence a file carries and how it decides the date.
 
-Pure functions; the only clock is the reference date passed in.
+Pure functions; the only clocks are the references passed in (and "next year",
+the latest a date in a file name may have).
 
-Where the text gives month and day but no year, the year comes from a
-reference date (``--as-of``, else ``import.as_of``, else a date in the file's
-name, else the file's modification time; the caller picks it). The year is the
-most recent one, not after the reference date and at most
-:data:`MAX_YEARS_BACK` years before it, in which that day fell on the weekday
-of the lead's reporting verb ("said on Tuesday", "told TASS on Tuesday",
-"announced Monday"). A weekday tied to an event ("a meeting on Wednesday") is
-not evidence. Without a usable weekday the year is that of the most recent
-such day not after the reference date.
+Evidence, strongest first (:func:`decide_date`):
+
+* a **full date in the file's name or folders** (:func:`date_in_path`):
+  ``2022-01-11-x.txt``, ``20220111_x``, ``APW19980213.1320``, ``AFP_ENG_20030115.0042``,
+  ``AP900815-0044`` (six digits only right after a known agency or outlet code),
+  ``…/2022/01/11/x``; a valid date from 1850 to next year. It is the article's date;
+* a **month and day in the text** (dateline, dated header, wire filing line), with the
+  year where printed. Within two days of the file name's date the text's day wins,
+  in the year that puts it nearest the name's date; further off, the name wins and
+  the conflict is reported;
+* with month and day and no year (and no date in the path), the year from the first
+  **reference** there is: the file's year/month folder, ``--as-of`` / ``import.as_of``
+  (an upper bound), a neighbouring file's own date, the file's modification time.
+  Against an upper bound the year is the most recent one, at most
+  :data:`MAX_YEARS_BACK` years back, in which that day fell on the weekday of the
+  lead's reporting verb ("said on Tuesday"; a weekday tied to an event is not
+  evidence), else the year of the most recent such day; against a folder or a
+  neighbour it is the year that puts the day nearest that date;
+* a weekday alone never dates an article.
 
 ``date_source`` values (front matter):
 
-* ``text``: the text states the full date.
+* ``text``: the text gives the month and day, with the year printed or taken from
+  the file name (``date_reference: file-name``).
 * ``weekday``: month and day from the text, the year confirmed by the weekday
   of the lead's reporting verb.
-* ``reference``: month and day from the text, the year that of the most recent
-  such day not after the reference date, with no weekday to confirm it (a
-  guess worth checking; the year is right when the archive is imported soon
-  after publication).
+* ``reference``: month and day from the text, the year from a reference with no
+  weekday to confirm it (a guess worth checking).
 * ``option``: month and day from the text, the year given with ``--year``.
-* ``file``: the text gives no month and day; the full date is in the file name.
+* ``file``: the full date in the file's name or folders.
 * ``none``: undated.
+
+``date_reference`` (where the year came from, when it was not printed): ``file-name``,
+``folder``, ``as-of``, ``config``, ``neighbour``, ``file-time``.
 """
 
 from __future__ import annotations
