@@ -532,12 +532,19 @@ def import_seeds(
     edited: list[str] = []
     removed: list[str] = []
     records: dict[str, ArticleRecord] = {}
-    for item in sorted(planned, key=lambda p: p.target):
-        outcome = _apply(item, manifest, content, force)
-        shown = display_path(content / item.target)
+    planned.sort(key=lambda p: p.target)
+    shown_content = display_path(content)
+    for item, written in zip(
+        planned, _write_all(planned, manifest, content, force, jobs), strict=True
+    ):
+        outcome = written.outcome
+        shown = item.target if shown_content == "." else f"{shown_content}/{item.target}"
         if outcome.startswith("edited"):
             edited.append(outcome.split(":", 1)[1])
             continue
+        for old in written.forget:
+            manifest.drop(old)
+        manifest.put(item.target, _manifest_record(item, written.content_sha))
         (imported if outcome == "written" else unchanged).append(shown)
         if not item.dated:
             undated.append(shown)
@@ -705,41 +712,85 @@ def _assign_slots(planned: list[_Planned], manifest: _Manifest, content: Path) -
         claimed.add(candidate)
 
 
-def _apply(item: _Planned, manifest: _Manifest, content: Path, force: bool) -> str:
-    """Write one article where that is safe: "written", "unchanged" or "edited:<path>"."""
+@dataclass(frozen=True)
+class _Written:
+    """What writing one article did: "written", "unchanged" or "edited:<path>", the
+    sha256 of its content, and the old paths (of a moved article) to forget."""
+
+    outcome: str
+    content_sha: str
+    forget: tuple[str, ...] = ()
+
+
+def _write(item: _Planned, manifest: _Manifest, content: Path, force: bool) -> _Written:
+    """Write one article where that is safe; reads ``manifest``, never changes it
+    (it may run in a worker process)."""
     path = content / item.target
     data = item.render().encode("utf-8")
+    content_sha = _sha(data)
     record = manifest.files.get(item.target)
-    new_record = {
-        "source_file": item.seed.key,
-        "source_sha256": item.seed.raw_sha,
-        "text_sha256": item.seed.text_sha,
-        "content_sha256": _sha(data),
-    }
-    old_paths = [p for p in manifest.by_source(item.seed.key) if p != item.target]
-    for old in old_paths:  # a moved article whose old file was edited by hand
+    forget = []
+    for old in manifest.by_source(item.seed.key):  # a moved article's old file, edited
         old_file = content / old
-        if old_file.exists() and _sha(old_file.read_bytes()) != manifest.files[old].get(
-            "content_sha256"
-        ):
+        if old == item.target or not old_file.exists():
+            continue
+        if _sha(old_file.read_bytes()) != manifest.files[old].get("content_sha256"):
             if not force:
-                return f"edited:{display_path(old_file)}"
+                return _Written(f"edited:{display_path(old_file)}", content_sha)
             log.warning("%s: edited by hand; kept (the article is now at %s)", old_file, path)
-            manifest.drop(old)
+            forget.append(old)
     if path.exists():
         current = path.read_bytes()
         if current == data:
-            manifest.put(item.target, new_record)
-            return "unchanged"
+            return _Written("unchanged", content_sha, tuple(forget))
         hand_edited = record is None or _sha(current) != record.get("content_sha256")
         if hand_edited and not force:
-            return f"edited:{display_path(path)}"
+            return _Written(f"edited:{display_path(path)}", content_sha)
         if hand_edited:
             log.warning("%s: edited by hand; overwritten (--force)", path)
     write_atomic(path, data)
-    manifest.put(item.target, new_record)
     log.debug("wrote %s", path)
-    return "written"
+    return _Written("written", content_sha, tuple(forget))
+
+
+# What forked writers read: the run's plan, fixed before the pool starts.
+_writing: tuple[list[_Planned], _Manifest, Path, bool] | None = None
+
+
+def _write_chunk(indices: list[int]) -> list[_Written]:
+    assert _writing is not None
+    planned, manifest, content, force = _writing
+    return [_write(planned[i], manifest, content, force) for i in indices]
+
+
+def _write_all(
+    planned: list[_Planned], manifest: _Manifest, content: Path, force: bool, jobs: int
+) -> Iterator[_Written]:
+    """:func:`_write` of every planned article, in order; in ``jobs`` forked processes
+    where that pays (each writes its own files, so none is written twice)."""
+    global _writing
+    if jobs <= 1 or len(planned) < PARALLEL_THRESHOLD or not fork_is_safe():
+        for item in planned:
+            yield _write(item, manifest, content, force)
+        return
+    size = max(20, min(200, len(planned) // (jobs * 4)))
+    chunks = [list(range(i, min(i + size, len(planned)))) for i in range(0, len(planned), size)]
+    _writing = (planned, manifest, content, force)
+    try:
+        with multiprocessing.get_context("fork").Pool(jobs) as pool:
+            for results in pool.imap(_write_chunk, chunks):
+                yield from results
+    finally:
+        _writing = None
+
+
+def _manifest_record(item: _Planned, content_sha: str) -> dict[str, str]:
+    return {
+        "source_file": item.seed.key,
+        "source_sha256": item.seed.raw_sha,
+        "text_sha256": item.seed.text_sha,
+        "content_sha256": content_sha,
+    }
 
 
 def _retire_old(item: _Planned, manifest: _Manifest, content: Path) -> list[str]:
