@@ -569,3 +569,13 @@ def test_jobs_parse_in_worker_processes_with_the_same_result(
         assert result.exit_code == 0, result.output
         sites.append({k: v[0] for k, v in snapshot(site).items()})
     assert sites[0] == sites[1]
+
+
+def test_preview_changes_are_chosen_as_a_folders_files(tmp_path: Path) -> None:
+    from archivesite.ingest import find_seeds
+
+    (tmp_path / "story").write_text(TASS_STORY, encoding="utf-8")
+    (tmp_path / "photo.jpg").write_bytes(b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" * 10)
+    (tmp_path / "story~").write_text(TASS_STORY, encoding="utf-8")
+    changed = [tmp_path / name for name in ("story", "photo.jpg", "story~")]
+    assert find_seeds(changed) == [tmp_path / "story"]

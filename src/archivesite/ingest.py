@@ -387,9 +387,10 @@ class _Manifest:
 
 
 def find_seeds(paths: Iterable[Path]) -> list[Path]:
-    """The seed files among ``paths`` (folders recursively), sorted, each once (see
+    """The seed files among ``paths`` (folders recursively; files chosen as a folder's
+    are: the preview's changed files), sorted, each once (see
     :func:`archivesite.seedfiles.select_seeds`)."""
-    return list(select_seeds(paths).files)
+    return list(select_seeds(paths, named=False).files)
 
 
 @functools.lru_cache(maxsize=16)

@@ -75,15 +75,23 @@ def _walk(folder: Path) -> Iterable[Path]:
                 yield Path(root, name)
 
 
-def select_seeds(paths: Iterable[Path]) -> Selection:
-    """The files to import from ``paths`` (files, and folders read recursively)."""
+def select_seeds(paths: Iterable[Path], *, named: bool = True) -> Selection:
+    """The files to import from ``paths`` (files, and folders read recursively).
+
+    ``named``: the files in ``paths`` were named by the user and are read whatever
+    they hold; otherwise (a watcher's changed files) they are chosen as a folder's are.
+    """
     found: dict[Path, Path] = {}
     not_text: dict[Path, Path] = {}
     for path in paths:
         if not path.is_dir():
-            found.setdefault(path.resolve(), path)
-            continue
-        for candidate in _walk(path):
+            if named:
+                found.setdefault(path.resolve(), path)
+                continue
+            candidates: Iterable[Path] = () if is_clutter(path.name) else (path,)
+        else:
+            candidates = _walk(path)
+        for candidate in candidates:
             key = candidate.resolve()
             if key in found or key in not_text:
                 continue
