@@ -238,6 +238,8 @@ def own_date(story: WireStory, path: PathDate) -> dt.date | None:
 
 @dataclass(frozen=True)
 class _Seed:
+    """One seed read and parsed, with everything about it that needs no other file."""
+
     path: Path
     key: str  # source_file
     raw_sha: str
@@ -245,9 +247,14 @@ class _Seed:
     story: WireStory
     mtime: float
     path_date: PathDate
+    clues: Clues
+    title: str
+    title_source: str | None  # "fallback" where the file has no title line
+    slug: str
+    language: str | None
 
 
-def _read(path: Path, root: Path) -> _Seed | ArchiveError:
+def _read(path: Path, root: Path, site_language: str) -> _Seed | ArchiveError:
     """Read, decode and parse one seed (in a worker process, where there are several)."""
     try:
         raw, decoded = read_seed(path)
@@ -257,14 +264,26 @@ def _read(path: Path, root: Path) -> _Seed | ArchiveError:
         return ArchiveError(exc.message, path, exc.line) if exc.path is None else exc
     except OSError as exc:
         return ArchiveError(f"cannot read: {exc.strerror or exc}", path)
-    key = source_key(path, root)
+    path_date = date_in_path(path.absolute())
+    title = story.title or fallback_title(story, path.stem)
     return _Seed(
-        path, key, _sha(raw), text_hash(decoded.text), story, mtime, date_in_path(path.absolute())
+        path=path,
+        key=source_key(path, root),
+        raw_sha=_sha(raw),
+        text_sha=text_hash(decoded.text),
+        story=story,
+        mtime=mtime,
+        path_date=path_date,
+        clues=clues_of(story, path_date),
+        title=title,
+        title_source=None if story.title else "fallback",
+        slug=slug_for(title),
+        language=language_of(story, site_language),
     )
 
 
-def _read_chunk(paths: list[Path], root: Path) -> list[_Seed | ArchiveError]:
-    return [_read(path, root) for path in paths]
+def _read_chunk(paths: list[Path], root: Path, site_language: str) -> list[_Seed | ArchiveError]:
+    return [_read(path, root, site_language) for path in paths]
 
 
 def default_jobs() -> int:
@@ -276,12 +295,15 @@ def default_jobs() -> int:
 
 
 def _read_all(
-    seeds: Sequence[Path], root: Path, jobs: int, progress: Callable[[Path], None] | None
+    seeds: Sequence[Path],
+    config: Config,
+    jobs: int,
+    progress: Callable[[Path], None] | None,
 ) -> Iterator[_Seed | ArchiveError]:
     """Every seed read, in order; in ``jobs`` forked processes where that pays."""
     if jobs <= 1 or len(seeds) < PARALLEL_THRESHOLD or not fork_is_safe():
         for path in seeds:
-            yield _read(path, root)
+            yield _read(path, config.root, config.language)
             if progress is not None:
                 progress(path)
         return
@@ -289,7 +311,12 @@ def _read_all(
     chunks = [list(seeds[i : i + size]) for i in range(0, len(seeds), size)]
     with multiprocessing.get_context("fork").Pool(jobs) as pool:
         for chunk, results in zip(
-            chunks, pool.imap(functools.partial(_read_chunk, root=root), chunks), strict=True
+            chunks,
+            pool.imap(
+                functools.partial(_read_chunk, root=config.root, site_language=config.language),
+                chunks,
+            ),
+            strict=True,
         ):
             yield from results
             if progress is not None:
@@ -514,7 +541,7 @@ def import_seeds(
     manifest = _load_manifest(content)
     failed: list[ArchiveError] = []
     parsed: list[_Seed] = []
-    for result in _read_all(seeds, root, jobs, progress):
+    for result in _read_all(seeds, config, jobs, progress):
         if isinstance(result, ArchiveError):
             failed.append(result)
         else:
@@ -621,31 +648,24 @@ def _plan(
     collection: _Collection,
 ) -> _Planned:
     story = seed.story
-    dating = decide_date(
-        clues_of(story, seed.path_date),
-        _references(seed, config, as_of, collection),
-        year=year,
-    )
-    title_source = None if story.title else "fallback"
-    title = story.title if story.title else fallback_title(story, seed.path.stem)
+    dating = decide_date(seed.clues, _references(seed, config, as_of, collection), year=year)
     day = dating.date.date() if isinstance(dating.date, dt.datetime) else dating.date
     folder = f"{day:%Y/%m/%d}" if day is not None else UNDATED_DIR
-    language = language_of(story, config.language)
 
     def render() -> str:
         return story_to_markdown(
             story,
-            title=title,
+            title=seed.title,
             date=dating.date,
             date_source=dating.source,
             date_reference=dating.reference,
-            title_source=title_source,
-            language=language,
+            title_source=seed.title_source,
+            language=seed.language,
             source_file=seed.key,
             source_sha256=seed.raw_sha,
         )
 
-    return _Planned(seed, folder, slug_for(title), render, day is not None, dating)
+    return _Planned(seed, folder, seed.slug, render, day is not None, dating)
 
 
 def _record(item: _Planned, shown: str) -> ArticleRecord:
@@ -658,7 +678,7 @@ def _record(item: _Planned, shown: str) -> ArticleRecord:
     if story.agency is not None:
         where = "the lead's dateline" if story.dateline_prefix else "the sign-off"
         parts.append(f"agency {story.agency} from {where}")
-    if not story.title:
+    if item.seed.title_source == "fallback":
         parts.append("no title line (a fallback title)")
     return ArticleRecord(
         file=str(item.seed.path),
