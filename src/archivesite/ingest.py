@@ -329,7 +329,8 @@ class _Collection:
     from the files being imported), for the year of a neighbour without one."""
 
     def __init__(self, parsed: Iterable[_Seed]) -> None:
-        self._known = {seed.path.absolute(): seed for seed in parsed}
+        self._parsed = parsed
+        self._known: dict[Path, _Seed] | None = None  # by absolute path, made when needed
         self._folders: dict[Path, tuple[list[int], list[dt.date], list[str]]] = {}
 
     def _dated(self, folder: Path) -> tuple[list[int], list[dt.date], list[str]]:
@@ -351,6 +352,8 @@ class _Collection:
         path_date = date_in_path(path)
         if path_date.date is not None:
             return path_date.date
+        if self._known is None:
+            self._known = {seed.path.absolute(): seed for seed in self._parsed}
         seed = self._known.get(path)
         if seed is None:
             try:
