@@ -63,7 +63,7 @@ def cli(verbose: int, quiet: bool) -> None:
     default=None,
     help="Latest date an article may have, for the year of a month and day printed "
     "without one (default: import.as_of; else the dates of the other files in the "
-    "folder, else the file's modification time).",
+    "folder, else the file's modification time; a year/month folder comes first).",
 )
 @click.option("--year", type=int, default=None, help="Use this year where the text gives none.")
 @click.option("--force", is_flag=True, help="Overwrite content files edited by hand.")
@@ -98,8 +98,8 @@ def import_command(
     Files named in PATHS are always read; in folders (recursively) every text
     file is, whatever its extension, and other files are counted as not text.
     Importing again writes nothing for unchanged seeds; a content file edited by
-    hand is left alone unless --force. With -v, says what decided each article's
-    date, dateline and agency. Exit status 1 if any file failed.
+    hand is left alone unless --force. `archivesite -v import` says what decided
+    each article's date, dateline and agency. Exit status 1 if any file failed.
     """
     import functools
 

@@ -1,8 +1,11 @@
-"""The import stage: seed ``.txt`` files -> ``content/**/*.md``; the only writer of content/.
+"""The import stage: seed text files -> ``content/**/*.md``; the only writer of content/.
 
 Owns :func:`story_to_markdown` (pure: one parsed story and its facts -> the
-text of its content file), :func:`find_seeds`, :func:`import_seeds` and the
-import manifest ``content/.archivesite-import.json``.
+text of its content file), :func:`run_import` (the import command: which files,
+:func:`import_seeds`, the review table), :func:`import_seeds` (read and parse the
+seeds, in worker processes where there are many; date each from its own evidence
+and its folder's, see :mod:`archivesite.dates`; write) and the import manifest
+``content/.archivesite-import.json``.
 
 The manifest maps each content file the importer wrote (path relative to
 ``content/``, POSIX separators) to the seed it came from and the sha256 of the
