@@ -11,16 +11,26 @@ What ``parse_wire`` recognises:
   (``All Content by Mehr News Agency is licensed ...``, ``Share``, ``Read more``)
   are dropped. A header line holding only a date (``11 January 2022, 09:30``,
   ``2022-01-11T09:30:00+03:00``) is read as a dated header and dropped too.
+* **Wire lines**: a slug line (``BC-Australia-India-Qantas,0225``) before or after the
+  title and a filing line (``AP-NY-02-13-98 1435EST``) at either end are dropped; the
+  filing line's date is kept as ``WireStory.filed`` and completes the dateline's.
 * **Title**: the first real line; a title broken over two lines is joined and wire
   flash markers (``******``) are stripped. ``None`` where the text starts with its
-  dateline (or with a long body paragraph, as Tehran Times files do).
+  dateline, with a long body paragraph (Tehran Times files), or with a line that
+  reads as a sentence (a broadcast transcript: it ends with a full stop after a
+  word that is no abbreviation, most of its words in lower case; or it is long and
+  ends like a sentence). A dateline printed alone before the headline (``PARIS,
+  May 3 (AFP)``, blank line, headline, body) is the first paragraph's.
 * **Lede**: the standfirst paragraph between the title and the dateline paragraph
   (TASS style); not repeated in ``paragraphs``.
 * **Dateline** in the TASS, Reuters, AP, AFP, Xinhua and house styles, with an
   optional region (``IGORA /Leningrad Region/``, ``PORTLAND, Ore.``), several
   cities (``SEATTLE/WASHINGTON``), a date with a misspelled or lower-case month
   (``FEb 26``, ``Narch 2``, ``2 March``), or none; a bare ``(Reuters) -``, and a
-  byline ``By Jane Doe (Reuters) -`` give the agency without a place.
+  byline ``By Jane Doe (Reuters) -`` give the agency without a place. The marker
+  may hold spaces (``(AP )``), the separator may be an underscore (``(AP)_``,
+  ``NEWARK, N.J. _``), and a dateline may stand alone on its line; it is then
+  joined to the paragraph after it.
 * **Agency** from the dateline marker, a byline, or a ``Reuter`` sign-off as the
   last paragraph; spelling is normalised (``REUTER`` -> ``Reuters``). Never guessed.
 * **Paragraphs**: blank-line separated blocks; inside a block a line indented more
@@ -708,7 +718,8 @@ def _wire_slug(line: str) -> bool:
 
 
 def _wire_filed(line: str) -> _Header | None:
-    """The date of a filing line, its two-digit year read as the nearest century."""
+    """The date of a filing line (a two-digit year in the latest century that does
+    not put it after next year)."""
     m = _WIRE_FILED.match(line)
     if m is None:
         return None
