@@ -377,7 +377,8 @@ class _Collection:
         at = bisect.bisect_left(names, path.name)
         k = bisect.bisect_left(positions, at)
         before = k - 1 if k > 0 else None
-        after = k + 1 if k < len(positions) and positions[k] == at else k
+        itself = at < len(names) and names[at] == path.name
+        after = k + 1 if itself and k < len(positions) and positions[k] == at else k
         if after >= len(positions):
             return dates[before] if before is not None else None
         if before is None or positions[after] - at < at - positions[before]:
