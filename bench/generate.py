@@ -259,24 +259,10 @@ class Article:
         return "weekday" if self.agency in ("TASS", "Reuters", "Xinhua") else "file"
 
     def imported_date(self, as_of: dt.date = AS_OF) -> dt.date:
-        """The date the importer must find (issue 2's rule), which may not be ``date``.
-
-        A dateline gives month and day only; the year is the most recent one, not
-        after ``as_of`` and at most 11 years before it, in which that day fell on
-        the weekday of the lead's reporting verb. Weekdays repeat every few years,
-        so a 2017 article can rightly come out as 2023. AP and AFP datelines have
-        no date; the file name gives it in full.
-        """
-        if self.date_source != "weekday":
-            return self.date
-        for year in range(as_of.year, as_of.year - 12, -1):
-            try:
-                day = self.date.replace(year=year)
-            except ValueError:  # 29 February
-                continue
-            if day <= as_of and day.weekday() == self.date.weekday():
-                return day
-        raise AssertionError(f"no year fits {self.date}")
+        """The date the importer must find: the full date in the seed's file name
+        (``wire_name``) is the article's date, and the dateline's month and day agree
+        with it. (``as_of`` is given to the importer too; it does not decide here.)"""
+        return self.date
 
     def dateline(self) -> str:
         """The dateline opening the first paragraph, in the agency's style."""

@@ -459,7 +459,7 @@ def bench_import(n: int, runs: int, timeout: float) -> list[Result]:
 def import_accuracy(site: Path, articles: list[generate.Article]) -> str:
     """How many imported articles have the generated title, date, place and agency.
 
-    The expected date is the one issue 2's weekday rule gives (``imported_date``).
+    The expected date is the one in the seed's file name (``imported_date``).
     """
     import frontmatter
 

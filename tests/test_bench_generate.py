@@ -201,14 +201,11 @@ def test_bare_loop_writes_one_page_per_article(tmp_path: Path) -> None:
             assert a.place.printed in page.read_text(encoding="utf-8")
 
 
-def test_imported_date_follows_the_weekday_rule() -> None:
+def test_imported_date_is_the_date_in_the_file_name() -> None:
+    from archivesite.dates import date_in_name
+
     for a in gen.generate_articles(200):
-        got = a.imported_date()
-        assert (got.month, got.day, got.weekday()) == (a.date.month, a.date.day, a.date.weekday())
-        assert gen.AS_OF - dt.timedelta(days=366 * 12) < got <= gen.AS_OF
-        assert got >= a.date
-        if a.date_source == "file":
-            assert got == a.date
+        assert a.imported_date() == a.date == date_in_name(a.wire_name)
 
 
 def test_smaps_rollup_parse() -> None:

@@ -102,6 +102,7 @@ def test_seed_imports_with_weekday_year(tmp_path: Path) -> None:
         "summary",
         "date",
         "date_source",
+        "date_reference",
         "dateline",
         "place",
         "agency",
@@ -358,16 +359,23 @@ def test_bad_files_are_reported_and_others_imported(tmp_path: Path) -> None:
     shutil.copy(SEED, site / "seeds")
     (site / "seeds" / "empty.txt").write_bytes(b"")
     (site / "seeds" / "image.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
-    (site / "seeds" / "notes.md").write_text("not a seed", encoding="utf-8")
+    (site / "seeds" / "notes.md").write_text("A note\n\nIt is text.", encoding="utf-8")
     sub = site / "seeds" / "more" / "deeper"
     sub.mkdir(parents=True)
     (sub / "kremlin.txt").write_text(TASS_STORY, encoding="utf-8")
-    result = CliRunner().invoke(cli, ["import", "--site", str(site)])
+    result = CliRunner().invoke(cli, ["-v", "import", "--site", str(site)])
     assert result.exit_code == 1
-    assert "imported 2, unchanged 0, duplicates 0, failed 2" in result.stdout
+    assert (
+        "imported 3, unchanged 0, duplicates 0, failed 1, undated 1, skipped (not text) 1"
+        in result.stdout
+    )
     assert f"{site / 'seeds' / 'empty.txt'}: empty file" in result.stderr
-    assert f"{site / 'seeds' / 'image.txt'}: binary file" in result.stderr
+    assert f"{site / 'seeds' / 'image.txt'}: not text; skipped" in result.stdout
     assert (site / SEED_PATH).exists()
+    # named on the command line, a file is always read: a binary one fails, with its name
+    named = CliRunner().invoke(cli, ["import", "--site", str(site), str(site / "seeds/image.txt")])
+    assert named.exit_code == 1
+    assert f"{site / 'seeds' / 'image.txt'}: binary file" in named.stderr
 
 
 def test_seed_outside_the_site_keeps_the_path_as_given(tmp_path: Path) -> None:
@@ -401,3 +409,173 @@ def test_cp1251_corpus_titles(tmp_path: Path) -> None:
         assert meta["language"] == "ru"
         assert str(path.stem).isascii()
     assert found == expected
+
+
+# --- date evidence from a collection, any file name, explanations -----------------------
+
+XINHUA_STORY = """\
+Dam rises on the river
+
+WUHAN, Jan. 11 (Xinhua) -- The dam rose by a metre, engineers said.
+"""
+
+XINHUA_DECEMBER = XINHUA_STORY.replace("Jan. 11", "Dec. 30").replace("Dam rises", "Dam sinks")
+AP_STORY = """\
+BC-Wombat-Rail-Link,0312
+Wombat line to reopen after the floods
+
+PERTH, Australia (AP)_ The railway will reopen its wombat line in June, its chief \
+said Friday.
+
+AP-NY-02-13-98 1435EST
+"""
+
+
+def imported(site: Path) -> dict[str, dict[str, object]]:
+    """Front matter of every content file, by seed file name."""
+    found = {}
+    for path in (site / "content").rglob("*.md"):
+        meta = front(path)
+        found[Path(str(meta["source_file"])).name] = meta
+    return found
+
+
+def test_file_name_dates_a_collection_without_extensions(tmp_path: Path) -> None:
+    site = make_site(tmp_path)
+    seeds = site / "seeds"
+    (seeds / "APW19980213.1320").write_text(AP_STORY, encoding="utf-8")
+    (seeds / "ea980120.1830.0071").write_text(
+        "Now for today's look at the weather.\n\nIt will rain again.", encoding="utf-8"
+    )
+    result = run(site)
+    assert result.exit_code == 0, result.output
+    meta = imported(site)
+    assert meta["APW19980213.1320"]["date"] == dt.date(1998, 2, 13)
+    assert meta["APW19980213.1320"]["date_source"] == "text"  # the filing line agrees
+    assert meta["APW19980213.1320"]["title"] == "Wombat line to reopen after the floods"
+    assert meta["APW19980213.1320"]["summary"] == (
+        "The railway will reopen its wombat line in June, its chief said Friday."
+    )
+    assert meta["ea980120.1830.0071"]["date"] == dt.date(1998, 1, 20)
+    assert meta["ea980120.1830.0071"]["date_source"] == "file"
+    assert meta["ea980120.1830.0071"]["title_source"] == "fallback"
+    assert "title_source" not in meta["APW19980213.1320"]
+
+
+def test_neighbours_date_a_month_and_day_never_an_inherited_date(tmp_path: Path) -> None:
+    site = make_site(tmp_path)
+    seeds = site / "seeds"
+    (seeds / "2022-01-10-a.txt").write_text(AP_STORY.replace("AP-NY-02-13-98 1435EST", ""))
+    (seeds / "m.txt").write_text(XINHUA_STORY, encoding="utf-8")
+    (seeds / "z.txt").write_text(XINHUA_DECEMBER, encoding="utf-8")
+    result = run(site)
+    assert result.exit_code == 0, result.output
+    meta = imported(site)
+    assert (meta["m.txt"]["date"], meta["m.txt"]["date_reference"]) == (
+        dt.date(2022, 1, 11),
+        "neighbour",
+    )
+    # m.txt is nearer z.txt, but its date is inherited: z.txt takes 2022-01-10's
+    assert (meta["z.txt"]["date"], meta["z.txt"]["date_reference"]) == (
+        dt.date(2021, 12, 30),
+        "neighbour",
+    )
+    # with no neighbour dated by itself, the year comes from the file time
+    plain = make_site(tmp_path / "plain")
+    for name in ("m.txt", "z.txt"):
+        shutil.copy(seeds / name, plain / "seeds" / name)
+    assert run(plain).exit_code == 0
+    assert {m["date_reference"] for m in imported(plain).values()} == {"file-time"}
+    # importing one file of the folder reads the same folder: the same date
+    alone = make_site(tmp_path / "alone")
+    result = run(alone, str(seeds / "z.txt"))
+    assert result.exit_code == 0, result.output
+    assert imported(alone)["z.txt"]["date"] == dt.date(2021, 12, 30)
+    # and importing the collection again writes nothing
+    before = snapshot(site)
+    assert run(site).exit_code == 0
+    assert snapshot(site) == before
+
+
+def test_year_from_file_time_is_counted_and_warned(tmp_path: Path) -> None:
+    site = make_site(tmp_path)
+    seed = site / "seeds" / "dam.txt"
+    seed.write_text(XINHUA_STORY, encoding="utf-8")
+    stamp = dt.datetime(2024, 6, 1, 12).timestamp()
+    os.utime(seed, (stamp, stamp))
+    result = CliRunner().invoke(cli, ["import", "--site", str(site)])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.strip().endswith(", year from file time 1")
+    assert "--as-of" in result.stderr and "import.as_of" in result.stderr
+    meta = imported(site)["dam.txt"]
+    assert (meta["date"], meta["date_source"], meta["date_reference"]) == (
+        dt.date(2024, 1, 11),
+        "reference",
+        "file-time",
+    )
+
+
+def test_folders_read_text_of_any_name_and_ignore_clutter(tmp_path: Path) -> None:
+    site = make_site(tmp_path, as_of="2026-11-27")
+    seeds = site / "seeds"
+    (seeds / "story").write_text(TASS_STORY, encoding="utf-8")
+    (seeds / "photo.jpg").write_bytes(b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01" * 20)
+    for clutter in (".DS_Store", "._story", "story~", ".story.swp"):
+        (seeds / clutter).write_bytes(b"\x00\x05\x16\x07\x00\x02" if "DS" in clutter else b"x")
+    result = CliRunner().invoke(cli, ["-v", "import", "--site", str(site)])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.strip().endswith(
+        "imported 1, unchanged 0, duplicates 0, failed 0, skipped (not text) 1"
+    )
+    assert f"{seeds / 'photo.jpg'}: not text; skipped" in result.stdout
+    assert "DS_Store" not in result.output and "swp" not in result.output
+
+
+def test_verbose_explains_and_report_writes_the_table(tmp_path: Path) -> None:
+    site = make_site(tmp_path)
+    (site / "seeds" / "APW19980213.1320").write_text(
+        AP_STORY.replace("AP-NY-02-13-98 1435EST", ""), encoding="utf-8"
+    )
+    report = tmp_path / "review.csv"
+    result = CliRunner().invoke(cli, ["-v", "import", "--site", str(site), "--report", str(report)])
+    assert result.exit_code == 0, result.output
+    seed = site / "seeds" / "APW19980213.1320"
+    assert (
+        f"{seed}: 1998-02-13 from the file name; the lead's weekday Friday agrees; "
+        "dateline 'PERTH, Australia' from the lead; agency AP from the lead's dateline"
+    ) in result.stdout
+    import csv
+
+    rows = list(csv.DictReader(report.open(encoding="utf-8")))
+    assert [
+        (r["file"], r["date"], r["date_source"], r["date_reference"], r["dateline"], r["agency"])
+        for r in rows
+    ] == [(str(seed), "1998-02-13", "file", "", "PERTH, Australia", "AP")]
+    assert set(rows[0]) >= {"warnings", "explanation"}
+
+
+def test_jobs_parse_in_worker_processes_with_the_same_result(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import archivesite.ingest
+
+    monkeypatch.setattr(archivesite.ingest, "PARALLEL_THRESHOLD", 1)
+    sites = []
+    for jobs in ("1", "2"):
+        site = make_site(tmp_path / jobs, as_of="2026-11-27")
+        for i, text in enumerate((TASS_STORY, REUTERS_STORY, XINHUA_STORY, AP_STORY)):
+            (site / "seeds" / f"s{i}.txt").write_text(text, encoding="utf-8")
+        result = run(site, "--jobs", jobs)
+        assert result.exit_code == 0, result.output
+        sites.append({k: v[0] for k, v in snapshot(site).items()})
+    assert sites[0] == sites[1]
+
+
+def test_preview_changes_are_chosen_as_a_folders_files(tmp_path: Path) -> None:
+    from archivesite.ingest import find_seeds
+
+    (tmp_path / "story").write_text(TASS_STORY, encoding="utf-8")
+    (tmp_path / "photo.jpg").write_bytes(b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" * 10)
+    (tmp_path / "story~").write_text(TASS_STORY, encoding="utf-8")
+    changed = [tmp_path / name for name in ("story", "photo.jpg", "story~")]
+    assert find_seeds(changed) == [tmp_path / "story"]

@@ -607,3 +607,115 @@ def test_arbitrary_text_never_raises(text: str) -> None:
     parsed = parse_wire(text.replace("\r", "\n"))
     assert all(paragraph and paragraph == paragraph.strip() for paragraph in parsed.paragraphs)
     assert parsed.title is None or parsed.title == parsed.title.strip()
+
+
+# --- layouts of real collections: wire lines, datelines on their own line, TeX quotes ---
+
+WIRE_COPY = """\
+BC-Wombat-Rail-Link,0312
+Wombat line to reopen after the floods
+
+PERTH, Australia (AP)_ The railway will reopen its wombat line in June, its chief \
+said Friday.
+
+Repairs cost more than planned.
+
+AP-NY-02-13-98 1435EST
+"""
+
+
+def test_wire_header_and_trailer_are_kept_out_and_date_the_story() -> None:
+    parsed = parse_wire(WIRE_COPY)
+    assert parsed.title == "Wombat line to reopen after the floods"
+    assert parsed.dateline == Dateline("PERTH, Australia", "Perth", "Australia")
+    assert parsed.agency == "AP"
+    assert parsed.filed == dt.date(1998, 2, 13)
+    assert (parsed.year, parsed.month, parsed.day) == (1998, 2, 13)
+    assert parsed.lead is not None and parsed.lead.startswith("The railway will reopen")
+    assert parsed.paragraphs[-1] == "Repairs cost more than planned."
+    assert not any("BC-" in p or "AP-NY" in p for p in parsed.paragraphs)
+
+
+@pytest.mark.parametrize(
+    ("raw", "title", "place", "agency", "month_day", "lead"),
+    [
+        pytest.param(
+            "LYON, May 3 (AFP)\n\nSilk museum opens its doors\n\nThe museum opened on Sunday.",
+            "Silk museum opens its doors", "Lyon", "AFP", (5, 3), "The museum opened on Sunday.",
+            id="dateline-before-headline",
+        ),
+        pytest.param(
+            "Dam rises on the river\n\nWUHAN, Jan. 11 (Xinhua) --\nThe dam rose by a metre, "
+            "engineers said.",
+            "Dam rises on the river", "Wuhan", "Xinhua", (1, 11),
+            "The dam rose by a metre, engineers said.",
+            id="dateline-alone-on-its-line",
+        ),
+        pytest.param(
+            "Dam rises on the river\n\nWUHAN (Xinhua)\n\nThe dam rose by a metre, engineers said.",
+            "Dam rises on the river", "Wuhan", "Xinhua", None,
+            "The dam rose by a metre, engineers said.",
+            id="dateline-alone-in-its-block",
+        ),
+        pytest.param(
+            "Ferry sinks in the bay\n\nSANTOS, Brazil (AP )_ A ferry sank on Monday.",
+            "Ferry sinks in the bay", "Santos", "AP", None, "A ferry sank on Monday.",
+            id="spaced-agency-glued-underscore",
+        ),
+        pytest.param(
+            "Ferry sinks in the bay\n\nSANTOS, Brazil (AP) _ A ferry sank on Monday.",
+            "Ferry sinks in the bay", "Santos", "AP", None, "A ferry sank on Monday.",
+            id="spaced-underscore",
+        ),
+        pytest.param(
+            "Ferry sinks in the bay\n\nTRENTON, N.J. _ A ferry sank on Monday in the river "
+            "that runs past the town.",
+            "Ferry sinks in the bay", "Trenton", None, None,
+            "A ferry sank on Monday in the river that runs past the town.",
+            id="place-and-spaced-underscore",
+        ),
+    ],
+)  # fmt: skip
+def test_real_collection_layouts(
+    raw: str,
+    title: str,
+    place: str,
+    agency: str | None,
+    month_day: tuple[int, int] | None,
+    lead: str,
+) -> None:
+    parsed = parse_wire(raw)
+    assert parsed.title == title
+    assert parsed.dateline is not None and parsed.dateline.place == place
+    assert parsed.agency == agency
+    assert ((parsed.month, parsed.day) if parsed.month else None) == month_day
+    assert parsed.lead == lead
+
+
+def test_tex_quotes_are_kept_exactly() -> None:
+    parsed = parse_wire(
+        "Mayor calls plan a ``bad joke''\n\nTRENTON, N.J. _ The mayor said ``no'' to the "
+        "plan and called it `silly' twice on Monday."
+    )
+    assert parsed.title == "Mayor calls plan a ``bad joke''"
+    assert parsed.lead == "The mayor said ``no'' to the plan and called it `silly' twice on Monday."
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "Now for today's look at the weather.\n\nIt will rain, and then it will rain again.",
+        "The ministry said today it will look again at the question whether the plan, in "
+        "fact, works at all, or ever did?\n\nReporters asked more.",
+    ],
+)
+def test_broadcast_transcript_has_no_title(raw: str) -> None:
+    assert parse_wire(raw).title is None
+
+
+@pytest.mark.parametrize(
+    "title",
+    ["Dividend News: Acme Widget Corp.", "Who do you think you are?", "Markets slip in Tokyo"],
+)
+def test_headline_shapes_stay_titles(title: str) -> None:
+    assert parse_wire(f"{title}\n\nThe body follows here, and it is long enough.").title == title

@@ -60,59 +60,75 @@ def cli(verbose: int, quiet: bool) -> None:
     "--as-of",
     type=click.DateTime(formats=["%Y-%m-%d"]),
     default=None,
-    help="Reference date for year inference (default: import.as_of, else a date in the "
-    "file name, else the file's modification time).",
+    help="Latest date an article may have, for the year of a month and day printed "
+    "without one (default: import.as_of; else the dates of the other files in the "
+    "folder, else the file's modification time; a year/month folder comes first).",
 )
 @click.option("--year", type=int, default=None, help="Use this year where the text gives none.")
 @click.option("--force", is_flag=True, help="Overwrite content files edited by hand.")
+@click.option(
+    "--report",
+    "report_csv",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write what decided each article's date, dateline and agency to this CSV file.",
+)
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(1),
+    default=None,
+    help="Worker processes that parse the files (default: every core).",
+)
+@click.pass_context
 def import_command(
+    ctx: click.Context,
     paths: tuple[Path, ...],
     site: Path,
     as_of: dt.datetime | None,
     year: int | None,
     force: bool,
+    report_csv: Path | None,
+    jobs: int | None,
 ) -> None:
     """Import raw article text files (PATHS: files or folders; default: seeds/)
     into front-matter Markdown under content/YYYY/MM/DD/.
 
-    Only .txt files are read (folders recursively). Importing again writes
-    nothing for unchanged seeds; a content file edited by hand is left alone
-    unless --force. Exit status 1 if any file failed.
+    Files named in PATHS are always read; in folders (recursively) every text
+    file is, whatever its extension, and other files are counted as not text.
+    Importing again writes nothing for unchanged seeds; a content file edited by
+    hand is left alone unless --force. `archivesite -v import` says what decided
+    each article's date, dateline and agency. Exit status 1 if any file failed.
     """
     import functools
 
-    from .ingest import find_seeds, import_seeds
+    from .import_report import report_lines
+    from .ingest import count_seeds, run_import
 
+    verbose = bool(ctx.parent and ctx.parent.params.get("verbose"))
     try:
         config = load_config(site)
-        seeds = find_seeds(paths or (config.seeds_dir,))
         run = functools.partial(
-            import_seeds,
+            run_import,
             config,
-            seeds,
+            paths,
             as_of=as_of.date() if as_of else None,
             year=year,
             force=force,
+            jobs=jobs,
+            report_csv=report_csv,
         )
-        if sys.stderr.isatty() and len(seeds) > PROGRESS_THRESHOLD:
-            with click.progressbar(length=len(seeds), label="importing", file=sys.stderr) as bar:
+        total = count_seeds(config, paths) if sys.stderr.isatty() else 0
+        if total > PROGRESS_THRESHOLD:
+            with click.progressbar(length=total, label="importing", file=sys.stderr) as bar:
                 report = run(progress=lambda _: bar.update(1))
         else:
             report = run()
     except ArchiveError as exc:
         _fail(exc)
         return
-    for dup in report.duplicates:
-        click.echo(f"{dup.seed}: duplicate of {dup.original} (same text); not imported")
-    for path in report.edited:
-        click.echo(
-            f"{path}: edited by hand since it was imported; not overwritten "
-            "(use --force to overwrite)",
-            err=True,
-        )
-    for error in report.failed:
-        click.echo(str(error), err=True)
-    click.echo(report.summary())
+    for line in report_lines(report, verbose=verbose):
+        click.echo(line.text, err=line.err)
     if not report.ok:
         sys.exit(1)
 

@@ -1,8 +1,11 @@
-"""The import stage: seed ``.txt`` files -> ``content/**/*.md``; the only writer of content/.
+"""The import stage: seed text files -> ``content/**/*.md``; the only writer of content/.
 
 Owns :func:`story_to_markdown` (pure: one parsed story and its facts -> the
-text of its content file), :func:`find_seeds`, :func:`import_seeds` and the
-import manifest ``content/.archivesite-import.json``.
+text of its content file), :func:`run_import` (the import command: which files,
+:func:`import_seeds`, the review table), :func:`import_seeds` (read and parse the
+seeds, in worker processes where there are many; date each from its own evidence
+and its folder's, see :mod:`archivesite.dates`; write) and the import manifest
+``content/.archivesite-import.json``.
 
 The manifest maps each content file the importer wrote (path relative to
 ``content/``, POSIX separators) to the seed it came from and the sha256 of the
@@ -21,13 +24,17 @@ finds the same article under another file name.
 
 from __future__ import annotations
 
+import bisect
+import dataclasses
 import datetime as dt
 import functools
 import hashlib
 import json
 import logging
+import multiprocessing
+import os
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -35,19 +42,33 @@ from typing import Any
 import yaml
 
 from .config import Config
-from .dates import DateSource, date_in_name, first_sentence, infer_date, reporting_weekday
+from .dates import (
+    Clues,
+    DateReference,
+    DateSource,
+    Dating,
+    PathDate,
+    Reference,
+    date_in_path,
+    decide_date,
+    first_sentence,
+    reporting_weekday,
+)
 from .decode import read_seed
 from .errors import ArchiveError
 from .escape import escape_body
 from .files import write_atomic
+from .import_report import ArticleRecord, Duplicate, ImportReport, write_csv
+from .seedfiles import folder_files, select_seeds
 from .slugs import article_slug, numbered, title_from_filename
 from .wire import WireStory, parse_wire
+from .workers import fork_is_safe
 
 log = logging.getLogger(__name__)
 
 MANIFEST_NAME = ".archivesite-import.json"
 MANIFEST_VERSION = 1
-SEED_SUFFIX = ".txt"
+PARALLEL_THRESHOLD = 200  # seeds; below it, worker processes cost more than they save
 UNDATED_DIR = "undated"
 MAX_FALLBACK_TITLE = 100
 
@@ -83,23 +104,7 @@ _Dumper.add_representer(str, _represent_str)
 
 def lead_text(story: WireStory) -> str:
     """The lead paragraph without its dateline ("" where there is no body)."""
-    if hasattr(type(story), "lead"):  # WireStory.lead (wire.py)
-        lead = getattr(story, "lead", None)
-        return lead if isinstance(lead, str) else ""
-    if not story.paragraphs:
-        return ""
-    first = story.paragraphs[0]
-    return _strip_dateline(first) if story.dateline or story.agency else first
-
-
-_DATELINE_END = re.compile(
-    r"^.{0,120}?(?:/[A-Z-]{2,}/\.?|\((?:[A-Za-z-]{2,})\)\s*(?:-{1,2}|–|—|_)?|\s(?:-{1,2}|–|—|_))\s+"
-)
-
-
-def _strip_dateline(paragraph: str) -> str:
-    m = _DATELINE_END.match(paragraph)
-    return paragraph[m.end() :] if m else paragraph
+    return story.lead or ""
 
 
 def summary_of(story: WireStory) -> str | None:
@@ -133,9 +138,13 @@ def story_to_markdown(
     source_file: str,
     source_sha256: str,
     tags: Sequence[str] = (),
+    date_reference: DateReference | None = None,
+    title_source: str | None = None,
 ) -> str:
     """The whole content file: YAML front matter (keys in the contract's order) and body."""
     meta: dict[str, Any] = {"title": title}
+    if title_source is not None:
+        meta["title_source"] = title_source
     if story.lede:
         meta["lede"] = story.lede
     summary = summary_of(story)
@@ -143,6 +152,8 @@ def story_to_markdown(
     if date is not None:
         meta["date"] = date
     meta["date_source"] = date_source
+    if date_reference is not None:
+        meta["date_reference"] = date_reference
     if story.dateline is not None:
         meta["dateline"] = story.dateline.text
         meta["place"] = story.dateline.place
@@ -200,90 +211,179 @@ def fallback_title(story: WireStory, stem: str) -> str:
     return sentence.rstrip(".")
 
 
-@dataclass(frozen=True)
-class Dating:
-    date: dt.date | None
-    source: DateSource
+def clues_of(story: WireStory, path: PathDate) -> Clues:
+    """What a parsed story and its file's path say about its date."""
+    month, day, year = story.month, story.day, story.year
+    if month is None and story.filed is not None:
+        month, day, year = story.filed.month, story.filed.day, story.filed.year
+    return Clues(
+        path_date=path.date,
+        path_where=path.where,
+        month=month,
+        day=day,
+        year=year,
+        time=story.time,
+        weekday=reporting_weekday(lead_text(story)),
+    )
 
 
-def date_story(
-    story: WireStory, *, name: str, reference: Callable[[], dt.date], year: int | None
-) -> Dating:
-    """The article's date and where it came from (see :mod:`archivesite.dates`)."""
-    month, day = story.month, story.day
-    if month and day and story.year:
-        try:
-            found = dt.date(story.year, month, day)
-        except ValueError:
-            found = None
-        if found is not None:
-            if story.time is not None:
-                return Dating(dt.datetime.combine(found, story.time), "text")
-            return Dating(found, "text")
-    if month and day:
-        if year is not None:
-            try:
-                return Dating(dt.date(year, month, day), "option")
-            except ValueError:
-                log.warning(
-                    "%s: %d-%02d-%02d is not a date; inferring the year", name, year, month, day
-                )
-        inferred = infer_date(month, day, reference(), reporting_weekday(lead_text(story)))
-        if inferred is not None:
-            return Dating(*inferred)
-    in_name = date_in_name(name)
-    if in_name is not None:
-        return Dating(in_name, "file")
-    return Dating(None, "none")
+def own_date(story: WireStory, path: PathDate) -> dt.date | None:
+    """The date a file carries itself (in its path, or in full in its text): what its
+    neighbours may take as their reference; never a date inferred from a reference."""
+    if path.date is not None:
+        return path.date
+    dating = decide_date(clues_of(story, path), ())
+    return dating.date if dating.source == "text" and dating.reference is None else None
 
 
 # --- the run ------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
-class Duplicate:
-    seed: str
-    original: str
-
-
-@dataclass(frozen=True)
-class ImportReport:
-    """What one import run did. Paths are as printed to the user."""
-
-    imported: tuple[str, ...] = ()  # content files written (new or updated)
-    unchanged: tuple[str, ...] = ()
-    duplicates: tuple[Duplicate, ...] = ()
-    failed: tuple[ArchiveError, ...] = ()
-    undated: tuple[str, ...] = ()  # imported or unchanged content files without a date
-    edited: tuple[str, ...] = ()  # content files edited by hand, left alone
-    removed: tuple[str, ...] = ()  # old content files of articles that moved
-
-    def summary(self) -> str:
-        parts = [
-            f"imported {len(self.imported)}",
-            f"unchanged {len(self.unchanged)}",
-            f"duplicates {len(self.duplicates)}",
-            f"failed {len(self.failed)}",
-        ]
-        if self.undated:
-            parts.append(f"undated {len(self.undated)}")
-        if self.edited:
-            parts.append(f"skipped (edited by hand) {len(self.edited)}")
-        return ", ".join(parts)
-
-    @property
-    def ok(self) -> bool:
-        return not self.failed
-
-
-@dataclass(frozen=True)
 class _Seed:
+    """One seed read and parsed, with everything about it that needs no other file."""
+
     path: Path
     key: str  # source_file
     raw_sha: str
     text_sha: str
     story: WireStory
     mtime: float
+    path_date: PathDate
+    clues: Clues
+    title: str
+    title_source: str | None  # "fallback" where the file has no title line
+    slug: str
+    language: str | None
+
+
+def _read(path: Path, root: Path, site_language: str) -> _Seed | ArchiveError:
+    """Read, decode and parse one seed (in a worker process, where there are several)."""
+    try:
+        raw, decoded = read_seed(path)
+        story = parse_wire(decoded.text)
+        mtime = path.stat().st_mtime
+    except ArchiveError as exc:
+        return ArchiveError(exc.message, path, exc.line) if exc.path is None else exc
+    except OSError as exc:
+        return ArchiveError(f"cannot read: {exc.strerror or exc}", path)
+    path_date = date_in_path(path.absolute())
+    title = story.title or fallback_title(story, path.stem)
+    return _Seed(
+        path=path,
+        key=source_key(path, root),
+        raw_sha=_sha(raw),
+        text_sha=text_hash(decoded.text),
+        story=story,
+        mtime=mtime,
+        path_date=path_date,
+        clues=clues_of(story, path_date),
+        title=title,
+        title_source=None if story.title else "fallback",
+        slug=article_slug(title),
+        language=language_of(story, site_language),
+    )
+
+
+def _read_chunk(paths: list[Path], root: Path, site_language: str) -> list[_Seed | ArchiveError]:
+    return [_read(path, root, site_language) for path in paths]
+
+
+def default_jobs() -> int:
+    """Every core this process may run on."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def _read_all(
+    seeds: Sequence[Path],
+    config: Config,
+    jobs: int,
+    progress: Callable[[Path], None] | None,
+) -> Iterator[_Seed | ArchiveError]:
+    """Every seed read, in order; in ``jobs`` forked processes where that pays."""
+    if jobs <= 1 or len(seeds) < PARALLEL_THRESHOLD or not fork_is_safe():
+        for path in seeds:
+            yield _read(path, config.root, config.language)
+            if progress is not None:
+                progress(path)
+        return
+    size = max(20, min(200, len(seeds) // (jobs * 4)))
+    chunks = [list(seeds[i : i + size]) for i in range(0, len(seeds), size)]
+    with multiprocessing.get_context("fork").Pool(jobs) as pool:
+        for chunk, results in zip(
+            chunks,
+            pool.imap(
+                functools.partial(_read_chunk, root=config.root, site_language=config.language),
+                chunks,
+            ),
+            strict=True,
+        ):
+            yield from results
+            if progress is not None:
+                for path in chunk:
+                    progress(path)
+
+
+class _Collection:
+    """The dates a folder's files carry themselves, read from the folder on disk (not
+    from the files being imported), for the year of a neighbour without one."""
+
+    def __init__(self, parsed: Iterable[_Seed]) -> None:
+        self._parsed = parsed
+        self._known: dict[Path, _Seed] | None = None  # by absolute path, made when needed
+        self._folders: dict[Path, tuple[list[int], list[dt.date], list[str]]] = {}
+
+    def _dated(self, folder: Path) -> tuple[list[int], list[dt.date], list[str]]:
+        cached = self._folders.get(folder)
+        if cached is None:
+            files = folder_files(folder)
+            positions: list[int] = []
+            dates: list[dt.date] = []
+            for i, path in enumerate(files):
+                found = self._own_date(path)
+                if found is not None:
+                    positions.append(i)
+                    dates.append(found)
+            cached = (positions, dates, [p.name for p in files])
+            self._folders[folder] = cached
+        return cached
+
+    def _own_date(self, path: Path) -> dt.date | None:
+        path_date = date_in_path(path)
+        if path_date.date is not None:
+            return path_date.date
+        if self._known is None:
+            self._known = {seed.path.absolute(): seed for seed in self._parsed}
+        seed = self._known.get(path)
+        if seed is None:
+            try:
+                _, decoded = read_seed(path)
+            except (ArchiveError, OSError):
+                return None
+            story = parse_wire(decoded.text)
+        else:
+            story = seed.story
+        found = own_date(story, path_date)
+        return found.date() if isinstance(found, dt.datetime) else found
+
+    def neighbour(self, path: Path) -> dt.date | None:
+        """The own date of the file nearest ``path`` in name order (the one before it
+        where two are as near), other than ``path`` itself."""
+        path = path.absolute()
+        positions, dates, names = self._dated(path.parent)
+        at = bisect.bisect_left(names, path.name)
+        k = bisect.bisect_left(positions, at)
+        before = k - 1 if k > 0 else None
+        itself = at < len(names) and names[at] == path.name
+        after = k + 1 if itself and k < len(positions) and positions[k] == at else k
+        if after >= len(positions):
+            return dates[before] if before is not None else None
+        if before is None or positions[after] - at < at - positions[before]:
+            return dates[after]
+        return dates[before]
 
 
 @dataclass
@@ -293,6 +393,7 @@ class _Planned:
     base: str  # slug without suffix
     render: Callable[[], str]
     dated: bool
+    dating: Dating
     target: str = ""  # content-relative path, set by the slot assignment
 
 
@@ -320,14 +421,10 @@ class _Manifest:
 
 
 def find_seeds(paths: Iterable[Path]) -> list[Path]:
-    """The ``.txt`` files among ``paths`` (folders recursively), sorted, each once."""
-    found: dict[Path, Path] = {}
-    for path in paths:
-        candidates = sorted(path.rglob("*")) if path.is_dir() else [path]
-        for candidate in candidates:
-            if candidate.suffix.lower() == SEED_SUFFIX and not candidate.is_dir():
-                found.setdefault(candidate.resolve(), candidate)
-    return sorted(found.values(), key=lambda p: p.as_posix())
+    """The seed files among ``paths`` (folders recursively; files chosen as a folder's
+    are: the preview's changed files), sorted, each once (see
+    :func:`archivesite.seedfiles.select_seeds`)."""
+    return list(select_seeds(paths, named=False).files)
 
 
 @functools.lru_cache(maxsize=16)
@@ -399,6 +496,41 @@ def _remove_empty_dirs(folder: Path, stop: Path) -> None:
         folder = folder.parent
 
 
+def run_import(
+    config: Config,
+    paths: Sequence[Path],
+    *,
+    as_of: dt.date | None = None,
+    year: int | None = None,
+    force: bool = False,
+    jobs: int | None = None,
+    report_csv: Path | None = None,
+    progress: Callable[[Path], None] | None = None,
+) -> ImportReport:
+    """The import command: select the seeds among ``paths`` (default: the seeds
+    folder), import them with ``jobs`` worker processes (default: every core) and
+    write the review table to ``report_csv`` where given."""
+    selection = select_seeds(paths or (config.seeds_dir,))
+    report = import_seeds(
+        config,
+        selection.files,
+        as_of=as_of,
+        year=year,
+        force=force,
+        jobs=default_jobs() if jobs is None else jobs,
+        progress=progress,
+    )
+    report = dataclasses.replace(report, not_text=tuple(str(p) for p in selection.not_text))
+    if report_csv is not None:
+        write_csv(report, report_csv)
+    return report
+
+
+def count_seeds(config: Config, paths: Sequence[Path]) -> int:
+    """How many files :func:`run_import` would read (for a progress bar)."""
+    return len(select_seeds(paths or (config.seeds_dir,)).files)
+
+
 def import_seeds(
     config: Config,
     seeds: Sequence[Path],
@@ -406,37 +538,27 @@ def import_seeds(
     as_of: dt.date | None = None,
     year: int | None = None,
     force: bool = False,
+    jobs: int = 1,
     progress: Callable[[Path], None] | None = None,
 ) -> ImportReport:
-    """Import ``seeds`` (files, from :func:`find_seeds`) into ``config.content_dir``."""
+    """Import ``seeds`` (files, from :func:`find_seeds`) into ``config.content_dir``,
+    parsing them in ``jobs`` processes (1: in this one, as the preview does)."""
     root = config.root
     content = config.content_dir
     manifest = _load_manifest(content)
     failed: list[ArchiveError] = []
-
     parsed: list[_Seed] = []
-    for path in seeds:
-        try:
-            raw, decoded = read_seed(path)
-            story = parse_wire(decoded.text)
-            mtime = path.stat().st_mtime
-        except ArchiveError as exc:
-            if exc.path is None:
-                exc = ArchiveError(exc.message, path, exc.line)
-            failed.append(exc)
-        except OSError as exc:
-            failed.append(ArchiveError(f"cannot read: {exc.strerror or exc}", path))
+    for result in _read_all(seeds, config, jobs, progress):
+        if isinstance(result, ArchiveError):
+            failed.append(result)
         else:
-            parsed.append(
-                _Seed(
-                    path, source_key(path, root), _sha(raw), text_hash(decoded.text), story, mtime
-                )
-            )
-        if progress is not None:
-            progress(path)
+            parsed.append(result)
 
     originals, duplicates = _split_duplicates(parsed, manifest, root)
-    planned = [_plan(seed, config, as_of=as_of, year=year) for seed in originals]
+    collection = _Collection(parsed)
+    planned = [
+        _plan(seed, config, as_of=as_of, year=year, collection=collection) for seed in originals
+    ]
     _assign_slots(planned, manifest, content)
 
     imported: list[str] = []
@@ -444,15 +566,24 @@ def import_seeds(
     undated: list[str] = []
     edited: list[str] = []
     removed: list[str] = []
-    for item in sorted(planned, key=lambda p: p.target):
-        outcome = _apply(item, manifest, content, force)
-        shown = display_path(content / item.target)
+    records: dict[str, ArticleRecord] = {}
+    planned.sort(key=lambda p: p.target)
+    shown_content = display_path(content)
+    for item, written in zip(
+        planned, _write_all(planned, manifest, content, force, jobs), strict=True
+    ):
+        outcome = written.outcome
+        shown = item.target if shown_content == "." else f"{shown_content}/{item.target}"
         if outcome.startswith("edited"):
             edited.append(outcome.split(":", 1)[1])
             continue
+        for old in written.forget:
+            manifest.drop(old)
+        manifest.put(item.target, _manifest_record(item, written.content_sha))
         (imported if outcome == "written" else unchanged).append(shown)
         if not item.dated:
             undated.append(shown)
+        records[item.seed.key] = _record(item, shown)
         removed.extend(_retire_old(item, manifest, content))
 
     new_manifest = _dump_manifest(manifest)
@@ -469,6 +600,7 @@ def import_seeds(
         undated=tuple(undated),
         edited=tuple(edited),
         removed=tuple(removed),
+        articles=tuple(records[key] for key in sorted(records)),
     )
 
 
@@ -498,35 +630,74 @@ def _split_duplicates(
     return originals, duplicates
 
 
-def _plan(seed: _Seed, config: Config, *, as_of: dt.date | None, year: int | None) -> _Planned:
+def _references(
+    seed: _Seed, config: Config, as_of: dt.date | None, collection: _Collection
+) -> Iterator[Reference]:
+    """Where a month and day's year may come from, in order (computed as needed)."""
+    if seed.path_date.folder_month is not None:
+        yield Reference(seed.path_date.folder_month + dt.timedelta(days=14), "folder", False)
+    if as_of is not None:
+        yield Reference(as_of, "as-of", True)
+    elif config.imports.as_of is not None:
+        yield Reference(config.imports.as_of, "config", True)
+    neighbour = collection.neighbour(seed.path)
+    if neighbour is not None:
+        yield Reference(neighbour, "neighbour", False)
+    yield Reference(dt.datetime.fromtimestamp(seed.mtime, config.tz).date(), "file-time", True)
+
+
+def _plan(
+    seed: _Seed,
+    config: Config,
+    *,
+    as_of: dt.date | None,
+    year: int | None,
+    collection: _Collection,
+) -> _Planned:
     story = seed.story
-    name = seed.path.name
-
-    def reference() -> dt.date:
-        if as_of is not None:
-            return as_of
-        if config.imports.as_of is not None:
-            return config.imports.as_of
-        return date_in_name(name) or dt.datetime.fromtimestamp(seed.mtime, config.tz).date()
-
-    dating = date_story(story, name=name, reference=reference, year=year)
-    title = story.title if story.title else fallback_title(story, seed.path.stem)
+    dating = decide_date(seed.clues, _references(seed, config, as_of, collection), year=year)
     day = dating.date.date() if isinstance(dating.date, dt.datetime) else dating.date
     folder = f"{day:%Y/%m/%d}" if day is not None else UNDATED_DIR
-    language = language_of(story, config.language)
 
     def render() -> str:
         return story_to_markdown(
             story,
-            title=title,
+            title=seed.title,
             date=dating.date,
             date_source=dating.source,
-            language=language,
+            date_reference=dating.reference,
+            title_source=seed.title_source,
+            language=seed.language,
             source_file=seed.key,
             source_sha256=seed.raw_sha,
         )
 
-    return _Planned(seed, folder, article_slug(title), render, day is not None)
+    return _Planned(seed, folder, seed.slug, render, day is not None, dating)
+
+
+def _record(item: _Planned, shown: str) -> ArticleRecord:
+    """What decided the article's date, dateline and agency, for the archivist."""
+    story, dating = item.seed.story, item.dating
+    date = dating.date.isoformat() if dating.date is not None else ""
+    parts = [f"{date} {dating.because}" if date else f"undated: {dating.because}"]
+    if story.dateline is not None:
+        parts.append(f"dateline {story.dateline.text!r} from the lead")
+    if story.agency is not None:
+        where = "the lead's dateline" if story.dateline_prefix else "the sign-off"
+        parts.append(f"agency {story.agency} from {where}")
+    if item.seed.title_source == "fallback":
+        parts.append("no title line (a fallback title)")
+    return ArticleRecord(
+        file=str(item.seed.path),
+        content=shown,
+        date=date,
+        date_source=dating.source,
+        date_reference=dating.reference or "",
+        dateline=story.dateline.text if story.dateline else "",
+        agency=story.agency or "",
+        explanation="; ".join(parts),
+        warnings=dating.warnings,
+    )
 
 
 _SUFFIX = re.compile(r"^(?P<base>.+?)(?:-(?P<n>\d+))?$")
@@ -569,41 +740,85 @@ def _assign_slots(planned: list[_Planned], manifest: _Manifest, content: Path) -
         claimed.add(candidate)
 
 
-def _apply(item: _Planned, manifest: _Manifest, content: Path, force: bool) -> str:
-    """Write one article where that is safe: "written", "unchanged" or "edited:<path>"."""
+@dataclass(frozen=True)
+class _Written:
+    """What writing one article did: "written", "unchanged" or "edited:<path>", the
+    sha256 of its content, and the old paths (of a moved article) to forget."""
+
+    outcome: str
+    content_sha: str
+    forget: tuple[str, ...] = ()
+
+
+def _write(item: _Planned, manifest: _Manifest, content: Path, force: bool) -> _Written:
+    """Write one article where that is safe; reads ``manifest``, never changes it
+    (it may run in a worker process)."""
     path = content / item.target
     data = item.render().encode("utf-8")
+    content_sha = _sha(data)
     record = manifest.files.get(item.target)
-    new_record = {
-        "source_file": item.seed.key,
-        "source_sha256": item.seed.raw_sha,
-        "text_sha256": item.seed.text_sha,
-        "content_sha256": _sha(data),
-    }
-    old_paths = [p for p in manifest.by_source(item.seed.key) if p != item.target]
-    for old in old_paths:  # a moved article whose old file was edited by hand
+    forget = []
+    for old in manifest.by_source(item.seed.key):  # a moved article's old file, edited
         old_file = content / old
-        if old_file.exists() and _sha(old_file.read_bytes()) != manifest.files[old].get(
-            "content_sha256"
-        ):
+        if old == item.target or not old_file.exists():
+            continue
+        if _sha(old_file.read_bytes()) != manifest.files[old].get("content_sha256"):
             if not force:
-                return f"edited:{display_path(old_file)}"
+                return _Written(f"edited:{display_path(old_file)}", content_sha)
             log.warning("%s: edited by hand; kept (the article is now at %s)", old_file, path)
-            manifest.drop(old)
+            forget.append(old)
     if path.exists():
         current = path.read_bytes()
         if current == data:
-            manifest.put(item.target, new_record)
-            return "unchanged"
+            return _Written("unchanged", content_sha, tuple(forget))
         hand_edited = record is None or _sha(current) != record.get("content_sha256")
         if hand_edited and not force:
-            return f"edited:{display_path(path)}"
+            return _Written(f"edited:{display_path(path)}", content_sha)
         if hand_edited:
             log.warning("%s: edited by hand; overwritten (--force)", path)
     write_atomic(path, data)
-    manifest.put(item.target, new_record)
     log.debug("wrote %s", path)
-    return "written"
+    return _Written("written", content_sha, tuple(forget))
+
+
+# What forked writers read: the run's plan, fixed before the pool starts.
+_writing: tuple[list[_Planned], _Manifest, Path, bool] | None = None
+
+
+def _write_chunk(indices: list[int]) -> list[_Written]:
+    assert _writing is not None
+    planned, manifest, content, force = _writing
+    return [_write(planned[i], manifest, content, force) for i in indices]
+
+
+def _write_all(
+    planned: list[_Planned], manifest: _Manifest, content: Path, force: bool, jobs: int
+) -> Iterator[_Written]:
+    """:func:`_write` of every planned article, in order; in ``jobs`` forked processes
+    where that pays (each writes its own files, so none is written twice)."""
+    global _writing
+    if jobs <= 1 or len(planned) < PARALLEL_THRESHOLD or not fork_is_safe():
+        for item in planned:
+            yield _write(item, manifest, content, force)
+        return
+    size = max(20, min(200, len(planned) // (jobs * 4)))
+    chunks = [list(range(i, min(i + size, len(planned)))) for i in range(0, len(planned), size)]
+    _writing = (planned, manifest, content, force)
+    try:
+        with multiprocessing.get_context("fork").Pool(jobs) as pool:
+            for results in pool.imap(_write_chunk, chunks):
+                yield from results
+    finally:
+        _writing = None
+
+
+def _manifest_record(item: _Planned, content_sha: str) -> dict[str, str]:
+    return {
+        "source_file": item.seed.key,
+        "source_sha256": item.seed.raw_sha,
+        "text_sha256": item.seed.text_sha,
+        "content_sha256": content_sha,
+    }
 
 
 def _retire_old(item: _Planned, manifest: _Manifest, content: Path) -> list[str]:

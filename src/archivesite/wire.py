@@ -11,16 +11,26 @@ What ``parse_wire`` recognises:
   (``All Content by Mehr News Agency is licensed ...``, ``Share``, ``Read more``)
   are dropped. A header line holding only a date (``11 January 2022, 09:30``,
   ``2022-01-11T09:30:00+03:00``) is read as a dated header and dropped too.
+* **Wire lines**: a slug line (``BC-Australia-India-Qantas,0225``) before or after the
+  title and a filing line (``AP-NY-02-13-98 1435EST``) at either end are dropped; the
+  filing line's date is kept as ``WireStory.filed`` and completes the dateline's.
 * **Title**: the first real line; a title broken over two lines is joined and wire
   flash markers (``******``) are stripped. ``None`` where the text starts with its
-  dateline (or with a long body paragraph, as Tehran Times files do).
+  dateline, with a long body paragraph (Tehran Times files), or with a line that
+  reads as a sentence (a broadcast transcript: it ends with a full stop after a
+  word that is no abbreviation, most of its words in lower case; or it is long and
+  ends like a sentence). A dateline printed alone before the headline (``PARIS,
+  May 3 (AFP)``, blank line, headline, body) is the first paragraph's.
 * **Lede**: the standfirst paragraph between the title and the dateline paragraph
   (TASS style); not repeated in ``paragraphs``.
 * **Dateline** in the TASS, Reuters, AP, AFP, Xinhua and house styles, with an
   optional region (``IGORA /Leningrad Region/``, ``PORTLAND, Ore.``), several
   cities (``SEATTLE/WASHINGTON``), a date with a misspelled or lower-case month
   (``FEb 26``, ``Narch 2``, ``2 March``), or none; a bare ``(Reuters) -``, and a
-  byline ``By Jane Doe (Reuters) -`` give the agency without a place.
+  byline ``By Jane Doe (Reuters) -`` give the agency without a place. The marker
+  may hold spaces (``(AP )``), the separator may be an underscore (``(AP)_``,
+  ``NEWARK, N.J. _``), and a dateline may stand alone on its line; it is then
+  joined to the paragraph after it.
 * **Agency** from the dateline marker, a byline, or a ``Reuter`` sign-off as the
   last paragraph; spelling is normalised (``REUTER`` -> ``Reuters``). Never guessed.
 * **Paragraphs**: blank-line separated blocks; inside a block a line indented more
@@ -47,6 +57,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from .dates import ABBREVIATIONS, expand_year
 from .model import Dateline
 
 __all__ = ["WireStory", "normalise_agency", "parse_month", "parse_wire"]
@@ -69,6 +80,8 @@ class WireStory:
     # marker, separator and the following spaces), e.g. "MOSCOW, January 11. /TASS/. ",
     # "(Reuters) - " or "By Jane Doe (Reuters) - "; None where there is none.
     dateline_prefix: str | None = None
+    # The date of a wire filing line ("AP-NY-02-13-98 1435EST"), where there is one.
+    filed: dt.date | None = None
 
     @property
     def lead(self) -> str | None:
@@ -239,10 +252,14 @@ _MON = r"[^\W\d_]{3,10}\.?"
 _DATE = rf"(?:(?P<mon>{_MON})[ ]+(?P<day>\d{{1,2}})|(?P<day2>\d{{1,2}})[ ]+(?P<mon2>{_MON}))"
 _YEAR = r"(?:,?[ ]+(?P<year>(?:1[89]|20)\d\d))?"
 _AGENCY = r"[^\W\d_][\w.&\-]*(?:[ ][\w.&\-]+){0,2}"
-# The separator after a dateline: hyphens and dashes (also doubled, mixed), or a
-# spaced underscore, then spaces; what follows must look like the start of a sentence.
+# The separator after a dateline: hyphens and dashes (also doubled, mixed), or an
+# underscore (spaced, or glued to an agency marker: "(AP)_"), then spaces; what follows
+# must look like the start of a sentence.
 # A dash touching words on both sides is a hyphen ("HARLEY-DAVIDSON"), not a separator.
-_SEP = r"(?:\s+(?:[-‐‑–—]{1,3}|_(?=\s))|[-‐‑–—]{1,3}(?=\s))"
+_SEP = (
+    r"(?:\s+(?:[-‐‑–—]{1,3}|_(?=\s))"
+    r"|(?:[-‐‑–—]{1,3}|(?<=\))_)(?=\s))"
+)
 _AFTER = r"(?:\s+|(?=[\w\"“‘'«(\[]))"
 _NOT_LOWER = rf"(?![{_LOW}])"
 
@@ -261,19 +278,19 @@ _DATELINE_FORMS: tuple[tuple[str, re.Pattern[str]], ...] = (
         "dated",
         re.compile(
             rf"(?P<place>{_PLACE_ANY}),[ ]+{_DATE}{_YEAR}"
-            rf"(?:[ ]*\((?P<agency>{_AGENCY})\))?{_SEP}{_AFTER}{_NOT_LOWER}"
+            rf"(?:[ ]*\([ ]?(?P<agency>{_AGENCY})[ ]?\))?{_SEP}{_AFTER}{_NOT_LOWER}"
         ),
     ),
     # WASHINGTON (AP) -- | VALENCIA, Spain (AP) -- | MOSCOW (Sputnik) Russian ...
     (
         "agency",
         re.compile(
-            rf"(?P<place>{_PLACE_CAPS}),?[ ]*\((?P<agency>{_AGENCY})\)"
+            rf"(?P<place>{_PLACE_CAPS}),?[ ]*\([ ]?(?P<agency>{_AGENCY})[ ]?\)"
             rf"(?:{_SEP}{_AFTER}|[ ]+(?=[{_UP}\"“‘'«]))"
         ),
     ),
     # (Reuters) -
-    ("bare", re.compile(rf"\((?P<agency>{_AGENCY})\){_SEP}{_AFTER}")),
+    ("bare", re.compile(rf"\([ ]?(?P<agency>{_AGENCY})[ ]?\){_SEP}{_AFTER}")),
     # By Jane Doe (Reuters) -
     (
         "byline",
@@ -457,16 +474,9 @@ def _match_dateline(paragraph: str) -> _DatelineMatch | None:
         if m is None:
             continue
         groups = m.groupdict()
-        month = day = year = None
-        if groups.get("mon") or groups.get("mon2"):
-            month = parse_month(groups.get("mon") or groups["mon2"])
-            if month is None:
-                continue
-            day = int(groups.get("day") or groups["day2"])
-            if not 1 <= day <= 31:
-                continue
-            if groups.get("year"):
-                year = int(groups["year"])
+        month, day, year = _date_groups(groups)
+        if (groups.get("mon") or groups.get("mon2")) and month is None:
+            continue
         place = groups.get("place")
         if kind == "house":
             assert place is not None
@@ -488,6 +498,19 @@ def _match_dateline(paragraph: str) -> _DatelineMatch | None:
             strong=kind != "house",
         )
     return None
+
+
+def _date_groups(groups: dict[str, str | None]) -> tuple[int | None, int | None, int | None]:
+    """Month, day and year of a dateline match; all None where its date is no date."""
+    word = groups.get("mon") or groups.get("mon2")
+    if not word:
+        return None, None, None
+    month = parse_month(word)
+    day = int(groups.get("day") or groups.get("day2") or 0)
+    if month is None or not 1 <= day <= 31:
+        return None, None, None
+    year = groups.get("year")
+    return month, day, int(year) if year else None
 
 
 def _agency_like(name: str) -> bool:
@@ -671,17 +694,119 @@ def _block_paragraphs(block: list[str], width: int | None) -> list[str]:
 
 
 # ---------------------------------------------------------------------------
+# Wire header and trailer lines
+
+# A filing line (AP, NYT sign-offs): "AP-NY-02-13-98 1435EST", "NYT-02-06-98 1844EST":
+# desk codes, then month, day and two-digit year, then the time and its zone.
+_WIRE_FILED = re.compile(
+    r"^(?:[A-Z]{2,5}-){1,3}(?P<m>\d\d)-(?P<d>\d\d)-(?P<y>\d\d)[ ]+\d{3,4}[ ]?(?:[A-Z]{3})?$"
+)
+# A wire slug line: a cycle code (BC, AM, PM) glued to the story's slug, often with a
+# word count ("BC-Australia-India-Qantas,0225", "a0605 AM-Gulf-Jordan 1st Ld,1368").
+_WIRE_SLUG = re.compile(
+    r"^(?:[a-z]\d{3,4}[ ]+(?:[a-z][ ]+)?(?:[A-Z]{1,4}[ ]+)?)?(?:BC|AM|PM)-[A-Za-z0-9][\w.'&/-]*"
+    r"(?:,\d{3,4})?(?:[ ]+\S+){0,4}$"
+)
+
+
+def _wire_slug(line: str) -> bool:
+    """A slug line: a slug with two parts or a word count, never a sentence."""
+    if len(line) > 80 or _WIRE_SLUG.match(line) is None:
+        return False
+    first = line.split()[0] if not line[0].islower() else line.split()[1]
+    return re.search(r",\d{3,4}$", line) is not None or first.count("-") >= 2
+
+
+def _wire_filed(line: str) -> _Header | None:
+    """The date of a filing line (a two-digit year in the latest century that does
+    not put it after next year)."""
+    m = _WIRE_FILED.match(line)
+    if m is None:
+        return None
+    year = expand_year(int(m.group("y")))
+    try:
+        dt.date(year, int(m.group("m")), int(m.group("d")))
+    except ValueError:
+        return None
+    return _Header(year, int(m.group("m")), int(m.group("d")), None)
+
+
+def _wire_line(line: str) -> bool:
+    return _wire_slug(line) or _wire_filed(line) is not None
+
+
+# ---------------------------------------------------------------------------
+# A dateline alone on its line: "PARIS, May 3 (AFP)", "WASHINGTON (AP) --"
+
+_END_SEP = r"[ ]*(?:[-‐‑–—]{1,3}|_)?[ ]*$"
+_DATELINE_ALONE = (
+    re.compile(
+        rf"(?P<place>{_PLACE_ANY}),[ ]+{_DATE}{_YEAR}\.?[ ]*"
+        r"/(?P<agency>[^/\s][^/\n]{0,20})/\.?[ ]*$"
+    ),
+    re.compile(
+        rf"(?P<place>{_PLACE_ANY}),[ ]+{_DATE}{_YEAR}"
+        rf"[ ]*\([ ]?(?P<agency>{_AGENCY})[ ]?\){_END_SEP}"
+    ),
+    re.compile(rf"(?P<place>{_PLACE_CAPS}),[ ]+{_DATE}{_YEAR}{_END_SEP}"),
+    re.compile(rf"(?P<place>{_PLACE_CAPS}),?[ ]*\([ ]?(?P<agency>{_AGENCY})[ ]?\){_END_SEP}"),
+)
+
+
+def _dateline_alone(line: str) -> _DatelineMatch | None:
+    """A line holding only a dateline with a date or an agency marker."""
+    line = line.strip()
+    if len(line) > 80:
+        return None
+    for pattern in _DATELINE_ALONE:
+        m = pattern.match(line)
+        if m is None:
+            continue
+        groups = m.groupdict()
+        month, day, year = _date_groups(groups)
+        if (groups.get("mon") or groups.get("mon2")) and month is None:
+            continue
+        agency = groups.get("agency")
+        if agency is not None and not _agency_like(agency):
+            continue
+        return _DatelineMatch(
+            prefix=line + " ",
+            dateline=_make_dateline(groups["place"]),
+            agency=normalise_agency(agency) if agency else None,
+            month=month,
+            day=day,
+            year=year,
+            strong=True,
+        )
+    return None
+
+
+# ---------------------------------------------------------------------------
 # The parser
 
 _FLASH = re.compile(r"^\*+\s*|\s*\*+$")
 _TITLE_MAX = 200
 _BYLINE = re.compile(rf"^By[ ]+[{_UP}][\w.'’\-]*(?:[ ]+(?:and[ ]+)?[{_UP}][\w.'’\-]*){{0,5}}$")
+_ENDS_SENTENCE = re.compile(r"[.!?][\"”’']*$")
 
 
 def _is_title(text: str) -> bool:
+    """A headline: short, and not a sentence. Headlines do not end with a full stop
+    (one after an abbreviation, ``Pacific First Financial Corp.``, is no sentence end),
+    and a long line ending like a sentence is the first paragraph of a text without one
+    (a broadcast transcript)."""
     if len(text) > _TITLE_MAX:
         return False
-    return not (len(text) > 120 and text.endswith((".", ".”", '."')))
+    if _ENDS_SENTENCE.search(text) is None:
+        return True
+    if len(text) > 100:
+        return False
+    words = text.rstrip("\"”’'").split()
+    last = words[-1].rstrip(".").lower() if words else ""
+    full_stop = text.rstrip("\"”’'").endswith(".") and not text.endswith("...")
+    lower = sum(word[0].islower() for word in words)
+    sentence = full_stop and len(words) >= 3 and 2 * lower >= len(words)
+    return not (sentence and last not in ABBREVIATIONS and len(last) > 1)
 
 
 def _plausible(match: _DatelineMatch, paragraph: str, index: int, title: str | None) -> bool:
@@ -701,93 +826,165 @@ def _plausible(match: _DatelineMatch, paragraph: str, index: int, title: str | N
     return index == 0 or title is not None
 
 
-def parse_wire(text: str) -> WireStory:
-    """Read one article's decoded text (LF line ends) into a ``WireStory``."""
-    text = _CONTROL.sub("", text.removeprefix("\ufeff"))
-    lines = text.split("\n")
+@dataclass
+class _Head:
+    """What the lines before the body said: dated header lines, wire lines."""
 
-    # Leading boilerplate and dated headers, line by line.
     header: _Header | None = None
+    filed: _Header | None = None
+    dateline: _DatelineMatch | None = None  # a dateline line printed before the headline
+
+    def date(self, found: _Header | None) -> None:
+        self.header = self.header or found
+
+
+def _skip_head(lines: list[str], head: _Head) -> int:
+    """The index of the first line after leading boilerplate, dated headers and wire lines."""
     start = 0
     while start < len(lines):
         stripped = lines[start].strip()
-        if not stripped or _HEAD_BOILERPLATE.match(stripped):
+        if not stripped or _HEAD_BOILERPLATE.match(stripped) or _wire_slug(stripped):
             start += 1
             continue
-        found = _dated_header(stripped)
+        filed = _wire_filed(stripped)
+        found = filed or _dated_header(stripped)
         if found is None:
             break
-        header = header or found
+        if filed is not None:
+            head.filed = head.filed or filed
+        else:
+            head.date(found)
         start += 1
+    return start
 
-    blocks = _blocks(lines[start:])
+
+def _title_lines(first: list[str]) -> int:
+    """How many lines of the first block the title takes: the whole block where it is
+    short (a title broken over lines), else its first line."""
+    if len(first) > 3 or sum(len(line) for line in first) > _TITLE_MAX + 50:
+        return 1
+    for i in range(1, len(first)):
+        line = first[i].strip()
+        if (
+            _indent(first[i]) > _indent(first[0])
+            or _match_dateline(line)
+            or _BYLINE.match(line)
+            or _wire_line(line)
+        ):
+            return i
+    return len(first)
+
+
+def _take_title(blocks: list[list[str]], head: _Head) -> tuple[str | None, list[list[str]]]:
+    """The title and the blocks after it (with dated headers and boilerplate after the
+    title dropped); a dateline alone before the headline goes to ``head``."""
+    if not blocks:
+        return None, blocks
+    if len(blocks) > 1 and len(blocks[0]) == 1:
+        before = _dateline_alone(blocks[0][0])
+        if before is not None:  # "PARIS, May 3 (AFP)", blank line, headline, body
+            head.dateline = before
+            blocks = blocks[1:]
     title: str | None = None
-    if blocks:
-        first = blocks[0]
-        head = first[0].strip()
-        opening = _match_dateline(head)
-        starts_with_dateline = opening is not None and _plausible(opening, head, 0, None)
-        if not starts_with_dateline and _is_title(_FLASH.sub("", head)):
-            # The title: the whole first block where it is short (a title broken
-            # over lines), else its first line and the lines wrapped after it.
-            taken = 1
-            if len(first) <= 3 and sum(len(line) for line in first) <= _TITLE_MAX + 50:
-                taken = len(first)
-                for i in range(1, len(first)):
-                    if _indent(first[i]) > _indent(first[0]) or _match_dateline(first[i].strip()):
-                        taken = i
-                        break
-            title = " ".join(line.strip() for line in first[:taken])
-            title = _FLASH.sub("", title) or None
-            blocks = [first[taken:], *blocks[1:]] if taken < len(first) else blocks[1:]
-        # Dated header lines right after the title.
-        while blocks and len(blocks[0]) == 1 and (found := _dated_header(blocks[0][0].strip())):
-            header = header or found
-            blocks = blocks[1:]
-        while blocks and len(blocks[0]) == 1 and _HEAD_BOILERPLATE.match(blocks[0][0].strip()):
-            blocks = blocks[1:]
+    first = blocks[0]
+    line = first[0].strip()
+    opening = _match_dateline(line)
+    starts_with_dateline = opening is not None and _plausible(opening, line, 0, None)
+    # After a dateline line the headline is the next block, where a body follows it.
+    may_be_title = len(blocks) > 1 if head.dateline is not None else not starts_with_dateline
+    if may_be_title and _is_title(_FLASH.sub("", line)):
+        taken = _title_lines(first)
+        title = _FLASH.sub("", " ".join(part.strip() for part in first[:taken])) or None
+        blocks = [first[taken:], *blocks[1:]] if taken < len(first) else blocks[1:]
+    while blocks and len(blocks[0]) == 1:
+        only = blocks[0][0].strip()
+        found = _dated_header(only)
+        if found is None and not _HEAD_BOILERPLATE.match(only) and not _wire_slug(only):
+            break
+        head.date(found)
+        blocks = blocks[1:]
+    return title, blocks
 
+
+def _body(blocks: list[list[str]], head: _Head) -> list[str]:
+    """The body's paragraphs without trailing boilerplate and filing lines."""
     width = _wrap_width(blocks)
     paragraphs: list[str] = []
     for block in blocks:
         paragraphs.extend(_block_paragraphs(block, width))
-
-    # Trailing boilerplate (site footers), paragraph by paragraph.
-    while paragraphs and _TAIL_BOILERPLATE.match(paragraphs[-1].strip()):
+    while paragraphs:
+        last = paragraphs[-1].strip()
+        filed = _wire_filed(last)
+        if filed is not None:
+            head.filed = head.filed or filed
+        elif not _TAIL_BOILERPLATE.match(last):
+            break
         paragraphs.pop()
     if paragraphs and "icensed" in paragraphs[-1]:
         paragraphs[-1] = _RUN_ON_FOOTER.sub("", paragraphs[-1])
+    return paragraphs
 
-    # The dateline: in the first paragraph, or after a standfirst and/or a byline.
-    lede: str | None = None
-    match: _DatelineMatch | None = None
+
+def _find_dateline(
+    paragraphs: list[str], title: str | None, head: _Head
+) -> tuple[str | None, _DatelineMatch | None, list[str]]:
+    """The lede, the dateline and the paragraphs (a dateline printed on a line of its
+    own joined to the paragraph after it). The dateline is in the first paragraph, or
+    after a standfirst and/or a byline."""
+    if head.dateline is not None and paragraphs:
+        paragraphs[0] = head.dateline.prefix + paragraphs[0]
+        return None, head.dateline, paragraphs
     for index, paragraph in enumerate(paragraphs[:3]):
-        candidate = _match_dateline(paragraph)
-        if candidate is not None and not _plausible(candidate, paragraph, index, title):
+        alone = _dateline_alone(paragraph) if index + 1 < len(paragraphs) else None
+        candidate = alone or _match_dateline(paragraph)
+        if alone is not None:
+            paragraphs[index : index + 2] = [alone.prefix + paragraphs[index + 1]]
+            paragraph = paragraphs[index]
+        elif candidate is not None and not _plausible(candidate, paragraph, index, title):
             candidate = None
         if candidate is not None:
+            lede: str | None = None
             before = paragraphs[:index]
             if before and _BYLINE.match(before[0]) is None:
                 lede = before[0]
                 paragraphs = paragraphs[1:]
-            match = candidate
-            break
+            return lede, candidate, paragraphs
         if index == 0 and title is None:
             break
+    return None, None, paragraphs
 
-    agency = match.agency if match else None
-    if agency is None and paragraphs and _SIGN_OFF.match(paragraphs[-1].strip()):
-        agency = "Reuters"
 
+def _date_parts(
+    match: _DatelineMatch | None, head: _Head
+) -> tuple[int | None, int | None, int | None, dt.time | None]:
+    """Month, day, year and time: the dateline's, completed by a dated header or a
+    filing line of the same day (the dateline wins where they disagree)."""
     month = match.month if match else None
     day = match.day if match else None
     year = match.year if match else None
     when: dt.time | None = None
-    if header is not None and (month is None or (month, day) == (header.month, header.day)):
-        month, day = header.month, header.day
-        year = year or header.year
-        when = header.time
+    for header in (head.header, head.filed):
+        if header is not None and (month is None or (month, day) == (header.month, header.day)):
+            month, day = header.month, header.day
+            year = year or header.year
+            when = when or header.time
+    return month, day, year, when
 
+
+def parse_wire(text: str) -> WireStory:
+    """Read one article's decoded text (LF line ends) into a ``WireStory``."""
+    text = _CONTROL.sub("", text.removeprefix("\ufeff"))
+    lines = text.split("\n")
+    head = _Head()
+    start = _skip_head(lines, head)
+    title, blocks = _take_title(_blocks(lines[start:]), head)
+    paragraphs = _body(blocks, head)
+    lede, match, paragraphs = _find_dateline(paragraphs, title, head)
+
+    agency = match.agency if match else None
+    if agency is None and paragraphs and _SIGN_OFF.match(paragraphs[-1].strip()):
+        agency = "Reuters"
+    month, day, year, when = _date_parts(match, head)
     return WireStory(
         title=title,
         lede=lede,
@@ -799,4 +996,5 @@ def parse_wire(text: str) -> WireStory:
         time=when,
         paragraphs=tuple(paragraphs),
         dateline_prefix=match.prefix if match else None,
+        filed=dt.date(head.filed.year, head.filed.month, head.filed.day) if head.filed else None,
     )

@@ -1,0 +1,105 @@
+"""Which files an import reads: :func:`select_seeds`, the one place that decides.
+
+Files named on the command line are always read, whatever their name. In folders
+(recursively) a file is read when its content is text, with any extension or none;
+other files are counted as not text (and listed with ``-v``), never skipped
+silently. Editor and OS clutter is ignored without a count: hidden files and folders
+(``.DS_Store``, ``._x`` resource forks, ``.x.swp``), ``~`` backups, ``#x#`` autosaves,
+``Thumbs.db`` and ``desktop.ini``.
+"""
+
+from __future__ import annotations
+
+import codecs
+import os
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+SNIFF_BYTES = 4096
+_CLUTTER = re.compile(r"^(?:\..*|.*~|#.*#|Thumbs\.db|desktop\.ini|.*\.sw[a-p])$", re.IGNORECASE)
+_BOMS = (codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+# Bytes that text never holds: NUL and the C0 controls other than tab, line ends,
+# form feed and escape.
+_BINARY = bytes(c for c in range(32) if c not in b"\t\n\r\f\x1b")
+_BINARY_TABLE = bytes.maketrans(b"", b"")
+
+
+@dataclass(frozen=True)
+class Selection:
+    """The seed files to read (sorted, each once) and the files skipped as not text."""
+
+    files: tuple[Path, ...]
+    not_text: tuple[Path, ...]
+
+
+def is_clutter(name: str) -> bool:
+    """Editor and OS files that are never articles."""
+    return _CLUTTER.match(name) is not None
+
+
+def looks_like_text(head: bytes) -> bool:
+    """Whether a file's first bytes are text: a byte-order mark, or no NUL and almost
+    no other control bytes (wire copy may carry a stray one)."""
+    if head.startswith(_BOMS) or head.startswith(codecs.BOM_UTF32_LE):
+        return True
+    if b"\x00" in head:
+        return False
+    controls = len(head) - len(head.translate(_BINARY_TABLE, _BINARY))
+    return controls <= max(2, len(head) // 100)
+
+
+def _is_text(path: Path) -> bool:
+    try:
+        with path.open("rb") as f:
+            return looks_like_text(f.read(SNIFF_BYTES))
+    except OSError:
+        return True  # unreadable: the import reports it with its reason
+
+
+def folder_files(folder: Path) -> list[Path]:
+    """The files of one folder that may be articles (no clutter), sorted by name."""
+    try:
+        entries = [e for e in os.scandir(folder) if not is_clutter(e.name) and e.is_file()]
+    except OSError:
+        return []
+    return sorted((Path(e.path) for e in entries), key=lambda p: p.name)
+
+
+def _walk(folder: Path) -> Iterable[Path]:
+    for root, dirs, names in os.walk(folder):
+        dirs[:] = [d for d in dirs if not is_clutter(d)]
+        for name in names:
+            if not is_clutter(name):
+                yield Path(root, name)
+
+
+def select_seeds(paths: Iterable[Path], *, named: bool = True) -> Selection:
+    """The files to import from ``paths`` (files, and folders read recursively).
+
+    ``named``: the files in ``paths`` were named by the user and are read whatever
+    they hold; otherwise (a watcher's changed files) they are chosen as a folder's are.
+    """
+    found: dict[Path, Path] = {}
+    not_text: dict[Path, Path] = {}
+    for path in paths:
+        if not path.is_dir():
+            if named:
+                found.setdefault(path.resolve(), path)
+                continue
+            candidates: Iterable[Path] = () if is_clutter(path.name) else (path,)
+        else:
+            candidates = _walk(path)
+        for candidate in candidates:
+            key = candidate.resolve()
+            if key in found or key in not_text:
+                continue
+            if _is_text(candidate):
+                found[key] = candidate
+            else:
+                not_text[key] = candidate
+    return Selection(
+        files=tuple(sorted(found.values(), key=lambda p: p.as_posix())),
+        not_text=tuple(sorted(not_text.values(), key=lambda p: p.as_posix())),
+    )
