@@ -1,4 +1,4 @@
-"""Two versions of archivesite side by side: the working tree against a git commit.
+"""Two versions of archivesite side by side: the working tree (or a commit) against a commit.
 
 For a change that must not change speed or memory (a restructuring), the two are run
 in alternating rounds on the same generated site, each with its own copy of the site
@@ -135,6 +135,9 @@ def table(results: dict[str, dict[str, list[Measurement]]], names: tuple[str, st
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="The working tree against a commit.")
     parser.add_argument("--base", required=True, help="the commit to compare with")
+    parser.add_argument(
+        "--new", default=None, help="a commit to compare instead of the working tree"
+    )
     parser.add_argument("--articles", "-n", type=int, default=10_000)
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument(
@@ -145,10 +148,10 @@ def main(argv: list[str] | None = None) -> int:
     only = {x.strip() for o in args.only for x in o.split(",") if x.strip()} or set(MEASURES)
     print(f"generating {args.articles:,} articles ...", flush=True)
     articles = list(generate.generate_articles(args.articles))
-    names = (f"base {args.base}", "working tree")
+    names = (f"base {args.base}", f"new {args.new}" if args.new else "working tree")
     versions = [
         Version("old", checkout(args.base), articles),
-        Version("new", ROOT, articles),
+        Version("new", checkout(args.new) if args.new else ROOT, articles),
     ]
     results: dict[str, dict[str, list[Measurement]]] = {n: {} for n in names}
     for r in range(args.rounds):
