@@ -47,6 +47,7 @@ from .render import environment
 from .search import IndexFn, SearchReport, changed_article_pages, update_search_index
 from .session import BuildSession, Memory, Planned, SavedState, Warm, warm_plan
 from .site import Plan, assemble, locate_theme, plan_outputs, static_files
+from .workers import default_jobs
 
 __all__ = ["BuildReport", "BuildSession", "build", "default_jobs"]
 
@@ -111,14 +112,6 @@ class Built(NamedTuple):
     rendered: int
     planned: int
     article_pages: tuple[str, ...]
-
-
-def default_jobs() -> int:
-    """Every core this process may run on."""
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:  # pragma: no cover - not Linux
-        return max(1, os.cpu_count() or 1)
 
 
 def _without_cyclic_gc(fn: Callable[P, R]) -> Callable[P, R]:

@@ -48,6 +48,8 @@ from dataclasses import dataclass
 from pathlib import PurePath
 from typing import Literal
 
+from .labels import MONTHS
+
 DateSource = Literal["text", "weekday", "reference", "option", "file", "none"]
 
 MAX_YEARS_BACK = 11
@@ -342,7 +344,7 @@ def decide_date(
 
 def _from_text(clues: Clues, references: Iterable[Reference], year: int | None) -> Dating | None:
     month, day = clues.month or 0, clues.day or 0
-    printed = f"{_MONTH_WORDS[month - 1]} {day}"
+    printed = f"{MONTHS[month]} {day}"
     if clues.year:
         found = _full(clues.year, month, day)
         if found is None:
@@ -418,19 +420,3 @@ def _with_reference(
     source: DateSource = "weekday" if note else "reference"
     because = f"from the text ({printed}), the year nearest {origin} ({reference.date.isoformat()})"
     return Dating(near, source, reference.origin, because + note, warnings)
-
-
-_MONTH_WORDS = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)

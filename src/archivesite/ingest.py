@@ -31,8 +31,6 @@ import functools
 import hashlib
 import json
 import logging
-import multiprocessing
-import os
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -62,7 +60,7 @@ from .import_report import ArticleRecord, Duplicate, ImportReport, write_csv
 from .seedfiles import folder_files, select_seeds
 from .slugs import article_slug, numbered, title_from_filename
 from .wire import WireStory, parse_wire
-from .workers import fork_is_safe
+from .workers import default_jobs, forking_pays, map_forked
 
 log = logging.getLogger(__name__)
 
@@ -289,14 +287,6 @@ def _read_chunk(paths: list[Path], root: Path, site_language: str) -> list[_Seed
     return [_read(path, root, site_language) for path in paths]
 
 
-def default_jobs() -> int:
-    """Every core this process may run on."""
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:  # pragma: no cover - not Linux
-        return max(1, os.cpu_count() or 1)
-
-
 def _read_all(
     seeds: Sequence[Path],
     config: Config,
@@ -304,27 +294,18 @@ def _read_all(
     progress: Callable[[Path], None] | None,
 ) -> Iterator[_Seed | ArchiveError]:
     """Every seed read, in order; in ``jobs`` forked processes where that pays."""
-    if jobs <= 1 or len(seeds) < PARALLEL_THRESHOLD or not fork_is_safe():
+    if not forking_pays(jobs, len(seeds), PARALLEL_THRESHOLD):
         for path in seeds:
             yield _read(path, config.root, config.language)
             if progress is not None:
                 progress(path)
         return
-    size = max(20, min(200, len(seeds) // (jobs * 4)))
-    chunks = [list(seeds[i : i + size]) for i in range(0, len(seeds), size)]
-    with multiprocessing.get_context("fork").Pool(jobs) as pool:
-        for chunk, results in zip(
-            chunks,
-            pool.imap(
-                functools.partial(_read_chunk, root=config.root, site_language=config.language),
-                chunks,
-            ),
-            strict=True,
-        ):
-            yield from results
-            if progress is not None:
-                for path in chunk:
-                    progress(path)
+    read = functools.partial(_read_chunk, root=config.root, site_language=config.language)
+    for chunk, results in map_forked(read, seeds, jobs):
+        yield from results
+        if progress is not None:
+            for path in chunk:
+                progress(path)
 
 
 class _Collection:
@@ -797,17 +778,14 @@ def _write_all(
     """:func:`_write` of every planned article, in order; in ``jobs`` forked processes
     where that pays (each writes its own files, so none is written twice)."""
     global _writing
-    if jobs <= 1 or len(planned) < PARALLEL_THRESHOLD or not fork_is_safe():
+    if not forking_pays(jobs, len(planned), PARALLEL_THRESHOLD):
         for item in planned:
             yield _write(item, manifest, content, force)
         return
-    size = max(20, min(200, len(planned) // (jobs * 4)))
-    chunks = [list(range(i, min(i + size, len(planned)))) for i in range(0, len(planned), size)]
     _writing = (planned, manifest, content, force)
     try:
-        with multiprocessing.get_context("fork").Pool(jobs) as pool:
-            for results in pool.imap(_write_chunk, chunks):
-                yield from results
+        for _, results in map_forked(_write_chunk, range(len(planned)), jobs):
+            yield from results
     finally:
         _writing = None
 

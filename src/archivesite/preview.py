@@ -21,6 +21,7 @@ from pathlib import Path
 from .build import BuildSession, build
 from .config import Config
 from .errors import ArchiveError, raise_all
+from .import_report import report_lines
 from .ingest import find_seeds, import_seeds
 from .search import BackgroundIndexer
 from .serve import Preview
@@ -68,11 +69,14 @@ def make_preview(
 
 
 def _import(config: Config, paths: Sequence[Path]) -> object:
+    """Import the seeds that changed; their failures are raised, for the preview to show
+    in the terminal and the browser, and everything else is logged as ``import`` prints it."""
     report = import_seeds(config, find_seeds(paths))
-    for path in report.edited:
-        log.warning("%s: edited by hand since it was imported; not overwritten", path)
+    failures = {str(e) for e in report.failed}
+    for line in report_lines(report):
+        if line.text not in failures:
+            (log.warning if line.err else log.info)("import: %s", line.text)
     raise_all(report.failed)
-    log.info("import: %s", report.summary())
     return report
 
 

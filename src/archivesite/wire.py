@@ -55,6 +55,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from .dates import ABBREVIATIONS, expand_year
@@ -468,15 +469,24 @@ class _DatelineMatch:
     strong: bool  # has a date or an agency marker, not only a place and a dash
 
 
-def _match_dateline(paragraph: str) -> _DatelineMatch | None:
-    for kind, pattern in _DATELINE_FORMS:
-        m = pattern.match(paragraph)
+def _dated_matches(
+    forms: Iterable[tuple[str, re.Pattern[str]]], text: str
+) -> Iterator[tuple[str, re.Match[str], dict[str, str | None], tuple[int | None, ...]]]:
+    """Each form that matches ``text`` (kind, match, groups, month, day and year), but
+    those whose date is no date (a word that is no month, a day past 31)."""
+    for kind, pattern in forms:
+        m = pattern.match(text)
         if m is None:
             continue
         groups = m.groupdict()
-        month, day, year = _date_groups(groups)
-        if (groups.get("mon") or groups.get("mon2")) and month is None:
+        date = _date_groups(groups)
+        if (groups.get("mon") or groups.get("mon2")) and date[0] is None:
             continue
+        yield kind, m, groups, date
+
+
+def _match_dateline(paragraph: str) -> _DatelineMatch | None:
+    for kind, m, groups, (month, day, year) in _dated_matches(_DATELINE_FORMS, paragraph):
         place = groups.get("place")
         if kind == "house":
             assert place is not None
@@ -758,20 +768,14 @@ def _dateline_alone(line: str) -> _DatelineMatch | None:
     line = line.strip()
     if len(line) > 80:
         return None
-    for pattern in _DATELINE_ALONE:
-        m = pattern.match(line)
-        if m is None:
-            continue
-        groups = m.groupdict()
-        month, day, year = _date_groups(groups)
-        if (groups.get("mon") or groups.get("mon2")) and month is None:
-            continue
-        agency = groups.get("agency")
-        if agency is not None and not _agency_like(agency):
+    alone = (("alone", pattern) for pattern in _DATELINE_ALONE)
+    for _, _, groups, (month, day, year) in _dated_matches(alone, line):
+        agency, place = groups.get("agency"), groups["place"]
+        if place is None or (agency is not None and not _agency_like(agency)):
             continue
         return _DatelineMatch(
             prefix=line + " ",
-            dateline=_make_dateline(groups["place"]),
+            dateline=_make_dateline(place),
             agency=normalise_agency(agency) if agency else None,
             month=month,
             day=day,

@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import array
 import concurrent.futures
+import functools
 import gc
 import hashlib
 import logging
@@ -42,7 +43,7 @@ import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypeVar
 
 from .caches import BodyCache
 from .config import Config
@@ -596,14 +597,61 @@ def parse_files(
     report them with every other error. Nothing where forking is not safe or not
     worth it."""
     global _parse_config
-    if jobs <= 1 or len(paths) < PARSE_THRESHOLD or not fork_is_safe():
+    if not forking_pays(jobs, len(paths), PARSE_THRESHOLD):
         return
-    size = max(50, min(500, len(paths) // (jobs * 4)))
-    chunks = [list(paths[i : i + size]) for i in range(0, len(paths), size)]
     _parse_config = config
     try:
-        with multiprocessing.get_context("fork").Pool(jobs) as pool:
-            for found in pool.imap_unordered(_parse_task, chunks):
-                yield from found
+        for _, found in map_forked(_parse_task, paths, jobs, sizes=(50, 500), ordered=False):
+            yield from found
     finally:
         _parse_config = None
+
+
+# --- forked processes for any stage -------------------------------------------------------
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+def default_jobs() -> int:
+    """Every core this process may run on."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def forking_pays(jobs: int, items: int, threshold: int) -> bool:
+    """Whether forked workers are safe here and worth starting for ``items`` items."""
+    return jobs > 1 and items >= threshold and fork_is_safe()
+
+
+def map_forked(
+    task: Callable[[list[T]], R],
+    items: Sequence[T],
+    jobs: int,
+    *,
+    sizes: tuple[int, int] = (20, 200),
+    ordered: bool = True,
+) -> Iterator[tuple[list[T], R]]:
+    """``task`` over chunks of ``items`` in ``jobs`` forked processes, which inherit what
+    the caller set up before (``task`` is sent by reference): each chunk with its
+    result, in order where ``ordered``. Chunks hold between ``sizes`` items, about four
+    per process."""
+    low, high = sizes
+    size = max(low, min(high, len(items) // (jobs * 4)))
+    chunks = [list(items[i : i + size]) for i in range(0, len(items), size)]
+    with multiprocessing.get_context("fork").Pool(jobs) as pool:
+        run = functools.partial(_indexed, task)
+        found = (
+            pool.imap(run, enumerate(chunks))
+            if ordered
+            else pool.imap_unordered(run, enumerate(chunks))
+        )
+        for i, result in found:
+            yield chunks[i], result
+
+
+def _indexed(task: Callable[[list[T]], R], item: tuple[int, list[T]]) -> tuple[int, R]:
+    i, chunk = item
+    return i, task(chunk)
