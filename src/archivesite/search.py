@@ -160,7 +160,9 @@ def write_search_index(out_dir: Path) -> SearchReport:
     started = time.perf_counter()
     out_dir = out_dir.resolve()
     index = out_dir / INDEX_DIR
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.pagefind-", dir=out_dir.parent))
+    tmp = Path(
+        tempfile.mkdtemp(prefix=f".{out_dir.name}.pagefind-{os.getpid()}-", dir=out_dir.parent)
+    )
     try:
         fresh = tmp / "new"
         run_pagefind(out_dir, fresh)
@@ -217,6 +219,16 @@ def _swap(fresh: Path, index: Path, old: Path) -> None:
         if had_old:
             old.rename(index)
         raise
+
+
+def mark_index_stale(config: Config, out_dir: Path) -> None:
+    """Before the build changes pages the index shows: until an index of them is
+    written, every later update re-indexes (a kill in between is caught up)."""
+    if not config.search:
+        return
+    pending = _pending_marker(config, out_dir.resolve())
+    pending.parent.mkdir(parents=True, exist_ok=True)
+    pending.write_text(str(out_dir) + "\n", encoding="utf-8")
 
 
 def _pending_marker(config: Config, out_dir: Path) -> Path:
