@@ -2,12 +2,14 @@
 
 ``ARCHIVESITE_FAULT`` names points of a build and what happens at them, comma-separated:
 ``POINT:N`` kills the process (SIGKILL, as ``kill -9`` would) the Nth time it reaches
-``POINT``; ``enospc@POINT:N`` makes the Nth pass fail as a full disk would (``ENOSPC``).
+``POINT``; ``enospc@POINT:N`` makes the Nth pass fail as a full disk would (``ENOSPC``);
+``stop@POINT:N`` stops the process there (SIGSTOP) until it is sent SIGCONT.
 The points are named where :func:`reach` is called: ``staged`` (every page rendered,
 nothing in the output changed), ``journal`` (the commit journal is on disk), ``commit``
 (once per file put in place), ``prune`` (once per stale file removed), ``record``
 (before the build record is written), ``committed`` (before the journal is removed),
-``index`` (before the search index is updated). Unset, every call is one dict lookup.
+``index`` (before the search index is updated), ``import`` (an import holding its
+lock). Unset, every call is one dict lookup.
 """
 
 from __future__ import annotations
@@ -45,4 +47,7 @@ def reach(point: str) -> None:
         return
     if action == "enospc":
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+    if action == "stop":
+        os.kill(os.getpid(), signal.SIGSTOP)
+        return
     os.kill(os.getpid(), signal.SIGKILL)
