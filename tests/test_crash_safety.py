@@ -14,6 +14,7 @@ import os
 import shutil
 import signal
 import subprocess
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -192,3 +193,44 @@ def test_a_full_disk_before_the_commit_changes_nothing(tmp_path: Path) -> None:
     assert "Traceback" not in failed.stderr
     assert _tree(site / "build") == before
     assert _leftovers(site) == []
+
+
+@pytest.fixture
+def small_disk(tmp_path: Path) -> Iterator[Path]:
+    """A 4 MB tmpfs, where the test may mount one (root, mount allowed); else skipped."""
+    mount = tmp_path / "disk"
+    mount.mkdir()
+    made = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", str(mount)],
+        capture_output=True,
+        check=False,
+    )
+    if made.returncode != 0:
+        pytest.skip("cannot mount a small file system here")
+    try:
+        yield mount
+    finally:
+        subprocess.run(["umount", "-l", str(mount)], check=False)
+
+
+def test_a_real_full_disk_fails_cleanly_and_leaves_the_previous_output(
+    tmp_path: Path, small_disk: Path
+) -> None:
+    site = _write_site(tmp_path / "site", _old_content())
+    out = small_disk / "out"
+    assert _build(site, "--out", str(out)).returncode == 0
+    before = _tree(out)
+    free = os.statvfs(small_disk)
+    filler = small_disk / "filler"
+    filler.write_bytes(b"x" * max(0, free.f_bavail * free.f_frsize - 64 * 1024))
+    _edit(site / "content")
+
+    failed = _build(site, "--out", str(out))
+    assert failed.returncode == 1
+    assert "Traceback" not in failed.stderr
+    assert "unchanged" in failed.stderr or "put back" in failed.stderr
+    assert _tree(out) == before
+    assert {p.name for p in small_disk.iterdir()} == {"filler", "out"}  # no leftovers
+
+    filler.unlink()
+    assert _build(site, "--out", str(out)).returncode == 0
