@@ -44,6 +44,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from . import urls
 from .config import Config
 from .errors import ArchiveError
 
@@ -53,7 +54,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 #: The index folder inside the output folder (Pagefind's default name).
-INDEX_DIR = "pagefind"
+INDEX_DIR = urls.SEARCH_INDEX
 #: Only elements carrying this are indexed; pages without one are skipped.
 ROOT_SELECTOR = "[data-pagefind-body]"
 #: The file Pagefind writes last and the UI reads first: its presence marks a complete index.

@@ -265,6 +265,7 @@ class _Draft:
         self.only = only
         self.heads: list[Head] = []
         self.owners: dict[str, str] = {}
+        self.folders: dict[str, str] = {}  # folders written after the pages, by their owner
         self.errors: list[ArchiveError] = []
 
     def add(
@@ -291,6 +292,16 @@ class _Draft:
                 ArchiveError(f"URL {url!r} would write outside the output folder", owner)
             )
             return
+        too_long = next((n for n in path.split("/") if len(n.encode()) > urls.NAME_MAX), None)
+        if too_long is not None:
+            self.errors.append(
+                ArchiveError(
+                    f"URL /{url} has a name of {len(too_long.encode())} bytes, longer than a "
+                    f"file system allows ({urls.NAME_MAX}); shorten it",
+                    owner,
+                )
+            )
+            return
         key = path.casefold()
         if key in self.owners:
             self.errors.append(
@@ -299,6 +310,45 @@ class _Draft:
             return
         self.owners[key] = owner
         self.heads.append(_head((url, kind, template, make, arg, lastmod, at)))
+
+    def reserve(self, folder: str, owner: str) -> None:
+        """A folder written whole after the pages (no page may be in it or named so)."""
+        self.folders[folder.casefold()] = owner
+
+    def check_paths(self) -> None:
+        """Every output is a file no other output needs as a folder, and outside the
+        reserved folders: each conflict named with both sources, before anything renders."""
+        owners = self.owners
+        for path, owner in owners.items():
+            parts = path.split("/")
+            for n in range(1, len(parts)):
+                folder = "/".join(parts[:n])
+                if folder in owners:
+                    self.errors.append(
+                        ArchiveError(
+                            f"writes /{path} inside /{folder}, which {owners[folder]} "
+                            "writes as a file",
+                            owner,
+                        )
+                    )
+                    break
+                if folder in self.folders:
+                    self.errors.append(
+                        ArchiveError(
+                            f"writes /{path} inside /{folder}/, which {self.folders[folder]} "
+                            "writes",
+                            owner,
+                        )
+                    )
+                    break
+            else:
+                if path in self.folders:
+                    self.errors.append(
+                        ArchiveError(
+                            f"writes /{path} where {self.folders[path]} writes the folder /{path}/",
+                            owner,
+                        )
+                    )
 
     def add_fixed(
         self,
@@ -485,6 +535,7 @@ def _plan_search(p: _Draft) -> None:
     if p.site.config.search:
         crumbs = (HOME_LINK, NavLink("Search", ""))
         p.add_fixed(urls.SEARCH_URL, "search", "search.html", "the search page", {"crumbs": crumbs})
+        p.reserve(urls.SEARCH_INDEX, "the search index")
 
 
 def _plan_robots(p: _Draft) -> None:
@@ -542,6 +593,8 @@ def plan_outputs(
     for planner in PLANNERS:
         if p.only is None or planner.shows_articles:
             planner.plan(p)
+    if p.only is None:
+        p.check_paths()
     raise_all(p.errors)
     return Plan(p.info, p.heads)
 
