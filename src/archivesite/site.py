@@ -24,6 +24,8 @@ import importlib.resources
 import itertools
 import math
 import operator
+import os
+import stat
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -32,6 +34,7 @@ from typing import Any, NamedTuple, TypeVar, overload
 from . import taxonomies, urls
 from .archive import build_archive, build_taxonomies
 from .config import Config
+from .entries import follows, skip_special
 from .errors import ArchiveError, raise_all
 from .model import (
     Archive,
@@ -93,20 +96,40 @@ def locate_theme(config: Config) -> Theme:
 
 
 def static_files(theme: Theme) -> tuple[StaticFile, ...]:
-    """The theme's static files, the site's over them (hidden files, READMEs skipped)."""
+    """The theme's static files, the site's over them (hidden files, READMEs skipped).
+    Links and special files follow :mod:`entries`; a folder that cannot be read is an
+    error naming it (a build without its files would remove them from the output)."""
     found: dict[str, str] = {}
     for folder in (theme.builtin_static, theme.site_static):
         if folder is None or not Path(folder).is_dir():
             continue
-        base = Path(folder)
-        for path in sorted(base.rglob("*")):
-            rel = path.relative_to(base)
-            if not path.is_file() or any(p.startswith(".") for p in rel.parts):
+        top = str(folder)
+        for path in _static_below(top):
+            rel = Path(path).relative_to(top)
+            if any(p.startswith(".") for p in rel.parts):
                 continue
             if len(rel.parts) == 1 and rel.name in _SKIP_STATIC:
                 continue
-            found[rel.as_posix()] = str(path)
+            found[rel.as_posix()] = path
     return tuple(StaticFile(rel, src) for rel, src in sorted(found.items()))
+
+
+def _static_below(top: str) -> Iterator[str]:
+    def cannot_read(exc: OSError) -> None:
+        raise ArchiveError(f"cannot read the folder: {exc.strerror}", exc.filename)
+
+    for root, dirs, names in os.walk(top, onerror=cannot_read):
+        dirs[:] = [d for d in dirs if not os.path.islink(os.path.join(root, d))]  # noqa: PTH114, PTH118
+        for name in names:
+            path = os.path.join(root, name)  # noqa: PTH118
+            if os.path.islink(path) and not follows(path, top):  # noqa: PTH114
+                continue
+            try:
+                mode = os.stat(path).st_mode  # noqa: PTH116
+            except OSError:
+                continue  # a dangling link
+            if not skip_special(path, mode) and stat.S_ISREG(mode):
+                yield path
 
 
 def assemble(config: Config, articles: Iterable[Article], theme: Theme | None = None) -> Site:
