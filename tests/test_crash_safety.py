@@ -234,3 +234,22 @@ def test_a_real_full_disk_fails_cleanly_and_leaves_the_previous_output(
 
     filler.unlink()
     assert _build(site, "--out", str(out)).returncode == 0
+
+
+def test_a_kill_between_the_pages_and_the_search_index_is_caught_up(tmp_path: Path) -> None:
+    site = _write_site(tmp_path / "site", _old_content())
+    (site / "archivesite.toml").write_text('title = "Test archive"\n')  # search on
+    assert _build(site).returncode == 0
+    index = site / "build/pagefind"
+    old_index = _tree(index.parent)  # everything but the index
+    before = {p.name: p.read_bytes() for p in index.rglob("*") if p.is_file()}
+    _edit(site / "content")
+
+    assert _build(site, fault="index:1").returncode == -signal.SIGKILL
+    assert _tree(index.parent) != old_index  # the pages are new ...
+    assert {p.name: p.read_bytes() for p in index.rglob("*") if p.is_file()} == before
+
+    again = _build(site)  # ... and the next build, with no page to write, re-indexes
+    assert again.returncode == 0, again.stderr
+    assert "0 pages written" in again.stdout
+    assert {p.name: p.read_bytes() for p in index.rglob("*") if p.is_file()} != before
