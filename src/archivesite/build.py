@@ -44,6 +44,7 @@ from .fingerprints import (
 )
 from .load import SharedValues, load_articles
 from .locks import holding, output_lock
+from .markup import set_raw_html
 from .model import Article, Site, Theme
 from .record import BuildRecord, OutputRecord, record_path
 from .render import environment
@@ -165,6 +166,7 @@ def build(
     one running fails at once. A commit a kill interrupted is finished first.
     """
     started = time.perf_counter()
+    set_raw_html(config.raw_html)
     where = (out or config.out_dir).resolve()
     check_out(config, where)
     lock = output_lock(record_path(config, where))

@@ -49,12 +49,20 @@ def code_version() -> str:
     return h.hexdigest()
 
 
-@functools.cache
 def markup_version() -> str:
     """What rendered body HTML depends on besides the body: Python-Markdown and its settings."""
     from . import markup
 
-    return digest_of(markdown.__version__, Path(markup.__file__).read_text(encoding="utf-8"))
+    return _markup_versions(markup.raw_html())
+
+
+@functools.cache
+def _markup_versions(raw_html: str) -> str:
+    from . import markup
+
+    return digest_of(
+        markdown.__version__, Path(markup.__file__).read_text(encoding="utf-8"), raw_html
+    )
 
 
 class Fingerprinter:
