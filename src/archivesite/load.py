@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import difflib
 import hashlib
 import logging
 import os
@@ -50,6 +51,7 @@ _FrontMatterLoader.yaml_implicit_resolvers = {
 }
 
 _TEXT_KEYS = ("title", "lede", "summary", "dateline", "place", "region", "agency")
+_KNOWN_KEYS = (*_TEXT_KEYS, "date", "slug", "tags", "draft", "language")
 
 
 class ArticleMemo(Protocol):
@@ -235,6 +237,7 @@ def _article_from(
     def bad(key: str, message: str) -> None:
         errors.append(ArchiveError(message, path, lines.get(key, 1)))
 
+    _near_misses(meta, lines, path)
     text = _texts(meta, bad)
     date, published = _date(meta, config, bad)
     slug = _slug(meta, path.stem, bad)
@@ -261,6 +264,19 @@ def _article_from(
         draft=draft,
         **fixed,
     )
+
+
+def _near_misses(meta: dict[str, Any], lines: dict[str, int], path: Path) -> None:
+    """Warn of a key that looks like a misspelt known one (``slgu:``); other unknown keys
+    are a theme's own, and stay silent."""
+    for key in meta:
+        if not isinstance(key, str) or key in _KNOWN_KEYS:
+            continue
+        close = difflib.get_close_matches(key.lower(), _KNOWN_KEYS, n=1, cutoff=0.75)
+        if close:
+            log.warning(
+                "%s:%d: unknown key %r; did you mean %r?", path, lines.get(key, 1), key, close[0]
+            )
 
 
 def _texts(meta: dict[str, Any], bad: Complain) -> dict[str, str | None]:
