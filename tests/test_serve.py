@@ -731,3 +731,51 @@ def test_serve_command_listens_on_localhost_only_by_default(real_site: Path) -> 
     missing = real_site / "missing"
     result = CliRunner().invoke(cli, ["serve", "--site", str(missing), "--port", "0"])
     assert result.exit_code == 1 and "no such site folder" in result.output
+
+
+def _closed_by_server(sock: socket.socket, within: float) -> bool:
+    """Whether the server closes ``sock`` (its reads end) within ``within`` seconds."""
+    sock.settimeout(within)
+    try:
+        while sock.recv(4096):
+            pass
+    except TimeoutError:
+        return False
+    except OSError:
+        pass
+    return True
+
+
+def test_a_client_trickling_its_request_head_is_cut_off_at_the_deadline(output: Path) -> None:
+    srv = PreviewServer(("127.0.0.1", 0), output, request_timeout=60.0, header_deadline=1.0)
+    t = threading.Thread(target=srv.serve_forever, daemon=True)
+    t.start()
+    try:
+        with socket.create_connection(("127.0.0.1", srv.port)) as sock:
+            sock.sendall(b"GET / HTTP/1.0\r\n")
+            sock.sendall(b"X-Slow: a\r\n")  # a byte now and then would keep the recv alive
+            assert _closed_by_server(sock, within=30.0)
+    finally:
+        srv.close()
+        t.join(5)
+
+
+def test_connections_over_the_cap_are_closed_at_once(output: Path) -> None:
+    srv = PreviewServer(("127.0.0.1", 0), output, request_timeout=30.0, max_connections=3)
+    t = threading.Thread(target=srv.serve_forever, daemon=True)
+    t.start()
+    held = []
+    try:
+        for _ in range(3):
+            held.append(socket.create_connection(("127.0.0.1", srv.port)))
+        with socket.create_connection(("127.0.0.1", srv.port)) as extra:
+            assert _closed_by_server(extra, within=30.0)
+        for sock in held:  # the three held ones are still served
+            sock.sendall(b"GET / HTTP/1.0\r\n\r\n")
+            sock.settimeout(30.0)
+            assert sock.recv(64).startswith(b"HTTP/1.0 200")
+    finally:
+        for sock in held:
+            sock.close()
+        srv.close()
+        t.join(5)
