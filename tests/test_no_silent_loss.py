@@ -125,3 +125,24 @@ def test_a_fifo_in_seeds_or_content_is_skipped_with_a_warning_never_opened(
     built = _run("build", "--site", str(site), timeout=60)
     assert built.returncode == 0, built.stderr
     assert "content/2021/03/01/pipe.md" in built.stderr and "FIFO" in built.stderr
+
+
+@pytest.mark.parametrize("what", ["file", "folder"])
+def test_an_unreadable_template_is_an_error_not_the_built_in_one(
+    user_site: Path, what: str
+) -> None:
+    templates = user_site / "templates"
+    templates.mkdir()
+    (templates / "article.html").write_text('{% extends "base.html" %}')
+    assert _run("build", "--site", str(user_site)).returncode == 0
+    before = _files(user_site / "build")
+    unreadable = templates / "article.html" if what == "file" else templates
+    unreadable.chmod(0)
+    try:
+        result = _run("build", "--site", str(user_site))
+    finally:
+        unreadable.chmod(0o755)
+    assert result.returncode == 1
+    assert "templates" in result.stderr and "cannot read" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert _files(user_site / "build") == before

@@ -24,6 +24,7 @@ import jinja2.meta
 import markdown
 
 from . import __version__
+from .errors import ArchiveError
 from .model import Article, Dateline, NavLink, Output, SiteInfo, Theme
 
 
@@ -165,6 +166,10 @@ def template_closures(
                 source, _, _ = entry.get_source(env, name)
             except jinja2.TemplateNotFound:
                 continue
+            except OSError as exc:  # unreadable: an error naming it, never a theme fallback
+                raise ArchiveError(
+                    f"cannot read the template: {exc.strerror}", exc.filename
+                ) from None
             source_hash = digest_of(source)
             record = f"{name}: entry {i}: {source_hash}"
             if memo is not None and source_hash in memo:

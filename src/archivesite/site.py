@@ -85,6 +85,8 @@ def locate_theme(config: Config) -> Theme:
     def own(path: Path, builtin: Path) -> str | None:
         if not path.is_dir() or (builtin.is_dir() and path.resolve() == builtin.resolve()):
             return None
+        if not os.access(path, os.R_OK | os.X_OK):  # else the built-in theme, silently
+            raise ArchiveError("cannot read the folder: Permission denied", path)
         return str(path.resolve())
 
     return Theme(
