@@ -6,6 +6,7 @@ import html.parser
 import json
 import re
 import shutil
+import subprocess
 from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
@@ -13,6 +14,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 import feedparser
 import pytest
 from click.testing import CliRunner
+from tests.processes import ARCHIVESITE
 
 from archivesite.build import build
 from archivesite.cli import cli
@@ -498,3 +500,18 @@ def test_worker_processes_give_the_same_output(
     build(config, out=tmp_path / "parallel", jobs=2)
     serial, parallel = snapshot(tmp_path / "serial"), snapshot(tmp_path / "parallel")
     assert {k: v[0] for k, v in serial.items()} == {k: v[0] for k, v in parallel.items()}
+
+
+def test_a_near_miss_of_a_front_matter_key_is_warned_with_its_line(
+    make_site: Callable[..., Path], article_md: Callable[..., str]
+) -> None:
+    site = make_site(
+        {"2021/03/01/a.md": article_md("A", date="2021-03-01", slgu="my-slug", image="x.jpg")},
+        config='title = "T"\nsearch = false\n',
+    )
+    result = subprocess.run(
+        [str(ARCHIVESITE), "build", "--site", str(site)], capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr
+    assert "content/2021/03/01/a.md:4: unknown key 'slgu'; did you mean 'slug'?" in result.stderr
+    assert "image" not in result.stderr  # a theme's own key stays silent

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from collections.abc import Callable
+from pathlib import Path
 
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
@@ -83,3 +85,42 @@ def test_the_fast_path_can_be_turned_off() -> None:
         [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
     )
     assert out.stdout == "<p>Plain text.</p>\n"
+
+
+def test_raw_html_is_kept_by_default_and_escaped_where_the_site_says_so(
+    make_site: Callable[..., Path], article_md: Callable[..., str]
+) -> None:
+    from click.testing import CliRunner
+
+    from archivesite.cli import cli
+
+    body = (
+        'Hello <script>alert(1)</script> <img src=x onerror="alert(2)">\n\n'
+        "[click](javascript:alert(3)) [data](DATA:text/html,x) [fine](https://example.org/)\n"
+    )
+    files = {"2021/03/01/a.md": article_md("Raw", body, date="2021-03-01", slug="raw")}
+    site = make_site(files, config='title = "T"\nsearch = false\n')
+    assert CliRunner().invoke(cli, ["build", "--site", str(site)]).exit_code == 0
+    page = (site / "build/2021/03/01/raw/index.html").read_text()
+    assert "<script>alert(1)</script>" in page
+
+    (site / "archivesite.toml").write_text(
+        'title = "T"\nsearch = false\n[markdown]\nraw_html = "escape"\n'
+    )
+    assert CliRunner().invoke(cli, ["build", "--site", str(site)]).exit_code == 0
+    page = (site / "build/2021/03/01/raw/index.html").read_text()
+    assert "<script>alert" not in page and "&lt;script&gt;alert(1)" in page
+    assert "<img src=x" not in page and "&lt;img src=x onerror" in page
+    assert "javascript:" not in page and "DATA:" not in page
+    assert 'href="https://example.org/"' in page
+
+
+def test_raw_html_takes_keep_or_escape(make_site: Callable[..., Path]) -> None:
+    from click.testing import CliRunner
+
+    from archivesite.cli import cli
+
+    site = make_site({}, config='[markdown]\nraw_html = "strip"\n')
+    result = CliRunner().invoke(cli, ["build", "--site", str(site)])
+    assert result.exit_code == 1
+    assert "archivesite.toml:2: bad value for 'markdown.raw_html'" in result.output

@@ -15,6 +15,7 @@ long-lived caller (:class:`BuildSession`), on disk otherwise.
 
 from __future__ import annotations
 
+import errno
 import functools
 import gc
 import logging
@@ -26,10 +27,11 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import NamedTuple, ParamSpec, TypeVar
 
-from . import workers
+from . import commit, faults, workers
 from .caches import BODIES_CACHE, ArticleCache, BodyCache
-from .commit import check_out, commit, prune, staging_folder
+from .commit import check_out, staging_folder
 from .config import Config
+from .errors import ArchiveError
 from .files import stat_of
 from .fingerprints import (
     TemplateRefs,
@@ -41,10 +43,18 @@ from .fingerprints import (
     template_closures,
 )
 from .load import SharedValues, load_articles
+from .locks import holding, output_lock
+from .markup import set_raw_html
 from .model import Article, Site, Theme
 from .record import BuildRecord, OutputRecord, record_path
 from .render import environment
-from .search import IndexFn, SearchReport, changed_article_pages, update_search_index
+from .search import (
+    IndexFn,
+    SearchReport,
+    changed_article_pages,
+    mark_index_stale,
+    update_search_index,
+)
 from .session import BuildSession, Memory, Planned, SavedState, Warm, warm_plan
 from .site import Plan, assemble, locate_theme, plan_outputs, static_files
 from .workers import default_jobs
@@ -142,6 +152,7 @@ def build(
     index_search: IndexFn | None = None,
     progress: Progress | None = None,
     session: BuildSession | None = None,
+    wait: bool = True,
 ) -> BuildReport:
     """Build the site into ``out`` (default ``build/``).
 
@@ -150,23 +161,32 @@ def build(
     ``index_search(config, out, changed_article_pages)`` replaces the synchronous
     search-index update (the preview server passes a background indexer's ``request``).
     ``progress(done, total)`` is called as outputs render. ``session`` keeps warm state
-    between builds of one site into one folder in a long-lived process.
+    between builds of one site into one folder in a long-lived process. Builds into
+    one folder take turns (:mod:`locks`); with ``wait=False`` a build that finds another
+    one running fails at once. A commit a kill interrupted is finished first.
     """
     started = time.perf_counter()
-    target = _target(config, out, session, clean=clean)
-    sources = _scan(config, target, drafts)
-    plan_key = _plan_key(config, sources, drafts)
-    if _up_to_date(target, sources, plan_key):
-        built = _nothing_built(target.previous)
-    else:
-        planned = _warm(config, target, sources, drafts) or _load_and_plan(
-            config, target, sources, drafts, jobs or default_jobs()
-        )
-        plan_key = plan_key or _plan_key(config, sources, drafts)  # a first build's, now
-        built = _render_and_commit(
-            config, target, sources, planned, plan_key, clean, jobs, progress
-        )
-    target.memory.finish(config)
+    set_raw_html(config.raw_html)
+    where = (out or config.out_dir).resolve()
+    check_out(config, where)
+    lock = output_lock(record_path(config, where))
+    with holding(lock, f"the output folder {where}", wait=wait):
+        commit.replay(where)  # a build a kill interrupted: finished before anything else
+        target = _target(config, where, session, clean=clean)
+        sources = _scan(config, target, drafts)
+        plan_key = _plan_key(config, sources, drafts)
+        if _up_to_date(target, sources, plan_key):
+            built = _nothing_built(target.previous)
+        else:
+            planned = _warm(config, target, sources, drafts) or _load_and_plan(
+                config, target, sources, drafts, jobs or default_jobs()
+            )
+            plan_key = plan_key or _plan_key(config, sources, drafts)  # a first build's, now
+            built = _render_and_commit(
+                config, target, sources, planned, plan_key, clean, jobs, progress
+            )
+        target.memory.finish(config)
+    faults.reach("index")
     search = _index(config, target.out, built, index_search)
     return BuildReport(
         out=target.out,
@@ -182,12 +202,8 @@ def build(
     )
 
 
-def _target(
-    config: Config, out: Path | None, session: BuildSession | None, *, clean: bool
-) -> Target:
-    """The output folder, checked, and the memory of the last build into it."""
-    out = (out or config.out_dir).resolve()
-    check_out(config, out)
+def _target(config: Config, out: Path, session: BuildSession | None, *, clean: bool) -> Target:
+    """The output folder and the memory of the last build into it."""
     record = record_path(config, out)
     memory: Memory = session if session is not None else SavedState()
     previous, written_before = memory.previous(record, out)
@@ -345,21 +361,47 @@ def _render_and_commit(
         same_plan=previous is not None and previous.plan_key == plan_key,
     )
     bodies = target.memory.bodies(config)
-    outcomes, paths, written = _render(plan, known, job, bodies, jobs, progress)
-    if planned.full:
-        bodies.prune(a.body_hash for a in planned.loaded.values())
-    records = _records(target.out, paths, outcomes, known, full=planned.full)
-    rendered = outcomes.rendered()
-    del outcomes
-    stale = set(target.written_before) - (set(paths) if planned.full else set(records))
-    removed = tuple(prune(target.out, sorted(stale)))
-    pages = planned.article_pages
-    if pages is None:
-        pages = tuple(plan.paths("article"))
-    new = BuildRecord(str(target.out), plan_key, templates, len(planned.loaded), records)
-    warm = Warm(sources.key, planned.site, planned.loaded, pages, sources.digests)
-    target.memory.keep(config, target.record, new, warm, full=planned.full)
+    outcomes, paths, staging = _render(plan, known, job, bodies, jobs, progress)
+    try:
+        if planned.full:
+            bodies.prune(a.body_hash for a in planned.loaded.values())
+        staged = outcomes.written()
+        written = tuple(paths[i] for i in staged)
+        records = _records(target.out, paths, outcomes, known, full=planned.full)
+        rendered = outcomes.rendered()
+        stale = set(target.written_before) - (set(paths) if planned.full else set(records))
+        pages = planned.article_pages
+        if pages is None:
+            pages = tuple(plan.paths("article"))
+        if changed_article_pages(pages, written, stale):
+            mark_index_stale(config, target.out)  # a kill before the index: it catches up
+        journal = commit.begin(
+            target.out,
+            staging,
+            [(paths[i], outcomes.staged(i)) for i in staged],
+            sorted(stale),
+            target.record,
+            tree=job.tree,
+        )
+        del outcomes
+        removed = tuple(commit.apply(journal))
+        _restat(target.out, records, written)
+        new = BuildRecord(str(target.out), plan_key, templates, len(planned.loaded), records)
+        warm = Warm(sources.key, planned.site, planned.loaded, pages, sources.digests)
+        faults.reach("record")
+        target.memory.keep(config, target.record, new, warm, full=planned.full)
+        commit.end(journal)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
     return Built(len(planned.loaded), len(records), written, removed, rendered, len(plan), pages)
+
+
+def _restat(out: Path, records: dict[str, OutputRecord], written: Sequence[str]) -> None:
+    """The size and mtime of each file the commit wrote, as it is now."""
+    base = str(out) + os.sep
+    for path in written:
+        size, mtime_ns = stat_of(base + path) or (-1, -1)
+        records[path] = replace(records[path], size=size, mtime_ns=mtime_ns)
 
 
 def _render(
@@ -369,10 +411,10 @@ def _render(
     bodies: BodyCache,
     jobs: int | None,
     progress: Progress | None,
-) -> tuple[workers.Outcomes, Sequence[str], tuple[str, ...]]:
-    """Render the plan's outputs into a staging folder, then put the changed files in
-    place (the output folder is untouched until every page has rendered): what each
-    output came to, the outputs' paths, and the paths written."""
+) -> tuple[workers.Outcomes, Sequence[str], Path]:
+    """Render the plan's outputs into a new staging folder (the output folder is
+    untouched): what each output came to, the outputs' paths, and the staging folder
+    (the caller's to commit and remove)."""
     out = Path(job.out)
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = staging_folder(out)
@@ -387,16 +429,19 @@ def _render(
             progress=progress,
             order=plan.time_order(),
         )
-        paths = plan.paths()  # after the workers forked: the builder's own
-        staged = outcomes.written()
-        if job.tree:
-            staging.rename(out)
-        else:
-            commit(((paths[i], outcomes.staged(i)) for i in staged), staging, out)
-    finally:
+    except OSError as exc:
         shutil.rmtree(staging, ignore_errors=True)
+        if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+            raise ArchiveError(
+                f"cannot stage the build beside {out}: {exc.strerror}; the output is unchanged"
+            ) from None
+        raise
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    finally:
         bodies.flush()
-    return outcomes, paths, tuple(paths[i] for i in staged)
+    return outcomes, plan.paths(), staging  # paths: after the workers forked, the builder's own
 
 
 def _records(

@@ -44,6 +44,14 @@ site_option = click.option(
 )
 
 
+no_wait_option = click.option(
+    "--no-wait",
+    is_flag=True,
+    help="Fail at once if another archivesite process is using the same folder "
+    "(default: wait for it, saying which process it is).",
+)
+
+
 @click.group()
 @click.version_option(__version__, prog_name="archivesite")
 @click.option("-v", "--verbose", count=True, help="Say more.")
@@ -80,6 +88,7 @@ def cli(verbose: int, quiet: bool) -> None:
     default=None,
     help="Worker processes that parse the files (default: every core).",
 )
+@no_wait_option
 @click.pass_context
 def import_command(
     ctx: click.Context,
@@ -90,6 +99,7 @@ def import_command(
     force: bool,
     report_csv: Path | None,
     jobs: int | None,
+    no_wait: bool,
 ) -> None:
     """Import raw article text files (PATHS: files or folders; default: seeds/)
     into front-matter Markdown under content/YYYY/MM/DD/.
@@ -102,8 +112,10 @@ def import_command(
     """
     import functools
 
+    from . import faults
     from .import_report import report_lines
     from .ingest import count_seeds, run_import
+    from .locks import holding, import_lock
 
     verbose = bool(ctx.parent and ctx.parent.params.get("verbose"))
     try:
@@ -118,12 +130,15 @@ def import_command(
             jobs=jobs,
             report_csv=report_csv,
         )
-        total = count_seeds(config, paths) if sys.stderr.isatty() else 0
-        if total > PROGRESS_THRESHOLD:
-            with click.progressbar(length=total, label="importing", file=sys.stderr) as bar:
-                report = run(progress=lambda _: bar.update(1))
-        else:
-            report = run()
+        lock = import_lock(config.state_dir)
+        with holding(lock, f"the site {config.root} (import)", wait=not no_wait):
+            faults.reach("import")
+            total = count_seeds(config, paths) if sys.stderr.isatty() else 0
+            if total > PROGRESS_THRESHOLD:
+                with click.progressbar(length=total, label="importing", file=sys.stderr) as bar:
+                    report = run(progress=lambda _: bar.update(1))
+            else:
+                report = run()
     except ArchiveError as exc:
         _fail(exc)
         return
@@ -156,8 +171,15 @@ def import_command(
     default=None,
     help="Worker processes (default: every core, once there are 500 or more pages to check).",
 )
+@no_wait_option
 def build_command(
-    site: Path, out: Path | None, base_url: str | None, drafts: bool, clean: bool, jobs: int | None
+    site: Path,
+    out: Path | None,
+    base_url: str | None,
+    drafts: bool,
+    clean: bool,
+    jobs: int | None,
+    no_wait: bool,
 ) -> None:
     """Render content/ through the templates into build/ (or --out).
 
@@ -176,7 +198,13 @@ def build_command(
                 raise ArchiveError(f"--base-url: {exc}") from exc
         try:
             report = build(
-                config, out=out, drafts=drafts, clean=clean, jobs=jobs, progress=progress
+                config,
+                out=out,
+                drafts=drafts,
+                clean=clean,
+                jobs=jobs,
+                progress=progress,
+                wait=not no_wait,
             )
         finally:
             if progress is not None:

@@ -48,6 +48,9 @@ class Config:
     search: bool = True
     description: str = ""
     imports: ImportConfig = field(default_factory=ImportConfig)
+    # [markdown] raw_html: HTML in hand-written bodies is "keep" (passed through) or
+    # "escape" (shown as text; javascript:, data: and vbscript: link targets dropped).
+    raw_html: str = "keep"
 
     @property
     def content_dir(self) -> Path:
@@ -180,6 +183,15 @@ _TOP_KEYS = {
 _IMPORT_KEYS = {"as_of": _check_date}
 
 
+def _check_raw_html(key: str, value: object) -> str:
+    if value not in ("keep", "escape"):
+        raise ValueError('must be "keep" or "escape"')
+    return str(value)
+
+
+_MARKDOWN_KEYS = {"raw_html": _check_raw_html}
+
+
 def parse_config(text: str, root: Path, path: Path | None = None) -> Config:
     """Parse and validate the text of an ``archivesite.toml``; pure."""
     where = path or root / CONFIG_NAME
@@ -199,6 +211,12 @@ def parse_config(text: str, root: Path, path: Path | None = None) -> Config:
             for sub, subvalue in value.items():
                 _check(
                     f"import.{sub}", sub, subvalue, _IMPORT_KEYS, import_values, errors, text, where
+                )
+            continue
+        if key == "markdown" and isinstance(value, dict):
+            for sub, subvalue in value.items():
+                _check(
+                    f"markdown.{sub}", sub, subvalue, _MARKDOWN_KEYS, values, errors, text, where
                 )
             continue
         _check(key, key, value, _TOP_KEYS, values, errors, text, where)

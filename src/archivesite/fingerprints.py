@@ -24,6 +24,7 @@ import jinja2.meta
 import markdown
 
 from . import __version__
+from .errors import ArchiveError
 from .model import Article, Dateline, NavLink, Output, SiteInfo, Theme
 
 
@@ -49,12 +50,20 @@ def code_version() -> str:
     return h.hexdigest()
 
 
-@functools.cache
 def markup_version() -> str:
     """What rendered body HTML depends on besides the body: Python-Markdown and its settings."""
     from . import markup
 
-    return digest_of(markdown.__version__, Path(markup.__file__).read_text(encoding="utf-8"))
+    return _markup_versions(markup.raw_html())
+
+
+@functools.cache
+def _markup_versions(raw_html: str) -> str:
+    from . import markup
+
+    return digest_of(
+        markdown.__version__, Path(markup.__file__).read_text(encoding="utf-8"), raw_html
+    )
 
 
 class Fingerprinter:
@@ -157,6 +166,10 @@ def template_closures(
                 source, _, _ = entry.get_source(env, name)
             except jinja2.TemplateNotFound:
                 continue
+            except OSError as exc:  # unreadable: an error naming it, never a theme fallback
+                raise ArchiveError(
+                    f"cannot read the template: {exc.strerror}", exc.filename
+                ) from None
             source_hash = digest_of(source)
             record = f"{name}: entry {i}: {source_hash}"
             if memo is not None and source_hash in memo:

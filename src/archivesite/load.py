@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import difflib
 import hashlib
 import logging
 import os
@@ -31,6 +32,7 @@ from .errors import ArchiveError, ArchiveErrors, raise_all
 from .model import Article, Dateline
 from .scan import content_files
 from .slugs import is_valid_slug, term_slug
+from .urls import NAME_MAX
 
 log = logging.getLogger(__name__)
 
@@ -49,6 +51,7 @@ _FrontMatterLoader.yaml_implicit_resolvers = {
 }
 
 _TEXT_KEYS = ("title", "lede", "summary", "dateline", "place", "region", "agency")
+_KNOWN_KEYS = (*_TEXT_KEYS, "date", "slug", "tags", "draft", "language")
 
 
 class ArticleMemo(Protocol):
@@ -234,10 +237,12 @@ def _article_from(
     def bad(key: str, message: str) -> None:
         errors.append(ArchiveError(message, path, lines.get(key, 1)))
 
+    _near_misses(meta, lines, path)
     text = _texts(meta, bad)
     date, published = _date(meta, config, bad)
     slug = _slug(meta, path.stem, bad)
     tags = _tags(meta, bad)
+    _names_fit(slug, tags, text, bad)
     draft = meta.get("draft", False)
     if not isinstance(draft, bool):
         bad("draft", "'draft' must be true or false")
@@ -259,6 +264,19 @@ def _article_from(
         draft=draft,
         **fixed,
     )
+
+
+def _near_misses(meta: dict[str, Any], lines: dict[str, int], path: Path) -> None:
+    """Warn of a key that looks like a misspelt known one (``slgu:``); other unknown keys
+    are a theme's own, and stay silent."""
+    for key in meta:
+        if not isinstance(key, str) or key in _KNOWN_KEYS:
+            continue
+        close = difflib.get_close_matches(key.lower(), _KNOWN_KEYS, n=1, cutoff=0.75)
+        if close:
+            log.warning(
+                "%s:%d: unknown key %r; did you mean %r?", path, lines.get(key, 1), key, close[0]
+            )
 
 
 def _texts(meta: dict[str, Any], bad: Complain) -> dict[str, str | None]:
@@ -286,10 +304,23 @@ def _date(
     if meta.get("date") is None:
         return None, None
     try:
-        return _parse_date(meta["date"], config)
+        day, stamp = _parse_date(meta["date"], config)
     except ValueError as exc:
         bad("date", f"bad date {meta['date']!r}: {exc}")
         return None, None
+    except OverflowError:
+        day, stamp = dt.date.min, None  # in the site's time zone, before the year 1
+    if not _FIRST_DAY <= day <= _LAST_DAY:
+        bad(
+            "date",
+            f"date {meta['date']!r} is out of range: use one from {_FIRST_DAY} to {_LAST_DAY}",
+        )
+        return None, None
+    return day, stamp
+
+
+# A day page links to the days before and after it, so neither end of the calendar.
+_FIRST_DAY, _LAST_DAY = dt.date(1, 1, 2), dt.date(9999, 12, 30)
 
 
 def _slug(meta: dict[str, Any], stem: str, bad: Complain) -> str:
@@ -301,6 +332,25 @@ def _slug(meta: dict[str, Any], stem: str, bad: Complain) -> str:
         bad("slug", f"bad slug {value!r}: use letters, digits, '-', '_', '.' (no '/')")
         return stem
     return value
+
+
+def _names_fit(
+    slug: str, tags: tuple[str, ...], text: dict[str, str | None], bad: Complain
+) -> None:
+    """Each value that names a file (the slug, a term's slug) fits in a file name."""
+    named = (
+        ("slug", [slug], str),
+        ("tags", tags, term_slug),
+        ("place", [text["place"]], term_slug),
+        ("dateline", [text["dateline"]], term_slug),
+        ("agency", [text["agency"]], term_slug),
+    )
+    for key, values, to_name in named:
+        for value in values:
+            if value and len(to_name(value).encode()) > NAME_MAX:
+                bad(key, f"{key} {value[:30]!r}... is longer than a file system allows in a "
+                    f"file name ({NAME_MAX} bytes); shorten it")  # fmt: skip
+                break
 
 
 def _tags(meta: dict[str, Any], bad: Complain) -> tuple[str, ...]:

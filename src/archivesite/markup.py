@@ -13,6 +13,11 @@ no line can open a block; anything else goes through Python-Markdown. A
 property test (tests/test_markup.py) checks the two agree on every text the
 fast path accepts. ``ARCHIVESITE_MARKDOWN=always`` in the environment turns the
 fast path off (for benchmarks and bug reports).
+
+HTML in a body is kept as written by default (the site's own authors may use it);
+:func:`set_raw_html` ``("escape")``, which a build sets from ``[markdown] raw_html``,
+shows it as text instead and drops ``javascript:``, ``data:`` and ``vbscript:`` link
+and image targets, for a site built from contributions it does not trust.
 """
 
 from __future__ import annotations
@@ -20,8 +25,11 @@ from __future__ import annotations
 import os
 import re
 import threading
+from typing import Any
 
 import markdown
+from markdown.extensions import Extension
+from markdown.treeprocessors import Treeprocessor
 
 EXTENSIONS: tuple[str, ...] = ("extra", "sane_lists")
 
@@ -42,9 +50,45 @@ _BLOCK_START = re.compile(r"[ \-+=:]|\d+[.)]")
 _ALWAYS = os.environ.get("ARCHIVESITE_MARKDOWN") == "always"
 
 
+_raw_html = ["keep"]  # set once per build, before any worker forks
+# A URL scheme that runs code or embeds a document, after the characters browsers ignore.
+_UNSAFE_URL = re.compile(r"^(?:javascript|data|vbscript):", re.IGNORECASE)
+_IGNORED_IN_URL = re.compile(r"[\x00-\x20\x7f]+")
+
+
+def set_raw_html(mode: str) -> None:
+    """How HTML in bodies is treated from now on: "keep" or "escape"."""
+    _raw_html[0] = mode
+
+
+def raw_html() -> str:
+    return _raw_html[0]
+
+
+class _DropUnsafeUrls(Treeprocessor):  # type: ignore[misc]
+    def run(self, root: Any) -> None:
+        for element in root.iter():
+            for attribute in ("href", "src"):
+                value = element.get(attribute)
+                if value is not None and _UNSAFE_URL.match(_IGNORED_IN_URL.sub("", value)):
+                    element.set(attribute, "")
+
+
+class _EscapeHtml(Extension):  # type: ignore[misc]
+    """Raw HTML shown as text; unsafe link and image targets dropped."""
+
+    def extendMarkdown(self, md: markdown.Markdown) -> None:
+        md.preprocessors.deregister("html_block")
+        md.inlinePatterns.deregister("html")
+        md.treeprocessors.register(_DropUnsafeUrls(md), "drop_unsafe_urls", 0)
+
+
 def make_markdown() -> markdown.Markdown:
     """A fresh converter with the site's extensions."""
-    return markdown.Markdown(extensions=list(EXTENSIONS), output_format="html")
+    extensions: list[Any] = list(EXTENSIONS)
+    if _raw_html[0] == "escape":
+        extensions.append(_EscapeHtml())
+    return markdown.Markdown(extensions=extensions, output_format="html")
 
 
 def plain_paragraphs(text: str) -> str | None:
@@ -74,8 +118,8 @@ def render_markdown(text: str) -> str:
         if html is not None:
             return html
     md: markdown.Markdown | None = getattr(_local, "md", None)
-    if md is None:
+    if md is None or _local.mode != _raw_html[0]:
         md = make_markdown()
-        _local.md = md
+        _local.md, _local.mode = md, _raw_html[0]
     converted: str = md.reset().convert(text)
     return converted

@@ -23,6 +23,7 @@ from .config import Config
 from .errors import ArchiveError, raise_all
 from .import_report import report_lines
 from .ingest import find_seeds, import_seeds
+from .locks import holding, import_lock
 from .search import BackgroundIndexer
 from .serve import Preview
 from .watch import Change, ChangeKind
@@ -71,7 +72,8 @@ def make_preview(
 def _import(config: Config, paths: Sequence[Path]) -> object:
     """Import the seeds that changed; their failures are raised, for the preview to show
     in the terminal and the browser, and everything else is logged as ``import`` prints it."""
-    report = import_seeds(config, find_seeds(paths))
+    with holding(import_lock(config.state_dir), f"the site {config.root} (import)"):
+        report = import_seeds(config, find_seeds(paths))
     failures = {str(e) for e in report.failed}
     for line in report_lines(report):
         if line.text not in failures:

@@ -15,7 +15,7 @@ import functools
 import hashlib
 import json
 import logging
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -124,3 +124,22 @@ def write_record(path: Path, record: BuildRecord) -> None:
 
 
 _SLICE = 5000  # build record entries encoded at a time
+
+
+def record_interrupted(
+    path: Path, out: Path, written: Sequence[str], removed: Sequence[str]
+) -> None:
+    """Record a commit that a kill interrupted and :mod:`commit` finished: every file it
+    put in place is listed as written (so a later build removes it when stale), with no
+    fingerprint (so a later build renders it again); the plan is unknown, so the next
+    build checks everything."""
+    previous, files = read_record(path, out)
+    outputs = dict(previous.outputs) if previous is not None else {}
+    for rel in files.keys() - outputs.keys():
+        outputs[rel] = OutputRecord("", files[rel], -1, -1)
+    for rel in removed:
+        outputs.pop(rel, None)
+    for rel in written:
+        outputs[rel] = OutputRecord("", "", -1, -1)
+    templates = previous.templates if previous is not None else {}
+    write_record(path, BuildRecord(str(out), "", templates, 0, outputs))

@@ -1,9 +1,11 @@
 """What ``content/`` holds: the one walker of content files, and their digests.
 
 :func:`walk_content` is the only place that decides which files are content: every
-``*.md`` file below the folder, hidden and ``_``-prefixed names skipped, symlinked
-folders not entered, in sorted path order. :class:`StatCache` gives each file's sha256,
-hashing again only files whose (size, mtime, ctime, inode) changed since the last scan.
+``*.md`` file below the folder, hidden and ``_``-prefixed names skipped, links followed
+only within ``content/`` (:mod:`entries`), in sorted path order; a folder that cannot be
+read is reported as an unreadable file, so its articles are never silently unpublished.
+:class:`StatCache` gives each file's sha256, hashing again only files whose (size,
+mtime, ctime, inode) changed since the last scan.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .config import Config
+from .entries import follows, skip_special
 from .files import pickle_atomic
 from .fingerprints import file_digest
 
@@ -37,41 +40,61 @@ Signature = tuple[int, int, int, int]  # size, mtime, ctime, inode
 _name = operator.attrgetter("name")
 
 
-def walk_content(folder: str, rel: str) -> Iterator[tuple[str, str, os.stat_result | None]]:
+def walk_content(
+    folder: str, rel: str, top: str | None = None
+) -> Iterator[tuple[str, str, os.stat_result | None]]:
     """(``rel``-prefixed path, path, stat or None where unreadable) of every content file
     candidate below ``folder``, in sorted path order: names are sorted per folder, which
-    orders paths as sorting their part tuples does. Folders that cannot be read are
-    skipped, as a walk skips them."""
+    orders paths as sorting their part tuples does. Links follow the rule of
+    :mod:`entries`; special files are skipped with a warning; a folder below the top
+    that cannot be read is given as unreadable (so it is reported, never skipped)."""
     try:
         with os.scandir(folder) as it:
             entries = sorted(it, key=_name)
+    except FileNotFoundError:
+        if top is not None:
+            yield rel, folder, None
+        return  # no content folder: no articles
     except OSError:
+        yield rel, folder, None
         return
+    top = top or folder
     for e in entries:
         name = e.name
         if name.startswith((".", "_")):
+            continue
+        if e.is_symlink() and not follows(e.path, top):
             continue
         try:
             is_dir = e.is_dir()
         except OSError:
             is_dir = False
         if is_dir:
-            if not e.is_symlink():
-                yield from walk_content(e.path, f"{rel}/{name}")
+            if not e.is_symlink() or not _loops(e.path, folder):
+                yield from walk_content(e.path, f"{rel}/{name}", top)
         elif name.endswith(".md"):
             try:
                 st: os.stat_result | None = e.stat()
             except OSError:
                 st = None
+            if st is not None and skip_special(e.path, st.st_mode):
+                continue
             yield f"{rel}/{name}", e.path, st
+
+
+def _loops(link: str, folder: str) -> bool:
+    """A linked folder that holds the folder it is in (walking it would never end)."""
+    target = os.path.realpath(link)
+    here = os.path.realpath(folder)
+    return here == target or here.startswith(target.rstrip(os.sep) + os.sep)
 
 
 def content_files(config: Config) -> Iterator[tuple[str, str]]:
     """(site-relative path, path) of every content file, in load order."""
     base = str(config.content_dir)
     for rel, path, st in walk_content(base, _prefix(config)):
-        if st is not None and stat.S_ISREG(st.st_mode):
-            yield rel, path
+        if st is None or stat.S_ISREG(st.st_mode):
+            yield rel, path  # an unreadable one too: loading it reports it
 
 
 def _prefix(config: Config) -> str:

@@ -44,6 +44,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from . import urls
 from .config import Config
 from .errors import ArchiveError
 
@@ -53,7 +54,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 #: The index folder inside the output folder (Pagefind's default name).
-INDEX_DIR = "pagefind"
+INDEX_DIR = urls.SEARCH_INDEX
 #: Only elements carrying this are indexed; pages without one are skipped.
 ROOT_SELECTOR = "[data-pagefind-body]"
 #: The file Pagefind writes last and the UI reads first: its presence marks a complete index.
@@ -160,7 +161,9 @@ def write_search_index(out_dir: Path) -> SearchReport:
     started = time.perf_counter()
     out_dir = out_dir.resolve()
     index = out_dir / INDEX_DIR
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.pagefind-", dir=out_dir.parent))
+    tmp = Path(
+        tempfile.mkdtemp(prefix=f".{out_dir.name}.pagefind-{os.getpid()}-", dir=out_dir.parent)
+    )
     try:
         fresh = tmp / "new"
         run_pagefind(out_dir, fresh)
@@ -217,6 +220,16 @@ def _swap(fresh: Path, index: Path, old: Path) -> None:
         if had_old:
             old.rename(index)
         raise
+
+
+def mark_index_stale(config: Config, out_dir: Path) -> None:
+    """Before the build changes pages the index shows: until an index of them is
+    written, every later update re-indexes (a kill in between is caught up)."""
+    if not config.search:
+        return
+    pending = _pending_marker(config, out_dir.resolve())
+    pending.parent.mkdir(parents=True, exist_ok=True)
+    pending.write_text(str(out_dir) + "\n", encoding="utf-8")
 
 
 def _pending_marker(config: Config, out_dir: Path) -> Path:

@@ -5,17 +5,25 @@ Files named on the command line are always read, whatever their name. In folders
 other files are counted as not text (and listed with ``-v``), never skipped
 silently. Editor and OS clutter is ignored without a count: hidden files and folders
 (``.DS_Store``, ``._x`` resource forks, ``.x.swp``), ``~`` backups, ``#x#`` autosaves,
-``Thumbs.db`` and ``desktop.ini``.
+``Thumbs.db`` and ``desktop.ini``. Links and special files follow :mod:`entries`: a
+link in a folder is followed only where it resolves within that folder, and a FIFO,
+socket or device is skipped with a warning, never opened (even when named). A folder
+that cannot be read is logged as an error and listed in the selection.
 """
 
 from __future__ import annotations
 
 import codecs
+import logging
 import os
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+
+from .entries import follows, skip_special
+
+log = logging.getLogger(__name__)
 
 SNIFF_BYTES = 4096
 _CLUTTER = re.compile(r"^(?:\..*|.*~|#.*#|Thumbs\.db|desktop\.ini|.*\.sw[a-p])$", re.IGNORECASE)
@@ -32,6 +40,7 @@ class Selection:
 
     files: tuple[Path, ...]
     not_text: tuple[Path, ...]
+    unreadable: tuple[Path, ...] = ()  # folders that could not be read
 
 
 def is_clutter(name: str) -> bool:
@@ -67,12 +76,36 @@ def folder_files(folder: Path) -> list[Path]:
     return sorted((Path(e.path) for e in entries), key=lambda p: p.name)
 
 
-def _walk(folder: Path) -> Iterable[Path]:
-    for root, dirs, names in os.walk(folder):
-        dirs[:] = [d for d in dirs if not is_clutter(d)]
+def _walk(folder: Path, unreadable: list[Path]) -> Iterable[Path]:
+    def cannot_read(exc: OSError) -> None:
+        log.error("%s: cannot read the folder: %s", exc.filename, exc.strerror)
+        unreadable.append(Path(exc.filename))
+
+    top = str(folder)
+    for root, dirs, names in os.walk(folder, onerror=cannot_read, followlinks=True):
+        dirs[:] = [d for d in dirs if not is_clutter(d) and _enters(os.path.join(root, d), top)]  # noqa: PTH118
         for name in names:
-            if not is_clutter(name):
+            if not is_clutter(name) and _reads(os.path.join(root, name), top):  # noqa: PTH118
                 yield Path(root, name)
+
+
+def _enters(path: str, top: str) -> bool:
+    if not os.path.islink(path):  # noqa: PTH114
+        return True
+    if not follows(path, top):
+        return False
+    target, here = os.path.realpath(path), os.path.realpath(os.path.dirname(path))  # noqa: PTH120
+    return not (here == target or here.startswith(target.rstrip(os.sep) + os.sep))
+
+
+def _reads(path: str, top: str | None) -> bool:
+    """A regular file (through a link that follows the rule, below ``top``)."""
+    try:
+        if top is not None and os.path.islink(path) and not follows(path, top):  # noqa: PTH114
+            return False
+        return not skip_special(path, os.stat(path).st_mode)  # noqa: PTH116
+    except OSError:
+        return True  # unreadable: the import reports it with its reason
 
 
 def select_seeds(paths: Iterable[Path], *, named: bool = True) -> Selection:
@@ -83,14 +116,17 @@ def select_seeds(paths: Iterable[Path], *, named: bool = True) -> Selection:
     """
     found: dict[Path, Path] = {}
     not_text: dict[Path, Path] = {}
+    unreadable: list[Path] = []
     for path in paths:
         if not path.is_dir():
+            if not _reads(str(path), None):
+                continue
             if named:
                 found.setdefault(path.resolve(), path)
                 continue
             candidates: Iterable[Path] = () if is_clutter(path.name) else (path,)
         else:
-            candidates = _walk(path)
+            candidates = _walk(path, unreadable)
         for candidate in candidates:
             key = candidate.resolve()
             if key in found or key in not_text:
@@ -102,4 +138,5 @@ def select_seeds(paths: Iterable[Path], *, named: bool = True) -> Selection:
     return Selection(
         files=tuple(sorted(found.values(), key=lambda p: p.as_posix())),
         not_text=tuple(sorted(not_text.values(), key=lambda p: p.as_posix())),
+        unreadable=tuple(unreadable),
     )

@@ -325,7 +325,9 @@ class PreviewHandler(http.server.BaseHTTPRequestHandler):
         self.connection.settimeout(self.server.request_timeout)  # slow requests give up
 
     def parse_request(self) -> bool:
-        if not super().parse_request():
+        head = super().parse_request()  # reads the headers
+        self.server.head_read(self.connection)
+        if not head:
             return False
         if len(self.path) > MAX_TARGET:
             self.send_error(414)
@@ -433,7 +435,10 @@ class PreviewServer(http.server.ThreadingHTTPServer):
 
     Threads and connections are tracked so :meth:`close` can end them all: it
     closes the live-reload streams, shuts the open sockets and joins the
-    threads, with a bound.
+    threads, with a bound. A client has ``header_deadline`` seconds in all to send
+    its request head (a client trickling bytes is cut off, not only a silent one),
+    and at most ``max_connections`` are open at once (more are closed at once), so
+    slow clients cannot hold every thread.
     """
 
     daemon_threads = True
@@ -448,8 +453,13 @@ class PreviewServer(http.server.ThreadingHTTPServer):
         inject: bool = True,
         request_timeout: float = 10.0,
         keepalive: float = 15.0,
+        header_deadline: float = 20.0,
+        max_connections: int = 64,
     ) -> None:
         self.root = root
+        self.header_deadline = header_deadline
+        self.max_connections = max_connections
+        self._reading: dict[socket.socket, float] = {}  # request head not read yet: deadline
         self.livereload = livereload or LiveReload()
         self.inject = inject
         self.request_timeout = request_timeout
@@ -487,7 +497,14 @@ class PreviewServer(http.server.ThreadingHTTPServer):
             name="archivesite-http",
         )
         with self._lock:
-            self._connections[t] = request
+            full = len(self._connections) >= self.max_connections
+            if not full:
+                self._connections[t] = request
+                self._reading[request] = time.monotonic() + self.header_deadline
+        if full:
+            log.debug("%s: %d connections open; closed", client_address, self.max_connections)
+            self.shutdown_request(request)
+            return
         t.start()
 
     def _handle(self, request: Any, client_address: Any) -> None:
@@ -496,6 +513,23 @@ class PreviewServer(http.server.ThreadingHTTPServer):
         finally:
             with self._lock:
                 self._connections.pop(threading.current_thread(), None)
+                self._reading.pop(request, None)
+
+    def head_read(self, sock: socket.socket) -> None:
+        """The request head of ``sock`` has arrived: its deadline no longer applies."""
+        with self._lock:
+            self._reading.pop(sock, None)
+
+    def service_actions(self) -> None:
+        """Between polls of the listening socket: cut off clients past their deadline."""
+        now = time.monotonic()
+        with self._lock:
+            late = [sock for sock, deadline in self._reading.items() if deadline < now]
+            for sock in late:
+                del self._reading[sock]
+        for sock in late:
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
 
     def handle_error(self, request: Any, client_address: Any) -> None:
         log.debug("request from %s failed", client_address, exc_info=True)

@@ -24,6 +24,8 @@ import importlib.resources
 import itertools
 import math
 import operator
+import os
+import stat
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -32,6 +34,7 @@ from typing import Any, NamedTuple, TypeVar, overload
 from . import taxonomies, urls
 from .archive import build_archive, build_taxonomies
 from .config import Config
+from .entries import follows, skip_special
 from .errors import ArchiveError, raise_all
 from .model import (
     Archive,
@@ -82,6 +85,8 @@ def locate_theme(config: Config) -> Theme:
     def own(path: Path, builtin: Path) -> str | None:
         if not path.is_dir() or (builtin.is_dir() and path.resolve() == builtin.resolve()):
             return None
+        if not os.access(path, os.R_OK | os.X_OK):  # else the built-in theme, silently
+            raise ArchiveError("cannot read the folder: Permission denied", path)
         return str(path.resolve())
 
     return Theme(
@@ -93,20 +98,40 @@ def locate_theme(config: Config) -> Theme:
 
 
 def static_files(theme: Theme) -> tuple[StaticFile, ...]:
-    """The theme's static files, the site's over them (hidden files, READMEs skipped)."""
+    """The theme's static files, the site's over them (hidden files, READMEs skipped).
+    Links and special files follow :mod:`entries`; a folder that cannot be read is an
+    error naming it (a build without its files would remove them from the output)."""
     found: dict[str, str] = {}
     for folder in (theme.builtin_static, theme.site_static):
         if folder is None or not Path(folder).is_dir():
             continue
-        base = Path(folder)
-        for path in sorted(base.rglob("*")):
-            rel = path.relative_to(base)
-            if not path.is_file() or any(p.startswith(".") for p in rel.parts):
+        top = str(folder)
+        for path in _static_below(top):
+            rel = Path(path).relative_to(top)
+            if any(p.startswith(".") for p in rel.parts):
                 continue
             if len(rel.parts) == 1 and rel.name in _SKIP_STATIC:
                 continue
-            found[rel.as_posix()] = str(path)
+            found[rel.as_posix()] = path
     return tuple(StaticFile(rel, src) for rel, src in sorted(found.items()))
+
+
+def _static_below(top: str) -> Iterator[str]:
+    def cannot_read(exc: OSError) -> None:
+        raise ArchiveError(f"cannot read the folder: {exc.strerror}", exc.filename)
+
+    for root, dirs, names in os.walk(top, onerror=cannot_read):
+        dirs[:] = [d for d in dirs if not os.path.islink(os.path.join(root, d))]  # noqa: PTH114, PTH118
+        for name in names:
+            path = os.path.join(root, name)  # noqa: PTH118
+            if os.path.islink(path) and not follows(path, top):  # noqa: PTH114
+                continue
+            try:
+                mode = os.stat(path).st_mode  # noqa: PTH116
+            except OSError:
+                continue  # a dangling link
+            if not skip_special(path, mode) and stat.S_ISREG(mode):
+                yield path
 
 
 def assemble(config: Config, articles: Iterable[Article], theme: Theme | None = None) -> Site:
@@ -265,6 +290,7 @@ class _Draft:
         self.only = only
         self.heads: list[Head] = []
         self.owners: dict[str, str] = {}
+        self.folders: dict[str, str] = {}  # folders written after the pages, by their owner
         self.errors: list[ArchiveError] = []
 
     def add(
@@ -291,6 +317,16 @@ class _Draft:
                 ArchiveError(f"URL {url!r} would write outside the output folder", owner)
             )
             return
+        too_long = next((n for n in path.split("/") if len(n.encode()) > urls.NAME_MAX), None)
+        if too_long is not None:
+            self.errors.append(
+                ArchiveError(
+                    f"URL /{url} has a name of {len(too_long.encode())} bytes, longer than a "
+                    f"file system allows ({urls.NAME_MAX}); shorten it",
+                    owner,
+                )
+            )
+            return
         key = path.casefold()
         if key in self.owners:
             self.errors.append(
@@ -299,6 +335,45 @@ class _Draft:
             return
         self.owners[key] = owner
         self.heads.append(_head((url, kind, template, make, arg, lastmod, at)))
+
+    def reserve(self, folder: str, owner: str) -> None:
+        """A folder written whole after the pages (no page may be in it or named so)."""
+        self.folders[folder.casefold()] = owner
+
+    def check_paths(self) -> None:
+        """Every output is a file no other output needs as a folder, and outside the
+        reserved folders: each conflict named with both sources, before anything renders."""
+        owners = self.owners
+        for path, owner in owners.items():
+            parts = path.split("/")
+            for n in range(1, len(parts)):
+                folder = "/".join(parts[:n])
+                if folder in owners:
+                    self.errors.append(
+                        ArchiveError(
+                            f"writes /{path} inside /{folder}, which {owners[folder]} "
+                            "writes as a file",
+                            owner,
+                        )
+                    )
+                    break
+                if folder in self.folders:
+                    self.errors.append(
+                        ArchiveError(
+                            f"writes /{path} inside /{folder}/, which {self.folders[folder]} "
+                            "writes",
+                            owner,
+                        )
+                    )
+                    break
+            else:
+                if path in self.folders:
+                    self.errors.append(
+                        ArchiveError(
+                            f"writes /{path} where {self.folders[path]} writes the folder /{path}/",
+                            owner,
+                        )
+                    )
 
     def add_fixed(
         self,
@@ -485,6 +560,7 @@ def _plan_search(p: _Draft) -> None:
     if p.site.config.search:
         crumbs = (HOME_LINK, NavLink("Search", ""))
         p.add_fixed(urls.SEARCH_URL, "search", "search.html", "the search page", {"crumbs": crumbs})
+        p.reserve(urls.SEARCH_INDEX, "the search index")
 
 
 def _plan_robots(p: _Draft) -> None:
@@ -542,6 +618,8 @@ def plan_outputs(
     for planner in PLANNERS:
         if p.only is None or planner.shows_articles:
             planner.plan(p)
+    if p.only is None:
+        p.check_paths()
     raise_all(p.errors)
     return Plan(p.info, p.heads)
 

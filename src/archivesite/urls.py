@@ -25,6 +25,8 @@ ROBOTS = "robots.txt"
 NOT_FOUND = "404.html"
 STYLESHEET = "assets/archivesite.css"
 SEARCH_URL = "search/"
+SEARCH_INDEX = "pagefind"  # the folder the search index is written to, after the pages
+NAME_MAX = 255  # bytes in one file name, on the file systems an output goes to
 
 
 def article_url(permalink: str, slug: str, date: dt.date | None) -> str:

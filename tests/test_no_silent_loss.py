@@ -1,0 +1,148 @@
+"""Nothing is lost or leaked silently: unreadable folders are errors naming them (and
+nothing is removed from the output because of them), links out of a site's folder are
+skipped with a warning, and FIFOs are skipped with a warning, never opened."""
+
+from __future__ import annotations
+
+import ctypes
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+from tests.conftest import front_matter_article
+from tests.processes import ARCHIVESITE
+
+CONFIG = 'title = "Test archive"\nsearch = false\n'
+
+
+def _site(root: Path) -> Path:
+    root.mkdir()
+    (root / "archivesite.toml").write_text(CONFIG)
+    for day in (1, 2):
+        path = root / "content" / f"2021/03/{day:02d}/a.md"
+        path.parent.mkdir(parents=True)
+        path.write_text(front_matter_article(f"Story {day}", "Text.", date=f"2021-03-{day:02d}"))
+    return root
+
+
+@pytest.fixture
+def user_site(tmp_path: Path) -> Path:
+    return _site(tmp_path / "site")
+
+
+def _without_override() -> None:
+    """Where the tests run as root, archivesite runs without root's power to read and
+    enter any folder (CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH), so permissions count."""
+    if os.geteuid() == 0:
+        libc = ctypes.CDLL(None, use_errno=True)
+        for cap in (1, 2):
+            if libc.prctl(24, cap, 0, 0, 0) != 0:  # PR_CAPBSET_DROP
+                os._exit(97)
+
+
+def _run(*args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [str(ARCHIVESITE), *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        preexec_fn=_without_override,
+    )
+
+
+def _files(out: Path) -> dict[str, bytes]:
+    return {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+
+
+def test_an_unreadable_content_folder_is_an_error_and_unpublishes_nothing(
+    user_site: Path,
+) -> None:
+    assert _run("build", "--site", str(user_site)).returncode == 0
+    before = _files(user_site / "build")
+    folder = user_site / "content/2021/03/02"
+    folder.chmod(0)
+    try:
+        result = _run("build", "--site", str(user_site))
+    finally:
+        folder.chmod(0o755)
+    assert result.returncode == 1
+    assert "content/2021/03/02" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert _files(user_site / "build") == before
+
+
+def test_an_unreadable_static_folder_is_an_error(user_site: Path) -> None:
+    static = user_site / "static/docs"
+    static.mkdir(parents=True)
+    (static / "a.txt").write_text("a")
+    assert _run("build", "--site", str(user_site)).returncode == 0
+    static.chmod(0)
+    try:
+        result = _run("build", "--site", str(user_site))
+    finally:
+        static.chmod(0o755)
+    assert result.returncode == 1
+    assert "static/docs" in result.stderr and "cannot read" in result.stderr
+    assert (user_site / "build/docs/a.txt").is_file()
+
+
+def test_links_out_of_a_site_folder_are_skipped_with_a_warning(tmp_path: Path) -> None:
+    site = _site(tmp_path / "site")
+    outside = tmp_path / "secret.txt"
+    outside.write_text("secret")
+    (site / "static").mkdir()
+    (site / "static/real.txt").write_text("real")
+    (site / "static/inner.txt").symlink_to(site / "static/real.txt")
+    (site / "static/leak.txt").symlink_to(outside)
+    (site / "content/2021/03/01/leak.md").symlink_to(outside)
+    result = _run("build", "--site", str(site))
+    assert result.returncode == 0, result.stderr
+    assert (site / "build/inner.txt").read_text() == "real"
+    assert not (site / "build/leak.txt").exists()
+    assert "static/leak.txt" in result.stderr and "outside" in result.stderr
+    assert "content/2021/03/01/leak.md" in result.stderr
+
+    (site / "seeds").mkdir()
+    (site / "seeds/leak.txt").symlink_to(outside)
+    imported = _run("import", "--site", str(site))
+    assert "seeds/leak.txt" in imported.stderr and "outside" in imported.stderr
+    made = [p for p in (site / "content").rglob("*.md") if not p.is_symlink()]
+    assert "secret" not in "".join(p.read_text() for p in made)
+
+
+def test_a_fifo_in_seeds_or_content_is_skipped_with_a_warning_never_opened(
+    tmp_path: Path,
+) -> None:
+    site = _site(tmp_path / "site")
+    (site / "seeds").mkdir()
+    os.mkfifo(site / "seeds/pipe.txt")
+    os.mkfifo(site / "content/2021/03/01/pipe.md")
+    imported = _run("import", "--site", str(site), timeout=60)
+    assert "seeds/pipe.txt" in imported.stderr and "FIFO" in imported.stderr
+    named = _run("import", "--site", str(site), str(site / "seeds/pipe.txt"), timeout=60)
+    assert "FIFO" in named.stderr
+    built = _run("build", "--site", str(site), timeout=60)
+    assert built.returncode == 0, built.stderr
+    assert "content/2021/03/01/pipe.md" in built.stderr and "FIFO" in built.stderr
+
+
+@pytest.mark.parametrize("what", ["file", "folder"])
+def test_an_unreadable_template_is_an_error_not_the_built_in_one(
+    user_site: Path, what: str
+) -> None:
+    templates = user_site / "templates"
+    templates.mkdir()
+    (templates / "article.html").write_text('{% extends "base.html" %}')
+    assert _run("build", "--site", str(user_site)).returncode == 0
+    before = _files(user_site / "build")
+    unreadable = templates / "article.html" if what == "file" else templates
+    unreadable.chmod(0)
+    try:
+        result = _run("build", "--site", str(user_site))
+    finally:
+        unreadable.chmod(0o755)
+    assert result.returncode == 1
+    assert "templates" in result.stderr and "cannot read" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert _files(user_site / "build") == before
