@@ -57,6 +57,7 @@ from .errors import ArchiveError
 from .escape import escape_body
 from .files import write_atomic
 from .import_report import ArticleRecord, Duplicate, ImportReport, write_csv
+from .readers import LeftOut, ReadOptions, Record, read_file
 from .seedfiles import folder_files, select_seeds
 from .slugs import article_slug, numbered, title_from_filename
 from .wire import WireStory, parse_wire
@@ -241,8 +242,9 @@ def own_date(story: WireStory, path: PathDate) -> dt.date | None:
 class _Seed:
     """One seed read and parsed, with everything about it that needs no other file."""
 
-    path: Path
-    key: str  # source_file
+    path: Path  # the file (a collection's records share it)
+    key: str  # source_file: "seeds/x.txt", or "seeds/x.sgm#DOCID" for a record
+    shown: str  # the file as given, with "#DOCID" for a record
     raw_sha: str
     text_sha: str
     story: WireStory
@@ -253,25 +255,51 @@ class _Seed:
     title_source: str | None  # "fallback" where the file has no title line
     slug: str
     language: str | None
+    stated: dt.date | None = None  # a date the format states (date_source: header)
+    tags: tuple[str, ...] = ()
 
 
-def _read(path: Path, root: Path, site_language: str) -> _Seed | ArchiveError:
-    """Read, decode and parse one seed (in a worker process, where there are several)."""
+def _read(
+    path: Path, root: Path, site_language: str, options: ReadOptions
+) -> list[_Seed | LeftOut | ArchiveError]:
+    """Read one seed file's records (in a worker process, where there are several)."""
     try:
-        raw, decoded = read_seed(path)
-        story = parse_wire(decoded.text)
         mtime = path.stat().st_mtime
-    except ArchiveError as exc:
-        return ArchiveError(exc.message, path, exc.line) if exc.path is None else exc
     except OSError as exc:
-        return ArchiveError(f"cannot read: {exc.strerror or exc}", path)
-    path_date = date_in_path(path.absolute())
-    title = story.title or fallback_title(story, path.stem)
+        return [ArchiveError(f"cannot read: {exc.strerror or exc}", path)]
+    key = source_key(path, root)
+    out: list[_Seed | LeftOut | ArchiveError] = []
+    for item in read_file(path, key, options):
+        if isinstance(item, Record):
+            out.append(_seed(item, path, key, mtime, site_language))
+        elif isinstance(item, ArchiveError) and item.path is None:
+            out.append(ArchiveError(item.message, path, item.line))
+        else:
+            out.append(item)
+    return out
+
+
+def _seed(record: Record, path: Path, key: str, mtime: float, site_language: str) -> _Seed:
+    """One record's facts that need no other record or file."""
+    story = record.story
+    if record.id is None:
+        path_date = date_in_path(path.absolute())
+        title = story.title or fallback_title(story, path.stem)
+    else:
+        named = path.absolute() / record.name if record.name else path.absolute()
+        path_date = date_in_path(named)
+        title = story.title or fallback_title(story, "") or record.id
+    suffix = f"/{record.member}" if record.member is not None else ""
+    suffix += f"#{record.id}" if record.id is not None else ""
+    language = record.language
+    if language is not None and language.split("-")[0] == site_language.lower().split("-")[0]:
+        language = None
     return _Seed(
         path=path,
-        key=source_key(path, root),
-        raw_sha=_sha(raw),
-        text_sha=text_hash(decoded.text),
+        key=key + suffix,
+        shown=str(path) + suffix,
+        raw_sha=_sha(record.raw),
+        text_sha=text_hash(record.text),
         story=story,
         mtime=mtime,
         path_date=path_date,
@@ -279,12 +307,20 @@ def _read(path: Path, root: Path, site_language: str) -> _Seed | ArchiveError:
         title=title,
         title_source=None if story.title else "fallback",
         slug=article_slug(title),
-        language=language_of(story, site_language),
+        language=language or language_of(story, site_language),
+        stated=record.date,
+        tags=record.tags,
     )
 
 
-def _read_chunk(paths: list[Path], root: Path, site_language: str) -> list[_Seed | ArchiveError]:
-    return [_read(path, root, site_language) for path in paths]
+def _read_chunk(
+    paths: list[Path], root: Path, site_language: str, options: ReadOptions
+) -> list[_Seed | LeftOut | ArchiveError]:
+    return [item for path in paths for item in _read(path, root, site_language, options)]
+
+
+def _options(config: Config) -> ReadOptions:
+    return ReadOptions(doc_types=config.imports.doc_types, columns=config.imports.columns)
 
 
 def _read_all(
@@ -292,15 +328,18 @@ def _read_all(
     config: Config,
     jobs: int,
     progress: Callable[[Path], None] | None,
-) -> Iterator[_Seed | ArchiveError]:
-    """Every seed read, in order; in ``jobs`` forked processes where that pays."""
+) -> Iterator[_Seed | LeftOut | ArchiveError]:
+    """Every record of every seed, in order; in ``jobs`` forked processes where that pays."""
+    options = _options(config)
     if not forking_pays(jobs, len(seeds), PARALLEL_THRESHOLD):
         for path in seeds:
-            yield _read(path, config.root, config.language)
+            yield from _read(path, config.root, config.language, options)
             if progress is not None:
                 progress(path)
         return
-    read = functools.partial(_read_chunk, root=config.root, site_language=config.language)
+    read = functools.partial(
+        _read_chunk, root=config.root, site_language=config.language, options=options
+    )
     for chunk, results in map_forked(read, seeds, jobs):
         yield from results
         if progress is not None:
@@ -337,7 +376,7 @@ class _Collection:
         if path_date.date is not None:
             return path_date.date
         if self._known is None:
-            self._known = {seed.path.absolute(): seed for seed in self._parsed}
+            self._known = {s.path.absolute(): s for s in self._parsed if "#" not in s.key}
         seed = self._known.get(path)
         if seed is None:
             try:
@@ -528,10 +567,13 @@ def import_seeds(
     content = config.content_dir
     manifest = _load_manifest(content)
     failed: list[ArchiveError] = []
+    left_out: list[str] = []
     parsed: list[_Seed] = []
     for result in _read_all(seeds, config, jobs, progress):
         if isinstance(result, ArchiveError):
             failed.append(result)
+        elif isinstance(result, LeftOut):
+            left_out.append(str(result))
         else:
             parsed.append(result)
 
@@ -581,6 +623,7 @@ def import_seeds(
         undated=tuple(undated),
         edited=tuple(edited),
         removed=tuple(removed),
+        left_out=tuple(left_out),
         articles=tuple(records[key] for key in sorted(records)),
     )
 
@@ -600,15 +643,27 @@ def _split_duplicates(
     for text_sha, group in groups.items():
         known = recorded.get(text_sha)
         owner = next((s for s in group if s.key == known), None)
-        if owner is None and known and all(s.key != known for s in group):
-            known_path = Path(known) if Path(known).is_absolute() else root / known
-            if known_path.exists():  # imported before from another file that still exists
-                duplicates.extend(Duplicate(str(s.path), known) for s in group)
-                continue
+        gone = owner is None and all(s.key != known for s in group)
+        if known and gone and _source_exists(known, root):  # imported before, file still there
+            duplicates.extend(Duplicate(s.shown, known) for s in group)
+            continue
         owner = owner or group[0]
         originals.append(owner)
-        duplicates.extend(Duplicate(str(s.path), owner.key) for s in group if s is not owner)
+        duplicates.extend(Duplicate(s.shown, owner.key) for s in group if s is not owner)
     return originals, duplicates
+
+
+def _source_exists(key: str, root: Path) -> bool:
+    """Whether the file of a ``source_file`` (``seeds/x.sgm#ID``, ``seeds/x.zip/member``)
+    is still there."""
+    path = Path(key.split("#", 1)[0])
+    path = path if path.is_absolute() else root / path
+    for candidate in (path, *path.parents):
+        if candidate.is_file():
+            return True
+        if candidate.is_dir() or candidate == root:
+            return False
+    return False
 
 
 def _references(
@@ -636,7 +691,10 @@ def _plan(
     collection: _Collection,
 ) -> _Planned:
     story = seed.story
-    dating = decide_date(seed.clues, _references(seed, config, as_of, collection), year=year)
+    if seed.stated is not None:  # what the format states wins over the text's evidence
+        dating = Dating(seed.stated, "header", because="stated by the record's date field")
+    else:
+        dating = decide_date(seed.clues, _references(seed, config, as_of, collection), year=year)
     day = dating.date.date() if isinstance(dating.date, dt.datetime) else dating.date
     folder = f"{day:%Y/%m/%d}" if day is not None else UNDATED_DIR
 
@@ -651,6 +709,7 @@ def _plan(
             language=seed.language,
             source_file=seed.key,
             source_sha256=seed.raw_sha,
+            tags=seed.tags,
         )
 
     return _Planned(seed, folder, seed.slug, render, day is not None, dating)
@@ -669,7 +728,7 @@ def _record(item: _Planned, shown: str) -> ArticleRecord:
     if item.seed.title_source == "fallback":
         parts.append("no title line (a fallback title)")
     return ArticleRecord(
-        file=str(item.seed.path),
+        file=item.seed.shown,
         content=shown,
         date=date,
         date_source=dating.source,
