@@ -238,16 +238,22 @@ def own_date(story: WireStory, path: PathDate) -> dt.date | None:
 # --- the run ------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class _Seed:
-    """One seed read and parsed, with everything about it that needs no other file."""
+    """One seed read and parsed, with everything about it that needs no other file.
+
+    A record of a collection keeps no story (``story`` is None): the file is read
+    again when the record is written, so that memory does not grow with its text."""
 
     path: Path  # the file (a collection's records share it)
     key: str  # source_file: "seeds/x.txt", or "seeds/x.sgm#DOCID" for a record
     shown: str  # the file as given, with "#DOCID" for a record
     raw_sha: str
     text_sha: str
-    story: WireStory
+    story: WireStory | None
+    dateline: str | None  # what the explanation says about the story
+    agency: str | None
+    agency_in_lead: bool
     mtime: float
     path_date: PathDate
     clues: Clues
@@ -271,7 +277,7 @@ def _read(
     out: list[_Seed | LeftOut | ArchiveError] = []
     for item in read_file(path, key, options):
         if isinstance(item, Record):
-            out.append(_seed(item, path, key, mtime, site_language))
+            out.append(_seed(item, path, key, mtime, site_language, keep=item.id is None))
         elif isinstance(item, ArchiveError) and item.path is None:
             out.append(ArchiveError(item.message, path, item.line))
         else:
@@ -279,8 +285,17 @@ def _read(
     return out
 
 
-def _seed(record: Record, path: Path, key: str, mtime: float, site_language: str) -> _Seed:
-    """One record's facts that need no other record or file."""
+def record_suffix(record: Record) -> str:
+    """What follows the file's ``source_file`` for a record: ``/member`` inside an
+    archive, ``#id`` inside a collection."""
+    suffix = f"/{record.member}" if record.member is not None else ""
+    return suffix + (f"#{record.id}" if record.id is not None else "")
+
+
+def _seed(
+    record: Record, path: Path, key: str, mtime: float, site_language: str, *, keep: bool
+) -> _Seed:
+    """One record's facts that need no other record or file (``keep``: with its story)."""
     story = record.story
     if record.id is None:
         path_date = date_in_path(path.absolute())
@@ -289,8 +304,7 @@ def _seed(record: Record, path: Path, key: str, mtime: float, site_language: str
         named = path.absolute() / record.name if record.name else path.absolute()
         path_date = date_in_path(named)
         title = story.title or fallback_title(story, "") or record.id
-    suffix = f"/{record.member}" if record.member is not None else ""
-    suffix += f"#{record.id}" if record.id is not None else ""
+    suffix = record_suffix(record)
     language = record.language
     if language is not None and language.split("-")[0] == site_language.lower().split("-")[0]:
         language = None
@@ -300,7 +314,10 @@ def _seed(record: Record, path: Path, key: str, mtime: float, site_language: str
         shown=str(path) + suffix,
         raw_sha=_sha(record.raw),
         text_sha=text_hash(record.text),
-        story=story,
+        story=story if keep else None,
+        dateline=story.dateline.text if story.dateline is not None else None,
+        agency=story.agency,
+        agency_in_lead=story.dateline_prefix is not None,
         mtime=mtime,
         path_date=path_date,
         clues=clues_of(story, path_date),
@@ -376,9 +393,9 @@ class _Collection:
         if path_date.date is not None:
             return path_date.date
         if self._known is None:
-            self._known = {s.path.absolute(): s for s in self._parsed if "#" not in s.key}
+            self._known = {s.path.absolute(): s for s in self._parsed if s.story is not None}
         seed = self._known.get(path)
-        if seed is None:
+        if seed is None or seed.story is None:
             try:
                 _, decoded = read_seed(path)
             except (ArchiveError, OSError):
@@ -411,7 +428,7 @@ class _Planned:
     seed: _Seed
     folder: str  # "2022/01/11" or "undated"
     base: str  # slug without suffix
-    render: Callable[[], str]
+    render: Callable[[WireStory], str]
     dated: bool
     dating: Dating
     target: str = ""  # content-relative path, set by the slot assignment
@@ -593,12 +610,16 @@ def import_seeds(
     planned.sort(key=lambda p: p.target)
     shown_content = display_path(content)
     for item, written in zip(
-        planned, _write_all(planned, manifest, content, force, jobs), strict=True
+        planned, _write_all(planned, manifest, content, force, jobs, _options(config)), strict=True
     ):
         outcome = written.outcome
         shown = item.target if shown_content == "." else f"{shown_content}/{item.target}"
         if outcome.startswith("edited"):
             edited.append(outcome.split(":", 1)[1])
+            continue
+        if outcome.startswith("failed"):
+            message = "the record changed while it was imported; import again"
+            failed.append(ArchiveError(message, Path(outcome.split(":", 1)[1])))
             continue
         for old in written.forget:
             manifest.drop(old)
@@ -690,7 +711,6 @@ def _plan(
     year: int | None,
     collection: _Collection,
 ) -> _Planned:
-    story = seed.story
     if seed.stated is not None:  # what the format states wins over the text's evidence
         dating = Dating(seed.stated, "header", because="stated by the record's date field")
     else:
@@ -698,7 +718,7 @@ def _plan(
     day = dating.date.date() if isinstance(dating.date, dt.datetime) else dating.date
     folder = f"{day:%Y/%m/%d}" if day is not None else UNDATED_DIR
 
-    def render() -> str:
+    def render(story: WireStory) -> str:
         return story_to_markdown(
             story,
             title=seed.title,
@@ -717,14 +737,14 @@ def _plan(
 
 def _record(item: _Planned, shown: str) -> ArticleRecord:
     """What decided the article's date, dateline and agency, for the archivist."""
-    story, dating = item.seed.story, item.dating
+    seed, dating = item.seed, item.dating
     date = dating.date.isoformat() if dating.date is not None else ""
     parts = [f"{date} {dating.because}" if date else f"undated: {dating.because}"]
-    if story.dateline is not None:
-        parts.append(f"dateline {story.dateline.text!r} from the lead")
-    if story.agency is not None:
-        where = "the lead's dateline" if story.dateline_prefix else "the sign-off"
-        parts.append(f"agency {story.agency} from {where}")
+    if seed.dateline is not None:
+        parts.append(f"dateline {seed.dateline!r} from the lead")
+    if seed.agency is not None:
+        where = "the lead's dateline" if seed.agency_in_lead else "the sign-off"
+        parts.append(f"agency {seed.agency} from {where}")
     if item.seed.title_source == "fallback":
         parts.append("no title line (a fallback title)")
     return ArticleRecord(
@@ -733,8 +753,8 @@ def _record(item: _Planned, shown: str) -> ArticleRecord:
         date=date,
         date_source=dating.source,
         date_reference=dating.reference or "",
-        dateline=story.dateline.text if story.dateline else "",
-        agency=story.agency or "",
+        dateline=seed.dateline or "",
+        agency=seed.agency or "",
         explanation="; ".join(parts),
         warnings=dating.warnings,
     )
@@ -790,11 +810,13 @@ class _Written:
     forget: tuple[str, ...] = ()
 
 
-def _write(item: _Planned, manifest: _Manifest, content: Path, force: bool) -> _Written:
+def _write(
+    item: _Planned, story: WireStory, manifest: _Manifest, content: Path, force: bool
+) -> _Written:
     """Write one article where that is safe; reads ``manifest``, never changes it
     (it may run in a worker process)."""
     path = content / item.target
-    data = item.render().encode("utf-8")
+    data = item.render(story).encode("utf-8")
     content_sha = _sha(data)
     record = manifest.files.get(item.target)
     forget = []
@@ -822,31 +844,85 @@ def _write(item: _Planned, manifest: _Manifest, content: Path, force: bool) -> _
 
 
 # What forked writers read: the run's plan, fixed before the pool starts.
-_writing: tuple[list[_Planned], _Manifest, Path, bool] | None = None
+_writing: tuple[list[_Planned], _Manifest, Path, bool, ReadOptions] | None = None
 
 
-def _write_chunk(indices: list[int]) -> list[_Written]:
+def _units(planned: list[_Planned]) -> list[list[int]]:
+    """The writing's units of work (indices into ``planned``): an article whose story
+    is at hand alone; the records of one collection file together (read once)."""
+    units: list[list[int]] = []
+    by_file: dict[Path, list[int]] = {}
+    for i, item in enumerate(planned):
+        if item.seed.story is not None:
+            units.append([i])
+        else:
+            by_file.setdefault(item.seed.path, []).append(i)
+    return units + list(by_file.values())
+
+
+def _write_unit(
+    unit: list[int],
+    planned: list[_Planned],
+    manifest: _Manifest,
+    content: Path,
+    force: bool,
+    options: ReadOptions,
+) -> list[tuple[int, _Written]]:
+    first = planned[unit[0]].seed
+    if first.story is not None:
+        return [(unit[0], _write(planned[unit[0]], first.story, manifest, content, force))]
+    wanted = {planned[i].seed.key: i for i in unit}
+    base = first.key[: len(first.key) - len(first.shown) + len(str(first.path))]
+    done = []
+    for record in read_file(first.path, base, options):  # streamed again, a record at a time
+        if not isinstance(record, Record):
+            continue
+        i = wanted.pop(base + record_suffix(record), -1)
+        if i >= 0:
+            done.append((i, _write(planned[i], record.story, manifest, content, force)))
+    for i in wanted.values():  # the file changed while it was imported
+        done.append((i, _Written(f"failed:{planned[i].seed.shown}", "")))
+    return done
+
+
+def _write_chunk(units: list[list[int]]) -> list[tuple[int, _Written]]:
     assert _writing is not None
-    planned, manifest, content, force = _writing
-    return [_write(planned[i], manifest, content, force) for i in indices]
+    planned, manifest, content, force, options = _writing
+    return [
+        done
+        for unit in units
+        for done in _write_unit(unit, planned, manifest, content, force, options)
+    ]
 
 
 def _write_all(
-    planned: list[_Planned], manifest: _Manifest, content: Path, force: bool, jobs: int
+    planned: list[_Planned],
+    manifest: _Manifest,
+    content: Path,
+    force: bool,
+    jobs: int,
+    options: ReadOptions,
 ) -> Iterator[_Written]:
     """:func:`_write` of every planned article, in order; in ``jobs`` forked processes
     where that pays (each writes its own files, so none is written twice)."""
     global _writing
-    if not forking_pays(jobs, len(planned), PARALLEL_THRESHOLD):
-        for item in planned:
-            yield _write(item, manifest, content, force)
-        return
-    _writing = (planned, manifest, content, force)
-    try:
-        for _, results in map_forked(_write_chunk, range(len(planned)), jobs):
-            yield from results
-    finally:
-        _writing = None
+    results: list[_Written | None] = [None] * len(planned)
+    units = _units(planned)
+    if not forking_pays(jobs, len(planned), PARALLEL_THRESHOLD) or len(units) < 2:
+        for unit in units:
+            for i, written in _write_unit(unit, planned, manifest, content, force, options):
+                results[i] = written
+    else:
+        _writing = (planned, manifest, content, force, options)
+        try:
+            for _, chunk in map_forked(_write_chunk, units, jobs):
+                for i, written in chunk:
+                    results[i] = written
+        finally:
+            _writing = None
+    for result in results:
+        assert result is not None
+        yield result
 
 
 def _manifest_record(item: _Planned, content_sha: str) -> dict[str, str]:
