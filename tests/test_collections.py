@@ -326,3 +326,23 @@ def test_records_are_imported_idempotently_one_by_one(tmp_path: Path) -> None:
     assert "skipped (edited by hand) 1" in changed.output
     assert "imported 2, unchanged 1" in changed.output
     assert "A note by hand." in edited.read_text(encoding="utf-8")
+
+
+def test_a_record_id_seen_twice_in_a_file_is_reported(tmp_path: Path) -> None:
+    site = make_site(tmp_path)
+    record = (
+        '<DOC id="AFP_ENG_20030120.0001" type="story" >\n<HEADLINE>\n{title}\n</HEADLINE>\n'
+        "<TEXT>\n<P>\n{text}\n</P>\n</TEXT>\n</DOC>\n"
+    )
+    (site / "seeds" / "afp_eng_200301").write_text(
+        record.format(title="Tram line opens", text="The first tram ran on Monday morning.")
+        + record.format(title="Tram line fares", text="A single ride will cost two euros."),
+        encoding="utf-8",
+    )
+    result = run(site)
+    assert result.exit_code == 1
+    assert "afp_eng_200301:11: record id #AFP_ENG_20030120.0001 again (first at line 1)" in (
+        result.output
+    )
+    (meta,) = articles(site).values()
+    assert meta["title"] == "Tram line opens"

@@ -209,7 +209,7 @@ def date_in_name(name: str, today: dt.date | None = None) -> dt.date | None:
     return None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PathDate:
     """What a file's name and folders say about its date."""
 
@@ -269,7 +269,7 @@ class Reference:
     upper_bound: bool
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Clues:
     """What one file says about its date."""
 
@@ -282,7 +282,7 @@ class Clues:
     weekday: int | None  # the weekday of the lead's reporting verb
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Dating:
     """The article's date, what decided it, and what to tell the archivist."""
 

@@ -55,9 +55,9 @@ from .dates import (
 from .decode import read_seed
 from .errors import ArchiveError
 from .escape import escape_body
-from .files import write_atomic
+from .files import write_atomic, write_atomic_with
 from .import_report import ArticleRecord, Duplicate, ImportReport, write_csv
-from .readers import LeftOut, ReadOptions, Record, read_file
+from .readers import LeftOut, ReadOptions, Record, is_plain_text, read_file
 from .seedfiles import folder_files, select_seeds
 from .slugs import article_slug, numbered, title_from_filename
 from .wire import WireStory, parse_wire
@@ -275,8 +275,17 @@ def _read(
         return [ArchiveError(f"cannot read: {exc.strerror or exc}", path)]
     key = source_key(path, root)
     out: list[_Seed | LeftOut | ArchiveError] = []
+    seen: dict[str, int] = {}  # record suffix -> the line it was first read at
     for item in read_file(path, key, options):
         if isinstance(item, Record):
+            suffix = record_suffix(item)
+            if suffix and suffix in seen:
+                message = f"record id {suffix} again (first at line {seen[suffix]}); left out"
+                out.append(
+                    ArchiveError(message, Path(str(path) + suffix.rsplit("#", 1)[0]), item.line)
+                )
+                continue
+            seen[suffix] = item.line
             out.append(_seed(item, path, key, mtime, site_language, keep=item.id is None))
         elif isinstance(item, ArchiveError) and item.path is None:
             out.append(ArchiveError(item.message, path, item.line))
@@ -396,6 +405,8 @@ class _Collection:
             self._known = {s.path.absolute(): s for s in self._parsed if s.story is not None}
         seed = self._known.get(path)
         if seed is None or seed.story is None:
+            if not is_plain_text(path):  # a collection has no one date of its own
+                return None
             try:
                 _, decoded = read_seed(path)
             except (ArchiveError, OSError):
@@ -423,15 +434,29 @@ class _Collection:
         return dates[before]
 
 
-@dataclass
+@dataclass(slots=True)
 class _Planned:
     seed: _Seed
     folder: str  # "2022/01/11" or "undated"
     base: str  # slug without suffix
-    render: Callable[[WireStory], str]
     dated: bool
     dating: Dating
     target: str = ""  # content-relative path, set by the slot assignment
+
+    def render(self, story: WireStory) -> str:
+        seed, dating = self.seed, self.dating
+        return story_to_markdown(
+            story,
+            title=seed.title,
+            date=dating.date,
+            date_source=dating.source,
+            date_reference=dating.reference,
+            title_source=seed.title_source,
+            language=seed.language,
+            source_file=seed.key,
+            source_sha256=seed.raw_sha,
+            tags=seed.tags,
+        )
 
 
 @dataclass
@@ -507,12 +532,36 @@ def _load_manifest(content: Path) -> _Manifest:
             "anyway (every differing content file then counts as edited)",
             path,
         ) from exc
-    return _Manifest({str(k): dict(v) for k, v in files.items()})
+    return _Manifest({str(k): v if isinstance(v, dict) else dict(v) for k, v in files.items()})
 
 
-def _dump_manifest(manifest: _Manifest) -> str:
+def _manifest_chunks(manifest: _Manifest) -> Iterator[bytes]:
+    """The manifest's JSON text, a piece at a time (a large one is never whole in memory)."""
     doc = {"version": MANIFEST_VERSION, "files": dict(sorted(manifest.files.items()))}
-    return json.dumps(doc, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
+    encoder = json.JSONEncoder(indent=1, sort_keys=True, ensure_ascii=False)
+    for chunk in encoder.iterencode(doc):
+        yield chunk.encode("utf-8")
+    yield b"\n"
+
+
+def _file_sha(path: Path) -> str | None:
+    if not path.exists():
+        return None
+    digest = hashlib.sha256()
+    with path.open("rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _save_manifest(manifest: _Manifest, path: Path) -> None:
+    """Write the manifest where it changed (streamed, compared by hash)."""
+    digest = hashlib.sha256()
+    for chunk in _manifest_chunks(manifest):
+        digest.update(chunk)
+    old = _file_sha(path)
+    if digest.hexdigest() != old and (manifest.files or old is not None):
+        write_atomic_with(path, lambda f: f.writelines(_manifest_chunks(manifest)))
 
 
 def _front_matter_source(path: Path) -> str | None:
@@ -630,11 +679,7 @@ def import_seeds(
         records[item.seed.key] = _record(item, shown)
         removed.extend(_retire_old(item, manifest, content))
 
-    new_manifest = _dump_manifest(manifest)
-    manifest_path = content / MANIFEST_NAME
-    old_manifest = manifest_path.read_text(encoding="utf-8") if manifest_path.exists() else None
-    if new_manifest != old_manifest and (manifest.files or old_manifest is not None):
-        write_atomic(manifest_path, new_manifest.encode("utf-8"))
+    _save_manifest(manifest, content / MANIFEST_NAME)
 
     return ImportReport(
         imported=tuple(imported),
@@ -697,7 +742,8 @@ def _references(
         yield Reference(as_of, "as-of", True)
     elif config.imports.as_of is not None:
         yield Reference(config.imports.as_of, "config", True)
-    neighbour = collection.neighbour(seed.path)
+    # A collection's records are no neighbours: their file is not in name order with them.
+    neighbour = collection.neighbour(seed.path) if seed.story is not None else None
     if neighbour is not None:
         yield Reference(neighbour, "neighbour", False)
     yield Reference(dt.datetime.fromtimestamp(seed.mtime, config.tz).date(), "file-time", True)
@@ -717,22 +763,7 @@ def _plan(
         dating = decide_date(seed.clues, _references(seed, config, as_of, collection), year=year)
     day = dating.date.date() if isinstance(dating.date, dt.datetime) else dating.date
     folder = f"{day:%Y/%m/%d}" if day is not None else UNDATED_DIR
-
-    def render(story: WireStory) -> str:
-        return story_to_markdown(
-            story,
-            title=seed.title,
-            date=dating.date,
-            date_source=dating.source,
-            date_reference=dating.reference,
-            title_source=seed.title_source,
-            language=seed.language,
-            source_file=seed.key,
-            source_sha256=seed.raw_sha,
-            tags=seed.tags,
-        )
-
-    return _Planned(seed, folder, seed.slug, render, day is not None, dating)
+    return _Planned(seed, folder, seed.slug, day is not None, dating)
 
 
 def _record(item: _Planned, shown: str) -> ArticleRecord:

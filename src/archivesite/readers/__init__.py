@@ -31,6 +31,7 @@ __all__ = [
     "ReadOptions",
     "Reader",
     "Record",
+    "is_plain_text",
     "read_file",
     "reader_for",
     "takes",
@@ -90,6 +91,15 @@ def takes(path: Path) -> bool:
     except (OSError, EOFError, zipfile.BadZipFile, gzip.BadGzipFile):
         return True
     return reader_for(head, path.name) is not None
+
+
+def is_plain_text(path: Path) -> bool:
+    """Whether the file is one story of plain text (not a collection, not compressed)."""
+    try:
+        head = _head(path)
+    except OSError:
+        return False
+    return reader_for(head, path.name) is plain.READER
 
 
 def read_file(path: Path, key: str, options: ReadOptions) -> Iterator[Item]:
