@@ -253,7 +253,7 @@ class _Seed:
     story: WireStory | None
     dateline: str | None  # what the explanation says about the story
     agency: str | None
-    agency_in_lead: bool
+    agency_from: str  # where the agency was found, for the explanation
     mtime: float
     path_date: PathDate
     clues: Clues
@@ -326,7 +326,13 @@ def _seed(
         story=story if keep else None,
         dateline=story.dateline.text if story.dateline is not None else None,
         agency=story.agency,
-        agency_in_lead=story.dateline_prefix is not None,
+        agency_from=(
+            "the record"
+            if record.id is not None
+            else "the lead's dateline"
+            if story.dateline_prefix is not None
+            else "the sign-off"
+        ),
         mtime=mtime,
         path_date=path_date,
         clues=clues_of(story, path_date),
@@ -774,8 +780,7 @@ def _record(item: _Planned, shown: str) -> ArticleRecord:
     if seed.dateline is not None:
         parts.append(f"dateline {seed.dateline!r} from the lead")
     if seed.agency is not None:
-        where = "the lead's dateline" if seed.agency_in_lead else "the sign-off"
-        parts.append(f"agency {seed.agency} from {where}")
+        parts.append(f"agency {seed.agency} from {seed.agency_from}")
     if item.seed.title_source == "fallback":
         parts.append("no title line (a fallback title)")
     return ArticleRecord(
