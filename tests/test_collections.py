@@ -346,3 +346,13 @@ def test_a_record_id_seen_twice_in_a_file_is_reported(tmp_path: Path) -> None:
     )
     (meta,) = articles(site).values()
     assert meta["title"] == "Tram line opens"
+
+
+def test_bad_import_keys_name_the_key(tmp_path: Path) -> None:
+    site = make_site(
+        tmp_path, '\n[import]\ndoc_types = "story"\n\n[import.columns]\nheadline = "x"\n'
+    )
+    result = run(site)
+    assert result.exit_code == 1
+    assert "bad value for 'import.doc_types'" in result.output
+    assert "bad value for 'import.columns': unknown field 'headline'" in result.output
