@@ -101,11 +101,12 @@ def import_command(
     jobs: int | None,
     no_wait: bool,
 ) -> None:
-    """Import raw article text files (PATHS: files or folders; default: seeds/)
-    into front-matter Markdown under content/YYYY/MM/DD/.
+    """Import raw article text files and collections (SGML, CSV, JSON Lines; also
+    .gz and .zip) (PATHS: files or folders; default: seeds/) into front-matter
+    Markdown under content/YYYY/MM/DD/, one article per story or record.
 
-    Files named in PATHS are always read; in folders (recursively) every text
-    file is, whatever its extension, and other files are counted as not text.
+    Files named in PATHS are always read; in folders (recursively) every file a
+    reader takes is, whatever its extension, and other files are counted as skipped.
     Importing again writes nothing for unchanged seeds; a content file edited by
     hand is left alone unless --force. `archivesite -v import` says what decided
     each article's date, dateline and agency. Exit status 1 if any file failed.

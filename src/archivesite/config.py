@@ -31,6 +31,10 @@ class ImportConfig:
     """The ``[import]`` table."""
 
     as_of: dt.date | None = None
+    # Collection readers: the record types imported, and [import.columns] as
+    # (field, column name) pairs for CSV and JSON Lines.
+    doc_types: tuple[str, ...] = ("story",)
+    columns: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -180,7 +184,35 @@ _TOP_KEYS = {
     "search": _check_bool,
     "description": _check_str,
 }
-_IMPORT_KEYS = {"as_of": _check_date}
+COLUMN_FIELDS = ("title", "date", "text", "dateline", "agency", "tags", "url", "id")
+
+
+def _check_doc_types(key: str, value: object) -> tuple[str, ...]:
+    if not isinstance(value, list) or not value:
+        raise ValueError('expected a list of record types, such as ["story", "advis"]')
+    if not all(isinstance(v, str) and v.strip() for v in value):
+        raise ValueError("every record type must be a non-empty string")
+    return tuple(v.strip().lower() for v in value)
+
+
+def _check_columns(key: str, value: object) -> tuple[tuple[str, str], ...]:
+    if not isinstance(value, dict):
+        raise ValueError('expected a table: field = "column name"')
+    pairs = []
+    for field_name, column in value.items():
+        if field_name not in COLUMN_FIELDS:
+            raise ValueError(f"unknown field {field_name!r} (known: {', '.join(COLUMN_FIELDS)})")
+        if not isinstance(column, str) or not column:
+            raise ValueError(f"{field_name}: expected a column name")
+        pairs.append((field_name, column))
+    return tuple(pairs)
+
+
+_IMPORT_KEYS = {
+    "as_of": _check_date,
+    "doc_types": _check_doc_types,
+    "columns": _check_columns,
+}
 
 
 def _check_raw_html(key: str, value: object) -> str:

@@ -25,6 +25,8 @@ Evidence, strongest first (:func:`decide_date`):
 
 ``date_source`` values (front matter):
 
+* ``header``: the date a collection format states for the record (a ``DATE`` field,
+  a data set's date column); it wins over the text.
 * ``text``: the text gives the month and day, with the year printed or taken from
   the file name (``date_reference: file-name``).
 * ``weekday``: month and day from the text, the year confirmed by the weekday
@@ -50,7 +52,7 @@ from typing import Literal
 
 from .labels import MONTHS
 
-DateSource = Literal["text", "weekday", "reference", "option", "file", "none"]
+DateSource = Literal["header", "text", "weekday", "reference", "option", "file", "none"]
 
 MAX_YEARS_BACK = 11
 
@@ -207,7 +209,7 @@ def date_in_name(name: str, today: dt.date | None = None) -> dt.date | None:
     return None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PathDate:
     """What a file's name and folders say about its date."""
 
@@ -267,7 +269,7 @@ class Reference:
     upper_bound: bool
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Clues:
     """What one file says about its date."""
 
@@ -280,7 +282,7 @@ class Clues:
     weekday: int | None  # the weekday of the lead's reporting verb
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Dating:
     """The article's date, what decided it, and what to tell the archivist."""
 

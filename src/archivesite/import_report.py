@@ -64,7 +64,8 @@ class ImportReport:
     undated: tuple[str, ...] = ()  # imported or unchanged content files without a date
     edited: tuple[str, ...] = ()  # content files edited by hand, left alone
     removed: tuple[str, ...] = ()  # old content files of articles that moved
-    not_text: tuple[str, ...] = ()  # files in the folders given that hold no text
+    not_text: tuple[str, ...] = ()  # files in the folders given that no reader takes
+    left_out: tuple[str, ...] = ()  # "path:line: why" of records left out on purpose
     articles: tuple[ArticleRecord, ...] = ()  # imported and unchanged, in seed order
 
     @property
@@ -87,6 +88,8 @@ class ImportReport:
             parts.append(f"skipped (edited by hand) {len(self.edited)}")
         if self.not_text:
             parts.append(f"skipped (not text) {len(self.not_text)}")
+        if self.left_out:
+            parts.append(f"records left out {len(self.left_out)}")
         return ", ".join(parts)
 
     @property
@@ -121,6 +124,7 @@ def report_lines(report: ImportReport, *, verbose: bool = False) -> list[Line]:
             lines.append(Line(f"{article.file}: {article.explanation}"))
             lines.extend(Line(f"{article.file}: warning: {w}") for w in article.warnings)
         lines.extend(Line(f"{path}: not text; skipped") for path in report.not_text)
+        lines.extend(Line(entry) for entry in report.left_out)
     for dup in report.duplicates:
         lines.append(Line(f"{dup.seed}: duplicate of {dup.original} (same text); not imported"))
     for path in report.edited:

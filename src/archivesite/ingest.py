@@ -55,8 +55,9 @@ from .dates import (
 from .decode import read_seed
 from .errors import ArchiveError
 from .escape import escape_body
-from .files import write_atomic
+from .files import write_atomic, write_atomic_with
 from .import_report import ArticleRecord, Duplicate, ImportReport, write_csv
+from .readers import LeftOut, ReadOptions, Record, is_plain_text, read_file
 from .seedfiles import folder_files, select_seeds
 from .slugs import article_slug, numbered, title_from_filename
 from .wire import WireStory, parse_wire
@@ -237,15 +238,22 @@ def own_date(story: WireStory, path: PathDate) -> dt.date | None:
 # --- the run ------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class _Seed:
-    """One seed read and parsed, with everything about it that needs no other file."""
+    """One seed read and parsed, with everything about it that needs no other file.
 
-    path: Path
-    key: str  # source_file
+    A record of a collection keeps no story (``story`` is None): the file is read
+    again when the record is written, so that memory does not grow with its text."""
+
+    path: Path  # the file (a collection's records share it)
+    key: str  # source_file: "seeds/x.txt", or "seeds/x.sgm#DOCID" for a record
+    shown: str  # the file as given, with "#DOCID" for a record
     raw_sha: str
     text_sha: str
-    story: WireStory
+    story: WireStory | None
+    dateline: str | None  # what the explanation says about the story
+    agency: str | None
+    agency_from: str  # where the agency was found, for the explanation
     mtime: float
     path_date: PathDate
     clues: Clues
@@ -253,38 +261,98 @@ class _Seed:
     title_source: str | None  # "fallback" where the file has no title line
     slug: str
     language: str | None
+    stated: dt.date | None = None  # a date the format states (date_source: header)
+    tags: tuple[str, ...] = ()
 
 
-def _read(path: Path, root: Path, site_language: str) -> _Seed | ArchiveError:
-    """Read, decode and parse one seed (in a worker process, where there are several)."""
+def _read(
+    path: Path, root: Path, site_language: str, options: ReadOptions
+) -> list[_Seed | LeftOut | ArchiveError]:
+    """Read one seed file's records (in a worker process, where there are several)."""
     try:
-        raw, decoded = read_seed(path)
-        story = parse_wire(decoded.text)
         mtime = path.stat().st_mtime
-    except ArchiveError as exc:
-        return ArchiveError(exc.message, path, exc.line) if exc.path is None else exc
     except OSError as exc:
-        return ArchiveError(f"cannot read: {exc.strerror or exc}", path)
-    path_date = date_in_path(path.absolute())
-    title = story.title or fallback_title(story, path.stem)
+        return [ArchiveError(f"cannot read: {exc.strerror or exc}", path)]
+    key = source_key(path, root)
+    out: list[_Seed | LeftOut | ArchiveError] = []
+    seen: dict[str, int] = {}  # record suffix -> the line it was first read at
+    for item in read_file(path, key, options):
+        if isinstance(item, Record):
+            suffix = record_suffix(item)
+            if suffix and suffix in seen:
+                message = f"record id {suffix} again (first at line {seen[suffix]}); left out"
+                out.append(
+                    ArchiveError(message, Path(str(path) + suffix.rsplit("#", 1)[0]), item.line)
+                )
+                continue
+            seen[suffix] = item.line
+            out.append(_seed(item, path, key, mtime, site_language, keep=item.id is None))
+        elif isinstance(item, ArchiveError) and item.path is None:
+            out.append(ArchiveError(item.message, path, item.line))
+        else:
+            out.append(item)
+    return out
+
+
+def record_suffix(record: Record) -> str:
+    """What follows the file's ``source_file`` for a record: ``/member`` inside an
+    archive, ``#id`` inside a collection."""
+    suffix = f"/{record.member}" if record.member is not None else ""
+    return suffix + (f"#{record.id}" if record.id is not None else "")
+
+
+def _seed(
+    record: Record, path: Path, key: str, mtime: float, site_language: str, *, keep: bool
+) -> _Seed:
+    """One record's facts that need no other record or file (``keep``: with its story)."""
+    story = record.story
+    if record.id is None:
+        path_date = date_in_path(path.absolute())
+        title = story.title or fallback_title(story, path.stem)
+    else:
+        named = path.absolute() / record.name if record.name else path.absolute()
+        path_date = date_in_path(named)
+        title = story.title or fallback_title(story, "") or record.id
+    suffix = record_suffix(record)
+    language = record.language
+    if language is not None and language.split("-")[0] == site_language.lower().split("-")[0]:
+        language = None
     return _Seed(
         path=path,
-        key=source_key(path, root),
-        raw_sha=_sha(raw),
-        text_sha=text_hash(decoded.text),
-        story=story,
+        key=key + suffix,
+        shown=str(path) + suffix,
+        raw_sha=_sha(record.raw),
+        text_sha=text_hash(record.text),
+        story=story if keep else None,
+        dateline=story.dateline.text if story.dateline is not None else None,
+        agency=story.agency,
+        agency_from=(
+            "the record"
+            if record.id is not None
+            else "the lead's dateline"
+            if story.dateline_prefix is not None
+            else "the sign-off"
+        ),
         mtime=mtime,
         path_date=path_date,
         clues=clues_of(story, path_date),
         title=title,
         title_source=None if story.title else "fallback",
         slug=article_slug(title),
-        language=language_of(story, site_language),
+        language=language or language_of(story, site_language),
+        stated=record.date,
+        tags=record.tags,
     )
 
 
-def _read_chunk(paths: list[Path], root: Path, site_language: str) -> list[_Seed | ArchiveError]:
-    return [_read(path, root, site_language) for path in paths]
+def _read_chunk(
+    paths: list[Path], root: Path, site_language: str, options: ReadOptions
+) -> list[_Seed | LeftOut | ArchiveError]:
+    return [item for path in paths for item in _read(path, root, site_language, options)]
+
+
+def _options(config: Config) -> ReadOptions:
+    return ReadOptions(doc_types=config.imports.doc_types, columns=config.imports.columns)
 
 
 def _read_all(
@@ -292,15 +360,18 @@ def _read_all(
     config: Config,
     jobs: int,
     progress: Callable[[Path], None] | None,
-) -> Iterator[_Seed | ArchiveError]:
-    """Every seed read, in order; in ``jobs`` forked processes where that pays."""
+) -> Iterator[_Seed | LeftOut | ArchiveError]:
+    """Every record of every seed, in order; in ``jobs`` forked processes where that pays."""
+    options = _options(config)
     if not forking_pays(jobs, len(seeds), PARALLEL_THRESHOLD):
         for path in seeds:
-            yield _read(path, config.root, config.language)
+            yield from _read(path, config.root, config.language, options)
             if progress is not None:
                 progress(path)
         return
-    read = functools.partial(_read_chunk, root=config.root, site_language=config.language)
+    read = functools.partial(
+        _read_chunk, root=config.root, site_language=config.language, options=options
+    )
     for chunk, results in map_forked(read, seeds, jobs):
         yield from results
         if progress is not None:
@@ -337,9 +408,11 @@ class _Collection:
         if path_date.date is not None:
             return path_date.date
         if self._known is None:
-            self._known = {seed.path.absolute(): seed for seed in self._parsed}
+            self._known = {s.path.absolute(): s for s in self._parsed if s.story is not None}
         seed = self._known.get(path)
-        if seed is None:
+        if seed is None or seed.story is None:
+            if not is_plain_text(path):  # a collection has no one date of its own
+                return None
             try:
                 _, decoded = read_seed(path)
             except (ArchiveError, OSError):
@@ -367,15 +440,29 @@ class _Collection:
         return dates[before]
 
 
-@dataclass
+@dataclass(slots=True)
 class _Planned:
     seed: _Seed
     folder: str  # "2022/01/11" or "undated"
     base: str  # slug without suffix
-    render: Callable[[], str]
     dated: bool
     dating: Dating
     target: str = ""  # content-relative path, set by the slot assignment
+
+    def render(self, story: WireStory) -> str:
+        seed, dating = self.seed, self.dating
+        return story_to_markdown(
+            story,
+            title=seed.title,
+            date=dating.date,
+            date_source=dating.source,
+            date_reference=dating.reference,
+            title_source=seed.title_source,
+            language=seed.language,
+            source_file=seed.key,
+            source_sha256=seed.raw_sha,
+            tags=seed.tags,
+        )
 
 
 @dataclass
@@ -451,12 +538,36 @@ def _load_manifest(content: Path) -> _Manifest:
             "anyway (every differing content file then counts as edited)",
             path,
         ) from exc
-    return _Manifest({str(k): dict(v) for k, v in files.items()})
+    return _Manifest({str(k): v if isinstance(v, dict) else dict(v) for k, v in files.items()})
 
 
-def _dump_manifest(manifest: _Manifest) -> str:
+def _manifest_chunks(manifest: _Manifest) -> Iterator[bytes]:
+    """The manifest's JSON text, a piece at a time (a large one is never whole in memory)."""
     doc = {"version": MANIFEST_VERSION, "files": dict(sorted(manifest.files.items()))}
-    return json.dumps(doc, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
+    encoder = json.JSONEncoder(indent=1, sort_keys=True, ensure_ascii=False)
+    for chunk in encoder.iterencode(doc):
+        yield chunk.encode("utf-8")
+    yield b"\n"
+
+
+def _file_sha(path: Path) -> str | None:
+    if not path.exists():
+        return None
+    digest = hashlib.sha256()
+    with path.open("rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _save_manifest(manifest: _Manifest, path: Path) -> None:
+    """Write the manifest where it changed (streamed, compared by hash)."""
+    digest = hashlib.sha256()
+    for chunk in _manifest_chunks(manifest):
+        digest.update(chunk)
+    old = _file_sha(path)
+    if digest.hexdigest() != old and (manifest.files or old is not None):
+        write_atomic_with(path, lambda f: f.writelines(_manifest_chunks(manifest)))
 
 
 def _front_matter_source(path: Path) -> str | None:
@@ -528,10 +639,13 @@ def import_seeds(
     content = config.content_dir
     manifest = _load_manifest(content)
     failed: list[ArchiveError] = []
+    left_out: list[str] = []
     parsed: list[_Seed] = []
     for result in _read_all(seeds, config, jobs, progress):
         if isinstance(result, ArchiveError):
             failed.append(result)
+        elif isinstance(result, LeftOut):
+            left_out.append(str(result))
         else:
             parsed.append(result)
 
@@ -551,12 +665,16 @@ def import_seeds(
     planned.sort(key=lambda p: p.target)
     shown_content = display_path(content)
     for item, written in zip(
-        planned, _write_all(planned, manifest, content, force, jobs), strict=True
+        planned, _write_all(planned, manifest, content, force, jobs, _options(config)), strict=True
     ):
         outcome = written.outcome
         shown = item.target if shown_content == "." else f"{shown_content}/{item.target}"
         if outcome.startswith("edited"):
             edited.append(outcome.split(":", 1)[1])
+            continue
+        if outcome.startswith("failed"):
+            message = "the record changed while it was imported; import again"
+            failed.append(ArchiveError(message, Path(outcome.split(":", 1)[1])))
             continue
         for old in written.forget:
             manifest.drop(old)
@@ -567,11 +685,7 @@ def import_seeds(
         records[item.seed.key] = _record(item, shown)
         removed.extend(_retire_old(item, manifest, content))
 
-    new_manifest = _dump_manifest(manifest)
-    manifest_path = content / MANIFEST_NAME
-    old_manifest = manifest_path.read_text(encoding="utf-8") if manifest_path.exists() else None
-    if new_manifest != old_manifest and (manifest.files or old_manifest is not None):
-        write_atomic(manifest_path, new_manifest.encode("utf-8"))
+    _save_manifest(manifest, content / MANIFEST_NAME)
 
     return ImportReport(
         imported=tuple(imported),
@@ -581,6 +695,7 @@ def import_seeds(
         undated=tuple(undated),
         edited=tuple(edited),
         removed=tuple(removed),
+        left_out=tuple(left_out),
         articles=tuple(records[key] for key in sorted(records)),
     )
 
@@ -600,15 +715,27 @@ def _split_duplicates(
     for text_sha, group in groups.items():
         known = recorded.get(text_sha)
         owner = next((s for s in group if s.key == known), None)
-        if owner is None and known and all(s.key != known for s in group):
-            known_path = Path(known) if Path(known).is_absolute() else root / known
-            if known_path.exists():  # imported before from another file that still exists
-                duplicates.extend(Duplicate(str(s.path), known) for s in group)
-                continue
+        gone = owner is None and all(s.key != known for s in group)
+        if known and gone and _source_exists(known, root):  # imported before, file still there
+            duplicates.extend(Duplicate(s.shown, known) for s in group)
+            continue
         owner = owner or group[0]
         originals.append(owner)
-        duplicates.extend(Duplicate(str(s.path), owner.key) for s in group if s is not owner)
+        duplicates.extend(Duplicate(s.shown, owner.key) for s in group if s is not owner)
     return originals, duplicates
+
+
+def _source_exists(key: str, root: Path) -> bool:
+    """Whether the file of a ``source_file`` (``seeds/x.sgm#ID``, ``seeds/x.zip/member``)
+    is still there."""
+    path = Path(key.split("#", 1)[0])
+    path = path if path.is_absolute() else root / path
+    for candidate in (path, *path.parents):
+        if candidate.is_file():
+            return True
+        if candidate.is_dir() or candidate == root:
+            return False
+    return False
 
 
 def _references(
@@ -621,7 +748,8 @@ def _references(
         yield Reference(as_of, "as-of", True)
     elif config.imports.as_of is not None:
         yield Reference(config.imports.as_of, "config", True)
-    neighbour = collection.neighbour(seed.path)
+    # A collection's records are no neighbours: their file is not in name order with them.
+    neighbour = collection.neighbour(seed.path) if seed.story is not None else None
     if neighbour is not None:
         yield Reference(neighbour, "neighbour", False)
     yield Reference(dt.datetime.fromtimestamp(seed.mtime, config.tz).date(), "file-time", True)
@@ -635,47 +763,34 @@ def _plan(
     year: int | None,
     collection: _Collection,
 ) -> _Planned:
-    story = seed.story
-    dating = decide_date(seed.clues, _references(seed, config, as_of, collection), year=year)
+    if seed.stated is not None:  # what the format states wins over the text's evidence
+        dating = Dating(seed.stated, "header", because="stated by the record's date field")
+    else:
+        dating = decide_date(seed.clues, _references(seed, config, as_of, collection), year=year)
     day = dating.date.date() if isinstance(dating.date, dt.datetime) else dating.date
     folder = f"{day:%Y/%m/%d}" if day is not None else UNDATED_DIR
-
-    def render() -> str:
-        return story_to_markdown(
-            story,
-            title=seed.title,
-            date=dating.date,
-            date_source=dating.source,
-            date_reference=dating.reference,
-            title_source=seed.title_source,
-            language=seed.language,
-            source_file=seed.key,
-            source_sha256=seed.raw_sha,
-        )
-
-    return _Planned(seed, folder, seed.slug, render, day is not None, dating)
+    return _Planned(seed, folder, seed.slug, day is not None, dating)
 
 
 def _record(item: _Planned, shown: str) -> ArticleRecord:
     """What decided the article's date, dateline and agency, for the archivist."""
-    story, dating = item.seed.story, item.dating
+    seed, dating = item.seed, item.dating
     date = dating.date.isoformat() if dating.date is not None else ""
     parts = [f"{date} {dating.because}" if date else f"undated: {dating.because}"]
-    if story.dateline is not None:
-        parts.append(f"dateline {story.dateline.text!r} from the lead")
-    if story.agency is not None:
-        where = "the lead's dateline" if story.dateline_prefix else "the sign-off"
-        parts.append(f"agency {story.agency} from {where}")
+    if seed.dateline is not None:
+        parts.append(f"dateline {seed.dateline!r} from the lead")
+    if seed.agency is not None:
+        parts.append(f"agency {seed.agency} from {seed.agency_from}")
     if item.seed.title_source == "fallback":
         parts.append("no title line (a fallback title)")
     return ArticleRecord(
-        file=str(item.seed.path),
+        file=item.seed.shown,
         content=shown,
         date=date,
         date_source=dating.source,
         date_reference=dating.reference or "",
-        dateline=story.dateline.text if story.dateline else "",
-        agency=story.agency or "",
+        dateline=seed.dateline or "",
+        agency=seed.agency or "",
         explanation="; ".join(parts),
         warnings=dating.warnings,
     )
@@ -731,11 +846,13 @@ class _Written:
     forget: tuple[str, ...] = ()
 
 
-def _write(item: _Planned, manifest: _Manifest, content: Path, force: bool) -> _Written:
+def _write(
+    item: _Planned, story: WireStory, manifest: _Manifest, content: Path, force: bool
+) -> _Written:
     """Write one article where that is safe; reads ``manifest``, never changes it
     (it may run in a worker process)."""
     path = content / item.target
-    data = item.render().encode("utf-8")
+    data = item.render(story).encode("utf-8")
     content_sha = _sha(data)
     record = manifest.files.get(item.target)
     forget = []
@@ -763,31 +880,85 @@ def _write(item: _Planned, manifest: _Manifest, content: Path, force: bool) -> _
 
 
 # What forked writers read: the run's plan, fixed before the pool starts.
-_writing: tuple[list[_Planned], _Manifest, Path, bool] | None = None
+_writing: tuple[list[_Planned], _Manifest, Path, bool, ReadOptions] | None = None
 
 
-def _write_chunk(indices: list[int]) -> list[_Written]:
+def _units(planned: list[_Planned]) -> list[list[int]]:
+    """The writing's units of work (indices into ``planned``): an article whose story
+    is at hand alone; the records of one collection file together (read once)."""
+    units: list[list[int]] = []
+    by_file: dict[Path, list[int]] = {}
+    for i, item in enumerate(planned):
+        if item.seed.story is not None:
+            units.append([i])
+        else:
+            by_file.setdefault(item.seed.path, []).append(i)
+    return units + list(by_file.values())
+
+
+def _write_unit(
+    unit: list[int],
+    planned: list[_Planned],
+    manifest: _Manifest,
+    content: Path,
+    force: bool,
+    options: ReadOptions,
+) -> list[tuple[int, _Written]]:
+    first = planned[unit[0]].seed
+    if first.story is not None:
+        return [(unit[0], _write(planned[unit[0]], first.story, manifest, content, force))]
+    wanted = {planned[i].seed.key: i for i in unit}
+    base = first.key[: len(first.key) - len(first.shown) + len(str(first.path))]
+    done = []
+    for record in read_file(first.path, base, options):  # streamed again, a record at a time
+        if not isinstance(record, Record):
+            continue
+        i = wanted.pop(base + record_suffix(record), -1)
+        if i >= 0:
+            done.append((i, _write(planned[i], record.story, manifest, content, force)))
+    for i in wanted.values():  # the file changed while it was imported
+        done.append((i, _Written(f"failed:{planned[i].seed.shown}", "")))
+    return done
+
+
+def _write_chunk(units: list[list[int]]) -> list[tuple[int, _Written]]:
     assert _writing is not None
-    planned, manifest, content, force = _writing
-    return [_write(planned[i], manifest, content, force) for i in indices]
+    planned, manifest, content, force, options = _writing
+    return [
+        done
+        for unit in units
+        for done in _write_unit(unit, planned, manifest, content, force, options)
+    ]
 
 
 def _write_all(
-    planned: list[_Planned], manifest: _Manifest, content: Path, force: bool, jobs: int
+    planned: list[_Planned],
+    manifest: _Manifest,
+    content: Path,
+    force: bool,
+    jobs: int,
+    options: ReadOptions,
 ) -> Iterator[_Written]:
     """:func:`_write` of every planned article, in order; in ``jobs`` forked processes
     where that pays (each writes its own files, so none is written twice)."""
     global _writing
-    if not forking_pays(jobs, len(planned), PARALLEL_THRESHOLD):
-        for item in planned:
-            yield _write(item, manifest, content, force)
-        return
-    _writing = (planned, manifest, content, force)
-    try:
-        for _, results in map_forked(_write_chunk, range(len(planned)), jobs):
-            yield from results
-    finally:
-        _writing = None
+    results: list[_Written | None] = [None] * len(planned)
+    units = _units(planned)
+    if not forking_pays(jobs, len(planned), PARALLEL_THRESHOLD) or len(units) < 2:
+        for unit in units:
+            for i, written in _write_unit(unit, planned, manifest, content, force, options):
+                results[i] = written
+    else:
+        _writing = (planned, manifest, content, force, options)
+        try:
+            for _, chunk in map_forked(_write_chunk, units, jobs):
+                for i, written in chunk:
+                    results[i] = written
+        finally:
+            _writing = None
+    for result in results:
+        assert result is not None
+        yield result
 
 
 def _manifest_record(item: _Planned, content_sha: str) -> dict[str, str]:

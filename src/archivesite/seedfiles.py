@@ -1,19 +1,20 @@
 """Which files an import reads: :func:`select_seeds`, the one place that decides.
 
 Files named on the command line are always read, whatever their name. In folders
-(recursively) a file is read when its content is text, with any extension or none;
-other files are counted as not text (and listed with ``-v``), never skipped
-silently. Editor and OS clutter is ignored without a count: hidden files and folders
-(``.DS_Store``, ``._x`` resource forks, ``.x.swp``), ``~`` backups, ``#x#`` autosaves,
-``Thumbs.db`` and ``desktop.ini``. Links and special files follow :mod:`entries`: a
-link in a folder is followed only where it resolves within that folder, and a FIFO,
-socket or device is skipped with a warning, never opened (even when named). A folder
-that cannot be read is logged as an error and listed in the selection.
+(recursively) a file is read when a reader of :mod:`archivesite.readers` takes it
+(from its content, then its name: plain text, SGML collections, CSV, JSON Lines, and
+these gzipped or in a zip archive), with any extension or none; other files are
+counted as skipped (and listed with ``-v``), never skipped silently. Editor and OS
+clutter is ignored without a count: hidden files and folders (``.DS_Store``, ``._x``
+resource forks, ``.x.swp``), ``~`` backups, ``#x#`` autosaves, ``Thumbs.db`` and
+``desktop.ini``. Links and special files follow :mod:`entries`: a link in a folder is
+followed only where it resolves within that folder, and a FIFO, socket or device is
+skipped with a warning, never opened (even when named). A folder that cannot be read
+is logged as an error and listed in the selection.
 """
 
 from __future__ import annotations
 
-import codecs
 import logging
 import os
 import re
@@ -22,21 +23,16 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .entries import follows, skip_special
+from .readers import takes
 
 log = logging.getLogger(__name__)
 
-SNIFF_BYTES = 4096
 _CLUTTER = re.compile(r"^(?:\..*|.*~|#.*#|Thumbs\.db|desktop\.ini|.*\.sw[a-p])$", re.IGNORECASE)
-_BOMS = (codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
-# Bytes that text never holds: NUL and the C0 controls other than tab, line ends,
-# form feed and escape.
-_BINARY = bytes(c for c in range(32) if c not in b"\t\n\r\f\x1b")
-_BINARY_TABLE = bytes.maketrans(b"", b"")
 
 
 @dataclass(frozen=True)
 class Selection:
-    """The seed files to read (sorted, each once) and the files skipped as not text."""
+    """The seed files to read (sorted, each once) and the files no reader takes."""
 
     files: tuple[Path, ...]
     not_text: tuple[Path, ...]
@@ -46,25 +42,6 @@ class Selection:
 def is_clutter(name: str) -> bool:
     """Editor and OS files that are never articles."""
     return _CLUTTER.match(name) is not None
-
-
-def looks_like_text(head: bytes) -> bool:
-    """Whether a file's first bytes are text: a byte-order mark, or no NUL and almost
-    no other control bytes (wire copy may carry a stray one)."""
-    if head.startswith(_BOMS) or head.startswith(codecs.BOM_UTF32_LE):
-        return True
-    if b"\x00" in head:
-        return False
-    controls = len(head) - len(head.translate(_BINARY_TABLE, _BINARY))
-    return controls <= max(2, len(head) // 100)
-
-
-def _is_text(path: Path) -> bool:
-    try:
-        with path.open("rb") as f:
-            return looks_like_text(f.read(SNIFF_BYTES))
-    except OSError:
-        return True  # unreadable: the import reports it with its reason
 
 
 def folder_files(folder: Path) -> list[Path]:
@@ -131,7 +108,7 @@ def select_seeds(paths: Iterable[Path], *, named: bool = True) -> Selection:
             key = candidate.resolve()
             if key in found or key in not_text:
                 continue
-            if _is_text(candidate):
+            if takes(candidate):
                 found[key] = candidate
             else:
                 not_text[key] = candidate
