@@ -231,7 +231,7 @@ def test_period_pages(make_site: Callable[..., Path], article_md: Callable[..., 
     assert read(out, "2023/07/04/holiday/").startswith('<!DOCTYPE html>\n<html lang="ru">')
     article = read(out, "2022/01/11/second/")
     assert '<time datetime="2022-01-11T12:00:00+00:00"' in article  # shown in the site's zone
-    assert "11 January 2022, 12:00 UTC" in article
+    assert "Tuesday, January 11, 2022, 12:00 UTC" in article
     assert '<a rel="prev" href="../talks/">' in article
     assert 'href="../../../../places/portland-maine/"' in article
     assert 'href="../../../../agencies/reuters/"' in article
@@ -253,7 +253,7 @@ def test_time_zones(make_site: Callable[..., Path], article_md: Callable[..., st
     late = read(out, "2022/01/12/a/")  # filed by its date in the site's time zone
     assert '<time datetime="2022-01-12T18:30:00+14:00"' in late
     calendar = read(out, "2022/01/11/b/")  # never shifted
-    assert '<time datetime="2022-01-11"' in calendar and "11 January 2022<" in calendar
+    assert '<time datetime="2022-01-11"' in calendar and "Tuesday, January 11, 2022<" in calendar
     data = json.loads(re.search(r'ld\+json">(.*?)</script>', calendar).group(1))
     assert data["datePublished"] == "2022-01-11"
 

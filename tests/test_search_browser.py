@@ -129,7 +129,7 @@ def test_search_filter_and_delete(served: tuple[Path, str], page: Any) -> None:
     assert results(page) == ["Talks in Geneva"]
     hit = page.locator(".pagefind-ui__result").first
     text = hit.inner_text()
-    assert "11 January 2022" in text and "Moscow" in text  # date and place
+    assert "January 11, 2022" in text and "Moscow" in text  # date and place
     assert hit.locator(".pagefind-ui__result-excerpt mark").first.inner_text().lower() == (
         "missiles"
     )

@@ -17,8 +17,8 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple, overload
 
-from . import taxonomies, urls
-from .labels import MONTHS, WEEKDAY_NAMES, WEEKDAYS, day_text
+from . import i18n, taxonomies, urls
+from .i18n import Language
 from .model import Article, BodyRef, NavLink, Period, Site, SitemapEntry, Taxonomy, Term
 from .slugs import term_slug
 from .taxonomies import TaxonomyKind
@@ -40,13 +40,13 @@ def _link(label: str, url: str) -> NavLink:
     return NavLink(label, url)
 
 
-def period_label(period: Period) -> str:
-    """``2022``, ``March 2022``, ``5 March 2022``."""
+def period_label(period: Period, lang: Language) -> str:
+    """``2022``, ``March 2022``, ``Saturday, March 5, 2022`` (in the site's language)."""
     if period.kind == "year":
         return f"{period.year}"
     if period.kind == "month":
-        return f"{MONTHS[period.month or 0]} {period.year}"
-    return f"{period.day} {MONTHS[period.month or 0]} {period.year}"
+        return lang.month(period.year, period.month or 1)
+    return lang.long_date(dt.date(period.year, period.month or 1, period.day or 1))
 
 
 def period_url(period: Period) -> str:
@@ -61,10 +61,6 @@ def period_url(period: Period) -> str:
 def _body(site: Site, article: Article) -> BodyRef:
     path = f"{site.config.root}/{article.source}"  # a plain string: pathlib is slow here
     return BodyRef(path, article.body_offset, article.body_hash)
-
-
-HOME_LINK = NavLink("Home", urls.HOME)
-_ARCHIVE_LINK = NavLink("Archive", urls.ARCHIVE)
 
 
 class ListArg(NamedTuple):
@@ -102,6 +98,13 @@ class Pages:
         self.site = site
         self.terms = {t.name: {term.slug: term for term in t.terms} for t in site.taxonomies}
         self.links: dict[Any, Any] = {}
+        self.lang = lang = i18n.language(site.config.language, site.theme.site_locales)
+        self.home = NavLink(lang.gettext("Home"), urls.HOME)
+        self.archive_link = NavLink(lang.gettext("Archive"), urls.ARCHIVE)
+
+    def here(self, word: str) -> NavLink:
+        """The breadcrumb of the page itself, a word of the theme (``Search``, ``Undated``)."""
+        return NavLink(self.lang.gettext(word), "")
 
     def dated(self, i: int) -> Part:
         dated = self.site.archive.dated
@@ -117,7 +120,9 @@ class Pages:
         date, a term, a set of tags), made once: thousands of pages hold few distinct."""
         links = self.links
         date_key = ("date", a.date)
-        periods, crumbs = links.get(date_key) or links.setdefault(date_key, _date_links(a.date))
+        periods, crumbs = links.get(date_key) or links.setdefault(
+            date_key, _date_links(a.date, self)
+        )
         context: dict[str, Any] = {
             "article": a,
             "prev": prev_a,
@@ -135,18 +140,19 @@ class Pages:
                     for slug in dict.fromkeys(map(term_slug, names))
                 )
             context[kind.article_key] = (found[0] if found else None) if kind.single else found
-        context["crumbs"] = (*crumbs, NavLink(a.title, ""))
+        # The breadcrumb ends at the day: the headline is the page's h1 just below it.
+        context["crumbs"] = crumbs
         return context, _body(self.site, a), None
 
     def page(self, a: Article) -> Part:
-        context = {"article": a, "crumbs": (HOME_LINK, NavLink(a.title, ""))}
+        context = {"article": a, "crumbs": (self.home, NavLink(a.title, ""))}
         return context, _body(self.site, a), None
 
     def archive(self, _: None) -> Part:
         arch = self.site.archive
         context = {
-            "years": tuple(_year_summary(y, arch.months) for y in reversed(arch.years)),
-            "crumbs": (HOME_LINK, NavLink("Archive", "")),
+            "years": tuple(_year_summary(y, arch.months, self.lang) for y in reversed(arch.years)),
+            "crumbs": (self.home, self.here("Archive")),
         }
         return context, None, None
 
@@ -157,29 +163,30 @@ class Pages:
         period = periods[i]
         prev_p = periods[i - 1] if i > 0 else None
         next_p = periods[i + 1] if i + 1 < len(periods) else None
+        lang = self.lang
         context: dict[str, Any] = {
             "period": period,
-            "label": period_label(period),
-            "prev": _link(period_label(prev_p), period_url(prev_p)) if prev_p else None,
-            "next": _link(period_label(next_p), period_url(next_p)) if next_p else None,
-            "crumbs": _period_crumbs(HOME_LINK, _ARCHIVE_LINK, period),
+            "label": period_label(period, lang),
+            "prev": _link(period_label(prev_p, lang), period_url(prev_p)) if prev_p else None,
+            "next": _link(period_label(next_p, lang), period_url(next_p)) if next_p else None,
+            "crumbs": _period_crumbs(self, period),
         }
         if level == "year":
-            context["months"] = _year_summary(period, arch.months, YEAR_HEADLINES)["months"]
+            context["months"] = _year_summary(period, arch.months, lang, YEAR_HEADLINES)["months"]
         elif level == "month":
-            context.update(_month_grid(period))
+            context.update(_month_grid(period, lang))
         return context, None, None
 
     def terms_index(self, tax: Taxonomy) -> Part:
         kind = taxonomies.by_name(tax.name)
         context = {
             "taxonomy": tax.name,
-            "label": kind.plural,
+            "label": self.lang.gettext(kind.plural),
             "terms": tuple(
                 {"name": t.name, "url": kind.term_url(t.slug), "count": len(t.articles)}
                 for t in tax.terms
             ),
-            "crumbs": (HOME_LINK, NavLink(kind.plural, "")),
+            "crumbs": (self.home, self.here(kind.plural)),
         }
         return context, None, None
 
@@ -187,17 +194,24 @@ class Pages:
         return {}, None, source
 
 
-def _date_links(d: dt.date | None) -> tuple[tuple[NavLink, ...], tuple[NavLink, ...]]:
+def _date_links(d: dt.date | None, pages: Pages) -> tuple[tuple[NavLink, ...], tuple[NavLink, ...]]:
     """An article page's period links and breadcrumbs (shared by its day's articles)."""
-    home = NavLink("Home", urls.HOME)
+    lang = pages.lang
     if d is None:
-        return (), (home, NavLink("Undated", urls.UNDATED))
+        return (), (pages.home, NavLink(lang.gettext("Undated"), urls.UNDATED))
     periods = (
-        NavLink(day_text(d), urls.day_url(d.year, d.month, d.day)),
-        NavLink(f"{MONTHS[d.month]} {d.year}", urls.month_url(d.year, d.month)),
+        NavLink(lang.day(d), urls.day_url(d.year, d.month, d.day)),
+        NavLink(lang.month(d.year, d.month), urls.month_url(d.year, d.month)),
         NavLink(f"{d.year}", urls.year_url(d.year)),
     )
-    return periods, (home, NavLink("Archive", urls.ARCHIVE), periods[2], periods[1], periods[0])
+    crumbs = (
+        pages.home,
+        pages.archive_link,
+        periods[2],
+        NavLink(lang.months[d.month], periods[1].url),
+        NavLink(str(d.day), periods[0].url),
+    )
+    return periods, crumbs
 
 
 def _term_link(links: dict[Any, Any], kind: TaxonomyKind, term: Term) -> NavLink:
@@ -208,10 +222,11 @@ def _term_link(links: dict[Any, Any], kind: TaxonomyKind, term: Term) -> NavLink
     return link
 
 
-def _period_crumbs(home: NavLink, archive: NavLink, period: Period) -> tuple[NavLink, ...]:
-    crumbs = [home, archive, NavLink(str(period.year), urls.year_url(period.year))]
+def _period_crumbs(pages: Pages, period: Period) -> tuple[NavLink, ...]:
+    crumbs = [pages.home, pages.archive_link, NavLink(str(period.year), urls.year_url(period.year))]
     if period.month:
-        crumbs.append(NavLink(MONTHS[period.month], urls.month_url(period.year, period.month)))
+        name = pages.lang.months[period.month]
+        crumbs.append(NavLink(name, urls.month_url(period.year, period.month)))
     if period.day:
         crumbs.append(NavLink(str(period.day), ""))
     last = crumbs[-1]
@@ -219,7 +234,9 @@ def _period_crumbs(home: NavLink, archive: NavLink, period: Period) -> tuple[Nav
     return tuple(crumbs)
 
 
-def _year_summary(year: Period, months: Sequence[Period], headlines: int = 0) -> dict[str, Any]:
+def _year_summary(
+    year: Period, months: Sequence[Period], lang: Language, headlines: int = 0
+) -> dict[str, Any]:
     """A year's twelve months with counts (and each month's first ``headlines`` articles)."""
     of_year = {m.month: m.articles for m in months if m.year == year.year}
     counts = {month: len(articles) for month, articles in of_year.items()}
@@ -229,7 +246,8 @@ def _year_summary(year: Period, months: Sequence[Period], headlines: int = 0) ->
         "count": len(year.articles),
         "months": tuple(
             {
-                "name": MONTHS[m],
+                "name": lang.months[m],
+                "short": lang.months_short[m],
                 "month": m,
                 "count": counts.get(m, 0),
                 "url": urls.month_url(year.year, m) if counts.get(m) else None,
@@ -240,7 +258,7 @@ def _year_summary(year: Period, months: Sequence[Period], headlines: int = 0) ->
     }
 
 
-def _month_grid(month: Period) -> dict[str, Any]:
+def _month_grid(month: Period, lang: Language) -> dict[str, Any]:
     by_day: dict[int, list[Article]] = {}
     for a in month.articles:
         assert a.date is not None
@@ -253,8 +271,7 @@ def _month_grid(month: Period) -> dict[str, Any]:
                 "day": d,
                 "count": len(by_day.get(d, ())),
                 "url": urls.day_url(month.year, month.month or 0, d) if d in by_day else None,
-                "label": f"{WEEKDAY_NAMES[dt.date(month.year, month.month or 1, d).weekday()]} "
-                f"{d} {MONTHS[month.month or 0]}",
+                "label": lang.long_date(dt.date(month.year, month.month or 1, d)),
             }
             for d in week
         )
@@ -264,15 +281,14 @@ def _month_grid(month: Period) -> dict[str, Any]:
     )
     days = tuple(
         {
-            "label": f"{WEEKDAY_NAMES[dt.date(month.year, month.month or 1, d).weekday()]}, "
-            f"{d} {MONTHS[month.month or 0]} {month.year}",
+            "label": lang.long_date(dt.date(month.year, month.month or 1, d)),
             "url": urls.day_url(month.year, month.month or 0, d),
             "articles": tuple(arts),
         }
         for d, arts in sorted(by_day.items())
     )
     return {
-        "weekdays": tuple(zip(WEEKDAYS, WEEKDAY_NAMES, strict=True)),
+        "weekdays": tuple(zip(lang.weekdays_short, lang.weekdays, strict=True)),
         "weeks": weeks,
         "days": days,
     }

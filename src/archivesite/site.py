@@ -29,7 +29,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any, NamedTuple, TypeVar, overload
 
-from . import taxonomies, urls
+from . import i18n, taxonomies, urls
 from .archive import build_archive, build_taxonomies
 from .config import Config
 from .errors import ArchiveError, raise_all
@@ -47,7 +47,6 @@ from .model import (
     Theme,
 )
 from .pages import (
-    HOME_LINK,
     Make,
     Pages,
     SitemapEntries,
@@ -89,6 +88,7 @@ def locate_theme(config: Config) -> Theme:
         builtin_static=str(static.resolve()),
         site_templates=own(config.templates_dir, templates),
         site_static=own(config.static_dir, static),
+        site_locales=own(config.root / i18n.SITE_CATALOGUES, i18n.BUILTIN_CATALOGUES),
     )
 
 
@@ -171,6 +171,8 @@ def site_info(site: Site) -> SiteInfo:
         nav=tuple(NavLink(p.title, p.url) for p in site.pages),
         search=c.search,
         theme=site.theme,
+        messages=i18n.catalogue_digest(c.language, site.theme.site_locales),
+        nav_taxonomies=tuple(t.name for t in site.taxonomies if t.terms),
     )
 
 
@@ -419,7 +421,7 @@ def _plan_periods(level: str) -> Callable[[_Draft], None]:
 
 def _plan_undated(p: _Draft) -> None:
     """The undated list (always there: the footer links to it)."""
-    crumbs = (HOME_LINK, NavLink("Undated", ""))
+    crumbs = (p.pages.home, p.pages.here("Undated"))
     undated = p.site.archive.undated
     _paginate(p, urls.UNDATED, "undated", "undated.html", "the undated list", undated, {}, crumbs)
 
@@ -440,8 +442,16 @@ def _plan_taxonomies(p: _Draft) -> None:
                 "term.html",
                 f"the {kind.singular.lower()} page of {term.name!r}",
                 term.articles,
-                {"taxonomy": tax.name, "label": kind.singular, "term": term.name},
-                (HOME_LINK, NavLink(kind.plural, kind.url), NavLink(term.name, "")),
+                {
+                    "taxonomy": tax.name,
+                    "label": p.pages.lang.gettext(kind.singular),
+                    "term": term.name,
+                },
+                (
+                    p.pages.home,
+                    NavLink(p.pages.lang.gettext(kind.plural), kind.url),
+                    NavLink(term.name, ""),
+                ),
             )
 
 
@@ -483,7 +493,7 @@ def _plan_sitemap(p: _Draft) -> None:
 def _plan_search(p: _Draft) -> None:
     """The search page, where search is on (it is not in the sitemap)."""
     if p.site.config.search:
-        crumbs = (HOME_LINK, NavLink("Search", ""))
+        crumbs = (p.pages.home, p.pages.here("Search"))
         p.add_fixed(urls.SEARCH_URL, "search", "search.html", "the search page", {"crumbs": crumbs})
 
 
