@@ -132,8 +132,9 @@ def full_site(
 
 EXPECTED = [
     "",
-    "page/2/",
-    "page/3/",
+    "on-this-day/",
+    "on-this-day/01-11/",
+    "on-this-day/07-04/",
     "archive/",
     "2021/",
     "2021/12/",
@@ -221,11 +222,19 @@ def test_period_pages(make_site: Callable[..., Path], article_md: Callable[..., 
     assert 'aria-current="page">11</span>' in day
     assert '<a rel="next" href="../../03/01/">' in day
     archive = read(out, "archive/")
-    assert 'January 2022</a> <span class="n">2</span>' in archive
+    # The histogram: a row per year, newest first; each month with articles a link
+    # holding its count in text.
+    assert (
+        '<td class="s5"><a href="../2022/01/">2<span class="vh"> · January 2022</span>' in archive
+    )
     assert archive.index("2023") < archive.index("2021")
+    assert '<a href="../undated/">Undated articles</a> <span class="n">1 article</span>' in archive
     home = read(out, "")
-    assert home.index("Holiday") < home.index("Spring")
-    assert 'href="page/2/"' in home
+    assert "Holiday" in home and "Spring" not in home  # the latest day only
+    assert "<caption>July 2023: days with articles are links</caption>" in home
+    assert '<a href="2022/">2022</a> <span class="n">3 articles</span>' in home
+    assert 'href="on-this-day/"' in home and 'href="archive/"' in home
+    assert 'href="../../../on-this-day/01-11/"' in day
     assert "Portland, Ore." in read(out, "places/")
     assert "Portland, Maine" in read(out, "places/")
     assert read(out, "2023/07/04/holiday/").startswith('<!DOCTYPE html>\n<html lang="ru">')

@@ -20,7 +20,6 @@ PAGES = {
     "undated-article.html": "undated/statement/index.html",
     "page.html": "about/index.html",
     "home.html": "index.html",
-    "home-page-2.html": "page/2/index.html",
     "day.html": "2022/01/11/index.html",
     "month.html": "2022/01/index.html",
     "year.html": "2022/index.html",
@@ -33,6 +32,8 @@ PAGES = {
     "sitemap.xml": "sitemap.xml",
     "robots.txt": "robots.txt",
     "search.html": "search/index.html",  # issue 6
+    "on_this_day.html": "on-this-day/01-11/index.html",
+    "on_this_day_index.html": "on-this-day/index.html",
 }
 
 
@@ -40,7 +41,7 @@ PAGES = {
 PAGES_RU = {
     name: PAGES[name]
     for name in ("article.html", "day.html", "month.html", "year.html", "archive.html",
-                 "home.html", "term.html")
+                 "home.html", "term.html", "on_this_day.html", "on_this_day_index.html")
 }  # fmt: skip
 
 CONFIG = (

@@ -24,6 +24,8 @@ from .slugs import term_slug
 from .taxonomies import TaxonomyKind
 
 YEAR_HEADLINES = 10  # a year page lists each month's first articles
+SHADES = 5  # the archive histogram's shades of a month's count (1 to SHADES; 0 for none)
+LEAP_YEAR = 2000  # names a day of the year (29 February included)
 
 # What a planned output is made from when it is asked for: its context, the body it
 # reads and the static file it copies.
@@ -149,12 +151,78 @@ class Pages:
         return context, _body(self.site, a), None
 
     def archive(self, _: None) -> Part:
+        """Every year as a row of twelve months: counts in text, a shade for each."""
         arch = self.site.archive
+        most = max((len(m.articles) for m in arch.months), default=0)
+        years = tuple(_year_summary(y, arch.months, self.lang) for y in reversed(arch.years))
+        for year in years:
+            for month in year["months"]:
+                month["shade"] = -(-month["count"] * SHADES // most) if most else 0
         context = {
-            "years": tuple(_year_summary(y, arch.months, self.lang) for y in reversed(arch.years)),
+            "years": years,
+            "months": tuple(zip(self.lang.months_short[1:], self.lang.months[1:], strict=True)),
+            "undated": len(arch.undated),
             "crumbs": (self.home, self.here("Archive")),
         }
         return context, None, None
+
+    def home_page(self, _: None) -> Part:
+        """The latest day's stories, its month's calendar and the years with their counts."""
+        arch = self.site.archive
+        lang = self.lang
+        context: dict[str, Any] = {"latest": None, "crumbs": ()}
+        if arch.days:
+            day, month = arch.days[-1], arch.months[-1]
+            context["latest"] = {
+                "label": period_label(day, lang),
+                "url": period_url(day),
+                "articles": tuple(reversed(day.articles)),
+                "month": period_label(month, lang),
+                "month_url": period_url(month),
+                **_month_grid(month, lang),
+            }
+        context["years"] = tuple(
+            {"year": y.year, "url": urls.year_url(y.year), "count": len(y.articles)}
+            for y in arch.years
+        )
+        # Today's on-this-day page is picked in the reader's browser, from these days.
+        context["on_this_day"] = " ".join(f"{m:02d}-{d:02d}" for m, d in self.days_of_year)
+        return context, None, None
+
+    @functools.cached_property
+    def days_of_year(self) -> dict[tuple[int, int], tuple[Article, ...]]:
+        """Each (month, day) holding articles: its articles, newest year first (in time
+        order within a year), in calendar order of the days."""
+        found: dict[tuple[int, int], list[Article]] = {}
+        for a in reversed(self.site.archive.dated):
+            assert a.date is not None
+            found.setdefault((a.date.month, a.date.day), []).append(a)
+        return {key: _years_newest_first(found[key]) for key in sorted(found)}
+
+    def on_this_day_index(self, _: None) -> Part:
+        """Every day of the year holding articles, month by month, with counts."""
+        lang = self.lang
+        months: dict[int, list[dict[str, Any]]] = {}
+        for (m, d), articles in self.days_of_year.items():
+            months.setdefault(m, []).append(
+                {
+                    "label": lang.day_of_year(dt.date(LEAP_YEAR, m, d)),
+                    "url": urls.on_this_day_url(m, d),
+                    "count": len(articles),
+                }
+            )
+        context = {
+            "months": tuple({"name": lang.months[m], "days": days} for m, days in months.items()),
+            "crumbs": (self.home, self.here("On this day")),
+        }
+        return context, None, None
+
+    def on_this_day_crumbs(self, label: str) -> tuple[NavLink, ...]:
+        return (
+            self.home,
+            NavLink(self.lang.gettext("On this day"), urls.ON_THIS_DAY),
+            NavLink(label, ""),
+        )
 
     def period(self, arg: tuple[str, int]) -> Part:
         level, i = arg
@@ -175,6 +243,11 @@ class Pages:
             context["months"] = _year_summary(period, arch.months, lang, YEAR_HEADLINES)["months"]
         elif level == "month":
             context.update(_month_grid(period, lang))
+        else:
+            context["on_this_day"] = urls.on_this_day_url(period.month or 1, period.day or 1)
+            context["on_this_day_label"] = lang.day_of_year(
+                dt.date(LEAP_YEAR, period.month or 1, period.day or 1)
+            )
         return context, None, None
 
     def terms_index(self, tax: Taxonomy) -> Part:
@@ -212,6 +285,15 @@ def _date_links(d: dt.date | None, pages: Pages) -> tuple[tuple[NavLink, ...], t
         NavLink(str(d.day), periods[0].url),
     )
     return periods, crumbs
+
+
+def _years_newest_first(articles: Sequence[Article]) -> tuple[Article, ...]:
+    """Articles given newest first, as newest year first, each year in time order."""
+    by_year: dict[int, list[Article]] = {}
+    for a in articles:
+        assert a.date is not None
+        by_year.setdefault(a.date.year, []).append(a)
+    return tuple(a for year in by_year.values() for a in reversed(year))
 
 
 def _term_link(links: dict[Any, Any], kind: TaxonomyKind, term: Term) -> NavLink:

@@ -174,6 +174,7 @@ def environment(theme: Theme) -> jinja2.Environment:
             "undated": urls.UNDATED,
             "feed": urls.FEED,
             "search": urls.SEARCH_URL,
+            "on_this_day": urls.ON_THIS_DAY,
             **{kind.name: kind.url for kind in taxonomies.TAXONOMIES},
         },
     )

@@ -47,6 +47,7 @@ from .model import (
     Theme,
 )
 from .pages import (
+    LEAP_YEAR,
     Make,
     Pages,
     SitemapEntries,
@@ -388,9 +389,33 @@ def _plan_pages(p: _Draft) -> None:
 
 
 def _plan_home(p: _Draft) -> None:
-    """The home page: the newest articles first, paginated."""
-    newest = tuple(reversed(p.site.archive.dated))
-    _paginate(p, urls.HOME, "home", "home.html", "the home page", newest, {}, ())
+    """The home page: the latest day, its month's calendar, the years' counts (so every
+    dated article's change may change it)."""
+    dated = p.site.archive.dated
+    p.add(urls.HOME, "home", "home.html", "the home page", p.pages.home_page, None,
+          shows=dated, at=dated[-1].date if dated else None)  # fmt: skip
+
+
+def _plan_on_this_day(p: _Draft) -> None:
+    """A page per day of the year holding articles (that date's stories across the years,
+    paginated), and their index."""
+    days = p.pages.days_of_year
+    p.add(urls.ON_THIS_DAY, "on_this_day_index", "on_this_day_index.html",
+          "the on-this-day index", p.pages.on_this_day_index, None,
+          shows=p.site.archive.dated)  # fmt: skip
+    lang = p.pages.lang
+    for month, day in p.showing(list(days), days.__getitem__):
+        label = lang.day_of_year(dt.date(LEAP_YEAR, month, day))
+        _paginate(
+            p,
+            urls.on_this_day_url(month, day),
+            "on_this_day",
+            "on_this_day.html",
+            f"the on-this-day page of {month:02d}-{day:02d}",
+            days[(month, day)],
+            {"label": label},
+            p.pages.on_this_day_crumbs(label),
+        )
 
 
 def _plan_archive(p: _Draft) -> None:
@@ -527,6 +552,7 @@ PLANNERS: tuple[Planner, ...] = (
     Planner("month", _plan_periods("month"), True),
     Planner("day", _plan_periods("day"), True),
     Planner("undated", _plan_undated, True),
+    Planner("on_this_day", _plan_on_this_day, True),
     Planner("taxonomy", _plan_taxonomies, True),
     Planner("404", _plan_not_found, False),
     Planner("feed", _plan_feed, True),

@@ -25,6 +25,7 @@ ROBOTS = "robots.txt"
 NOT_FOUND = "404.html"
 STYLESHEET = "assets/archivesite.css"
 SEARCH_URL = "search/"
+ON_THIS_DAY = "on-this-day/"
 
 
 def article_url(permalink: str, slug: str, date: dt.date | None) -> str:
@@ -52,6 +53,11 @@ def month_url(year: int, month: int) -> str:
 
 def day_url(year: int, month: int, day: int) -> str:
     return f"{year:04d}/{month:02d}/{day:02d}/"
+
+
+def on_this_day_url(month: int, day: int) -> str:
+    """The stories of one day of the year across the years: ``on-this-day/01-11/``."""
+    return f"{ON_THIS_DAY}{month:02d}-{day:02d}/"
 
 
 def paginated(url: str, page: int) -> str:
