@@ -69,10 +69,10 @@ class ListArg(NamedTuple):
     """One page of a paginated list."""
 
     first_url: str
-    n: int
+    n: int  # 0: the first page; else the page's number counted from the oldest
     pages: int
     per_page: int
-    articles: Sequence[Article]  # every article of the list
+    articles: Sequence[Article]  # every article of the list, newest first
     context: dict[str, Any]  # the list's own context
     crumbs: tuple[NavLink, ...]
 
@@ -80,16 +80,42 @@ class ListArg(NamedTuple):
 list_arg = functools.partial(tuple.__new__, ListArg)  # without NamedTuple's Python-level __new__
 
 
+def page_count(total: int, per_page: int) -> int:
+    """How many numbered pages a list of ``total`` has (none when one page holds it all)."""
+    return 0 if total <= per_page else -(-total // per_page)
+
+
+def chunk(total: int, per_page: int, n: int) -> slice:
+    """The slice of a newest-first list that page ``n`` shows.
+
+    Pages are numbered from the oldest article, so page ``n`` shows the same articles
+    however many newer ones are added (only the newest numbered page and the first page
+    change): page 1 holds the oldest ``per_page``, the last page the newest remainder.
+    Page 0, the list's first page, shows the newest ``per_page``."""
+    if n == 0:
+        return slice(0, per_page)
+    return slice(max(0, total - n * per_page), total - (n - 1) * per_page)
+
+
 def list_page(arg: ListArg) -> Part:
     first_url, n, pages, per_page, articles, context, crumbs = arg
+    total = len(articles)
+    if n == 0:
+        # The next older page holds the article just below the first page.
+        older = (total - 1 - per_page) // per_page + 1 if pages else 0
+        newer = None
+    else:
+        older = n - 1
+        newer = urls.paginated(first_url, n + 1) if n < pages else None
     pagination = {
         "page": n,
         "pages": pages,
-        "prev": urls.paginated(first_url, n - 1) if n > 1 else None,
-        "next": urls.paginated(first_url, n + 1) if n < pages else None,
+        "prev": newer,
+        "next": urls.paginated(first_url, older) if older > 0 else None,
+        "first": first_url if n else None,
     }
-    chunk = tuple(articles[(n - 1) * per_page : n * per_page])
-    return {**context, "articles": chunk, "pagination": pagination, "crumbs": crumbs}, None, None
+    shown = tuple(articles[chunk(total, per_page, n)])
+    return {**context, "articles": shown, "pagination": pagination, "crumbs": crumbs}, None, None
 
 
 class Pages:

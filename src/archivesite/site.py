@@ -22,7 +22,6 @@ import datetime as dt
 import functools
 import importlib.resources
 import itertools
-import math
 import operator
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import replace
@@ -51,9 +50,11 @@ from .pages import (
     Make,
     Pages,
     SitemapEntries,
+    chunk,
     given,
     list_arg,
     list_page,
+    page_count,
     period_url,
     sitemap_part,
 )
@@ -347,10 +348,13 @@ def _paginate(
     context: dict[str, Any],
     crumbs: tuple[NavLink, ...],
 ) -> None:
-    """A list of articles in pages of ``per_page``; its first page at ``first_url``."""
+    """A list of articles (newest first) in pages of ``per_page``: its first page at
+    ``first_url`` showing the newest, and pages numbered from the oldest (stable URLs)."""
     per_page = p.site.config.per_page
-    pages = max(1, math.ceil(len(articles) / per_page))
-    for n in range(1, pages + 1):
+    total = len(articles)
+    pages = page_count(total, per_page)
+    for n in range(pages + 1):
+        shown = articles[chunk(total, per_page, n)]
         p.add(
             urls.paginated(first_url, n),
             kind,
@@ -358,8 +362,8 @@ def _paginate(
             owner,
             list_page,
             list_arg((first_url, n, pages, per_page, articles, context, crumbs)),
-            shows=articles[(n - 1) * per_page : n * per_page],
-            at=articles[(n - 1) * per_page].date if articles else None,
+            shows=shown,
+            at=shown[0].date if shown else None,
         )
 
 

@@ -61,8 +61,9 @@ def on_this_day_url(month: int, day: int) -> str:
 
 
 def paginated(url: str, page: int) -> str:
-    """Page ``page`` (1-based) of a listing whose first page is ``url``."""
-    return url if page == 1 else f"{url}page/{page}/"
+    """Page ``page`` of a listing whose first page is ``url``: 0 is that first page (the
+    newest articles); 1, 2, ... count from the oldest (see :func:`archivesite.pages.chunk`)."""
+    return url if page == 0 else f"{url}page/{page}/"
 
 
 def taxonomy_url(taxonomy: str) -> str:
