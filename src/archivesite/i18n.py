@@ -148,7 +148,13 @@ def _title(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
+def language(tag: str, site_dir: str | None = None, digest: str | None = None) -> Language:
+    """The :class:`Language` of a tag and the site's catalogue folder, made once per
+    process for each state of the catalogues (``digest``: their
+    :func:`catalogue_digest`, where the caller has it)."""
+    return _language(tag, site_dir, digest or catalogue_digest(tag, site_dir))
+
+
 @functools.lru_cache(maxsize=8)
-def language(tag: str, site_dir: str | None = None) -> Language:
-    """The :class:`Language` of a tag and the site's catalogue folder (one per process)."""
+def _language(tag: str, site_dir: str | None, digest: str) -> Language:
     return Language(tag, site_dir)

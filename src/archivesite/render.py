@@ -190,7 +190,7 @@ class _Page:
         site = output.site
         self.base_url = site.base_url
         self.timezone = site.timezone
-        self.lang = language(site.language, site.theme.site_locales)
+        self.lang = language(site.language, site.theme.site_locales, site.messages)
         self.url: Callable[[str], str]
         if output.kind == "404":  # served at any depth: links from the server root
             self.url = functools.partial(urls.rooted, site.base_url)
