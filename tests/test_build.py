@@ -134,8 +134,9 @@ def full_site(
 
 EXPECTED = [
     "",
-    "page/2/",
-    "page/3/",
+    "on-this-day/",
+    "on-this-day/01-11/",
+    "on-this-day/07-04/",
     "archive/",
     "2021/",
     "2021/12/",
@@ -223,17 +224,25 @@ def test_period_pages(make_site: Callable[..., Path], article_md: Callable[..., 
     assert 'aria-current="page">11</span>' in day
     assert '<a rel="next" href="../../03/01/">' in day
     archive = read(out, "archive/")
-    assert 'January 2022</a> <span class="n">2</span>' in archive
+    # The histogram: a row per year, newest first; each month with articles a link
+    # holding its count in text.
+    assert (
+        '<td class="s5"><a href="../2022/01/">2<span class="vh"> · January 2022</span>' in archive
+    )
     assert archive.index("2023") < archive.index("2021")
+    assert '<a href="../undated/">Undated articles</a> <span class="n">1 article</span>' in archive
     home = read(out, "")
-    assert home.index("Holiday") < home.index("Spring")
-    assert 'href="page/2/"' in home
+    assert "Holiday" in home and "Spring" not in home  # the latest day only
+    assert "<caption>July 2023: days with articles are links</caption>" in home
+    assert '<a href="2022/">2022</a> <span class="n">3 articles</span>' in home
+    assert 'href="on-this-day/"' in home and 'href="archive/"' in home
+    assert 'href="../../../on-this-day/01-11/"' in day
     assert "Portland, Ore." in read(out, "places/")
     assert "Portland, Maine" in read(out, "places/")
     assert read(out, "2023/07/04/holiday/").startswith('<!DOCTYPE html>\n<html lang="ru">')
     article = read(out, "2022/01/11/second/")
     assert '<time datetime="2022-01-11T12:00:00+00:00"' in article  # shown in the site's zone
-    assert "11 January 2022, 12:00 UTC" in article
+    assert "Tuesday, January 11, 2022, 12:00 UTC" in article
     assert '<a rel="prev" href="../talks/">' in article
     assert 'href="../../../../places/portland-maine/"' in article
     assert 'href="../../../../agencies/reuters/"' in article
@@ -255,7 +264,7 @@ def test_time_zones(make_site: Callable[..., Path], article_md: Callable[..., st
     late = read(out, "2022/01/12/a/")  # filed by its date in the site's time zone
     assert '<time datetime="2022-01-12T18:30:00+14:00"' in late
     calendar = read(out, "2022/01/11/b/")  # never shifted
-    assert '<time datetime="2022-01-11"' in calendar and "11 January 2022<" in calendar
+    assert '<time datetime="2022-01-11"' in calendar and "Tuesday, January 11, 2022<" in calendar
     data = json.loads(re.search(r'ld\+json">(.*?)</script>', calendar).group(1))
     assert data["datePublished"] == "2022-01-11"
 

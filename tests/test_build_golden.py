@@ -20,7 +20,6 @@ PAGES = {
     "undated-article.html": "undated/statement/index.html",
     "page.html": "about/index.html",
     "home.html": "index.html",
-    "home-page-2.html": "page/2/index.html",
     "day.html": "2022/01/11/index.html",
     "month.html": "2022/01/index.html",
     "year.html": "2022/index.html",
@@ -33,12 +32,25 @@ PAGES = {
     "sitemap.xml": "sitemap.xml",
     "robots.txt": "robots.txt",
     "search.html": "search/index.html",  # issue 6
+    "on_this_day.html": "on-this-day/01-11/index.html",
+    "on_this_day_index.html": "on-this-day/index.html",
 }
 
 
-@pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("golden") / "site"
+# The pages whose words and dates depend on the site's language, in Russian too.
+PAGES_RU = {
+    name: PAGES[name]
+    for name in ("article.html", "day.html", "month.html", "year.html", "archive.html",
+                 "home.html", "term.html", "on_this_day.html", "on_this_day_index.html")
+}  # fmt: skip
+
+CONFIG = (
+    'title = "Golden archive"\nbase_url = "https://example.org/news/"\n'
+    'timezone = "Europe/Moscow"\nper_page = 2\ndescription = "Fixed test archive."\n'
+)
+
+
+def _build(root: Path, config: str) -> Path:
     files = {
         "2021/12/31/year-end.md": (
             "---\ntitle: Year end\nlede: The year closed quietly.\ndate: 2021-12-31\n"
@@ -59,26 +71,41 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
         path = root / "content" / rel
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
-    (root / "archivesite.toml").write_text(
-        'title = "Golden archive"\nbase_url = "https://example.org/news/"\n'
-        'timezone = "Europe/Moscow"\nper_page = 2\ndescription = "Fixed test archive."\n'
-    )
+    (root / "archivesite.toml").write_text(config)
     build(load_config(root))
     return root / "build"
 
 
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return _build(tmp_path_factory.mktemp("golden") / "site", CONFIG)
+
+
+@pytest.fixture(scope="module")
+def built_ru(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return _build(tmp_path_factory.mktemp("golden-ru") / "site", CONFIG + 'language = "ru"\n')
+
+
 @pytest.mark.parametrize("name", sorted(PAGES))
 def test_golden(built: Path, name: str, update_golden: bool) -> None:
-    actual = (built / PAGES[name]).read_text(encoding="utf-8")
-    golden = GOLDEN / name
+    _compare(built / PAGES[name], GOLDEN / name, update_golden)
+
+
+@pytest.mark.parametrize("name", sorted(PAGES_RU))
+def test_golden_russian(built_ru: Path, name: str, update_golden: bool) -> None:
+    _compare(built_ru / PAGES_RU[name], GOLDEN / "ru" / name, update_golden)
+
+
+def _compare(page: Path, golden: Path, update_golden: bool) -> None:
+    actual = page.read_text(encoding="utf-8")
     if update_golden or not golden.exists():
-        GOLDEN.mkdir(exist_ok=True)
+        golden.parent.mkdir(exist_ok=True)
         golden.write_text(actual, encoding="utf-8")
         if not update_golden:
             pytest.fail(f"{golden} was missing and has been written; review and commit it")
         return
     assert actual == golden.read_text(encoding="utf-8"), (
-        f"{PAGES[name]} differs from {golden}; if intended, rerun with --update-golden"
+        f"{page} differs from {golden}; if intended, rerun with --update-golden"
     )
 
 

@@ -206,8 +206,8 @@ def test_title_edit_rewrites_every_page_that_shows_it(checked: Checked) -> None:
         "agencies/afp/index.html",
     }
     assert expected_kinds <= changed
-    assert any(p.startswith("index.html") or p.startswith("page/") for p in changed)  # home
-    neighbours = [p for p in changed if p.count("/") == 4 and "story-5" not in p]
+    assert "on-this-day/01-26/index.html" in changed
+    neighbours = [p for p in changed if p[0].isdigit() and p.count("/") == 4 and "story-5" not in p]
     assert len(neighbours) == 2  # prev and next link to it by title
     for path in changed:
         assert "A new headline" in (checked.out / path).read_text(encoding="utf-8")
@@ -295,7 +295,7 @@ def test_static_and_config_changes(checked: Checked) -> None:
             CONFIG.replace("per_page = 3", "per_page = 5"), encoding="utf-8"
         )
     )
-    assert "page/5/index.html" in gone
+    assert any("/page/" in p for p in gone)  # fewer pages of the longer lists
     _report, changed, gone = checked.change(lambda: (checked.root / "static/extra.css").unlink())
     assert gone == {"extra.css"}
 

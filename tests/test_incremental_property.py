@@ -33,11 +33,15 @@ PLACES = [
 ]
 
 words = st.lists(st.sampled_from(WORDS), min_size=1, max_size=6).map(" ".join)
-dates = st.dates(min_value=dt.date(2020, 12, 25), max_value=dt.date(2021, 2, 5))
+# A few days of the year over three years, so on-this-day pages list several years.
+dates = st.builds(
+    dt.date, st.sampled_from([2019, 2020, 2021]), st.sampled_from([1, 12]), st.integers(1, 4)
+)
 
 CONFIG = """title = "Property archive"
 base_url = "https://example.org/archive/"
 per_page = {per_page}
+language = "{language}"
 search = false
 """
 
@@ -99,7 +103,8 @@ class IncrementalEqualsClean(RuleBasedStateMachine):
         self.site = self.tmp / "site"
         (self.site / "content").mkdir(parents=True)
         (self.site / "templates").mkdir()
-        (self.site / "archivesite.toml").write_text(CONFIG.format(per_page=3), encoding="utf-8")
+        self.per_page, self.language = 3, "en"
+        self._write_config()
         self.counter = 0
         self.template_n = 0
         self.session = BuildSession()  # the preview server's warm path, kept across steps
@@ -209,11 +214,34 @@ class IncrementalEqualsClean(RuleBasedStateMachine):
     def remove_base_override(self) -> None:
         (self.site / "templates" / "base.html").unlink(missing_ok=True)
 
+    def _write_config(self) -> None:
+        (self.site / "archivesite.toml").write_text(
+            CONFIG.format(per_page=self.per_page, language=self.language), encoding="utf-8"
+        )
+
     @rule(per_page=st.integers(1, 4))
     def change_config(self, per_page: int) -> None:
-        (self.site / "archivesite.toml").write_text(
-            CONFIG.format(per_page=per_page), encoding="utf-8"
-        )
+        self.per_page = per_page
+        self._write_config()
+
+    @rule(language=st.sampled_from(["en", "ru", "en_GB"]))
+    def change_language(self, language: str) -> None:
+        self.language = language
+        self._write_config()
+
+    @rule(word=words)
+    def edit_catalogue(self, word: str) -> None:
+        """The site's own words over the theme's, in both languages it may be in."""
+        for name in ("en.po", "ru.po"):
+            self._write(
+                self.site / "locales" / name,
+                f'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n'
+                f'msgid "Archive"\nmsgstr "{word}"\n',
+            )
+
+    @rule()
+    def remove_catalogue(self) -> None:
+        shutil.rmtree(self.site / "locales", ignore_errors=True)
 
     @invariant()
     def incremental_equals_clean(self) -> None:

@@ -117,7 +117,7 @@ def _shows(output: Output, site: Site, changed: set[str]) -> bool:
     found += [*c.get("articles", ()), *c.get("entries", ())]
     if "period" in c:
         found += c["period"].articles
-    if output.kind == "archive":
+    if output.kind in ("archive", "home", "on_this_day_index"):
         found += site.archive.dated
     if output.kind == "terms":
         tax = next(t for t in site.taxonomies if t.name == c["taxonomy"])

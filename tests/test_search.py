@@ -92,7 +92,7 @@ def test_records_carry_text_filters_metadata_and_sort(site: Path) -> None:
     talks = fragments(site / "build")["/2022/01/11/talks/"]
     assert talks["filters"] == {"agency": ["TASS"], "place": ["Moscow"], "year": ["2022"]}
     assert talks["meta"]["title"] == "Talks in Geneva"
-    assert talks["meta"]["date"] == "11 January 2022"
+    assert talks["meta"]["date"] == "Tuesday, January 11, 2022"
     assert talks["meta"]["place"] == "Moscow"
     # Headline, lede and body are searchable; the meta line and the footer are not.
     assert "Talks in Geneva" in talks["content"]

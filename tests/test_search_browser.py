@@ -47,6 +47,9 @@ FILES = {
         "TASS",
         "Officials said negotiations about missiles went on in Geneva.",
     ),
+    "2021/01/11/delegates.md": story(
+        "Delegates meet again", "2021-01-11", "Vienna", "AFP", "Delegates met in Vienna."
+    ),
     "2022/01/12/harbor.md": story(
         "Harbor reopens", "2022-01-12", "Portland", "AP", "Officials said the harbor reopened."
     ),
@@ -129,7 +132,7 @@ def test_search_filter_and_delete(served: tuple[Path, str], page: Any) -> None:
     assert results(page) == ["Talks in Geneva"]
     hit = page.locator(".pagefind-ui__result").first
     text = hit.inner_text()
-    assert "11 January 2022" in text and "Moscow" in text  # date and place
+    assert "January 11, 2022" in text and "Moscow" in text  # date and place
     assert hit.locator(".pagefind-ui__result-excerpt mark").first.inner_text().lower() == (
         "missiles"
     )
@@ -175,6 +178,7 @@ def test_header_box_and_languages(served: tuple[Path, str], page: Any) -> None:
     page.wait_for_url(re.compile(r"/sub/search/\?q=bridge$"))
     page.wait_for_selector(".pagefind-ui__result", state="visible")
     assert results(page) == ["Bridge repaired"]
+    assert page.locator("#site-search-q").input_value() == "bridge"  # the box keeps it
 
     # English index by default: the Russian article is not in it ...
     page.goto(base + "search/?q=ракеты")
@@ -198,3 +202,28 @@ def test_header_box_and_languages(served: tuple[Path, str], page: Any) -> None:
     page.wait_for_url(re.compile(r"lang=ru"))
     page.wait_for_selector(".pagefind-ui__result", state="visible")
     assert results(page) == ["Переговоры продолжаются"]
+
+
+def test_first_result_in_view_on_a_phone(served: tuple[Path, str], page: Any) -> None:
+    _, base = served
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(base + "search/?q=officials")
+    page.wait_for_selector(".pagefind-ui__result", state="visible")
+    box = page.locator(".pagefind-ui__result").first.bounding_box()
+    assert box is not None and box["y"] + 40 < 844  # its headline is on the first screen
+    panel = page.locator(".pagefind-ui__filter-panel").bounding_box()
+    assert panel is not None and panel["y"] > box["y"]  # the filters come after the results
+
+
+def test_histogram_and_on_this_day_links(served: tuple[Path, str], page: Any) -> None:
+    _, base = served
+    page.goto(base + "archive/")
+    page.locator(".histogram td a", has_text="January 2022").click()
+    page.wait_for_url(re.compile(r"/sub/2022/01/$"))
+    assert page.locator("h1").inner_text() == "January 2022"
+    page.goto(base + "2022/01/11/")
+    page.locator(".on-this-day a").click()
+    page.wait_for_url(re.compile(r"/sub/on-this-day/01-11/$"))
+    assert page.locator("section.otd-year h2").all_inner_texts() == ["2022", "2021"]
+    titles = page.locator(".teaser-title").all_inner_texts()
+    assert titles == ["Talks in Geneva", "Delegates meet again"]

@@ -61,7 +61,8 @@ def test_paths() -> None:
     assert urls.output_path("") == "index.html"
     assert urls.output_path("2022/") == "2022/index.html"
     assert urls.output_path("feed.xml") == "feed.xml"
-    assert urls.paginated("tags/x/", 1) == "tags/x/"
+    assert urls.paginated("tags/x/", 0) == "tags/x/"
+    assert urls.paginated("tags/x/", 1) == "tags/x/page/1/"
     assert urls.paginated("", 3) == "page/3/"
     assert urls.term_url("places", "portland-ore") == "places/portland-ore/"
 

@@ -27,7 +27,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import NamedTuple, ParamSpec, TypeVar
 
-from . import commit, faults, workers
+from . import commit, faults, i18n, workers
 from .caches import BODIES_CACHE, ArticleCache, BodyCache
 from .commit import check_out, staging_folder
 from .config import Config
@@ -239,6 +239,7 @@ def _plan_key(config: Config, sources: Sources, drafts: bool) -> str:
         markup_version(),
         repr(config),
         repr(sources.theme),
+        i18n.catalogue_digest(config.language, sources.theme.site_locales),
         f"drafts={drafts}",
         *(f"{rel}={digest}" for rel, digest in sources.digests.items()),
         *(f"{src}={digest}" for src, digest in sorted(sources.copies.items())),

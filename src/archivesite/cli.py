@@ -252,11 +252,11 @@ def init_command(directory: Path) -> None:
     except ArchiveError as exc:
         _fail(exc)
         return
-    click.echo(
-        f"Created {len(created)} files in {directory}; add articles under "
-        f"{directory / 'seeds'} or {directory / 'content'}, then run "
-        f"'archivesite build --site {directory}'."
-    )
+    click.echo(f"Created {len(created)} files in {directory}. Next:")
+    click.echo(f"  1. put article text files under {directory / 'seeds'}")
+    click.echo(f"  2. archivesite import --site {directory}   (seeds/ -> content/)")
+    click.echo(f"  3. archivesite build --site {directory}    (content/ -> build/)")
+    click.echo(f"  4. archivesite serve --site {directory}    (preview with live reload)")
 
 
 @cli.command("serve")

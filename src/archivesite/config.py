@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from . import i18n
 from .errors import ArchiveError, raise_all
 
 CONFIG_NAME = "archivesite.toml"
@@ -116,8 +117,13 @@ def is_language_tag(value: object) -> bool:
 
 
 def _check_language(key: str, value: object) -> str:
+    """A language or locale Babel knows (``en``, ``ru``, ``en_GB``), kept as the
+    BCP 47 tag HTML and the search index take (``en-GB``)."""
+    if isinstance(value, str):
+        value = i18n.html_lang(value)
     if not isinstance(value, str) or not is_language_tag(value):
-        raise ValueError("must be a language tag such as 'en' or 'ru'")
+        raise ValueError("must be a language tag or locale such as 'en', 'ru' or 'en_GB'")
+    i18n.parse_locale(value)  # ValueError names the unknown locale
     return value
 
 

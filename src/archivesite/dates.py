@@ -50,8 +50,6 @@ from dataclasses import dataclass
 from pathlib import PurePath
 from typing import Literal
 
-from .labels import MONTHS
-
 DateSource = Literal["header", "text", "weekday", "reference", "option", "file", "none"]
 
 MAX_YEARS_BACK = 11
@@ -148,6 +146,11 @@ def infer_date(
     return candidates[0], "reference"
 
 
+# The English names the import's notes print (wire copy's own language, not the site's).
+_MONTH_NAMES = (
+    "", "January", "February", "March", "April", "May", "June", "July", "August",
+    "September", "October", "November", "December",
+)  # fmt: skip
 _MONTHS = {
     m: i
     for i, m in enumerate(
@@ -346,7 +349,7 @@ def decide_date(
 
 def _from_text(clues: Clues, references: Iterable[Reference], year: int | None) -> Dating | None:
     month, day = clues.month or 0, clues.day or 0
-    printed = f"{MONTHS[month]} {day}"
+    printed = f"{_MONTH_NAMES[month]} {day}"
     if clues.year:
         found = _full(clues.year, month, day)
         if found is None:

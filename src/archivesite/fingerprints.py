@@ -19,6 +19,7 @@ import hashlib
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
+import babel
 import jinja2
 import jinja2.meta
 import markdown
@@ -39,14 +40,17 @@ def digest_of(*parts: str) -> str:
 
 @functools.cache
 def code_version() -> str:
-    """The package version plus a hash of every Python source in the package, subpackages
-    included (a changed renderer must not be trusted to produce what the old one did)."""
+    """The package version plus a hash of every Python source and message catalogue in the
+    package, subpackages included (a changed renderer must not be trusted to produce what
+    the old one did), and the versions of the libraries that shape pages (Babel's locale
+    data included)."""
     package = Path(__file__).resolve().parent
     h = hashlib.sha256(__version__.encode())
-    for path in sorted(package.rglob("*.py")):
+    for path in sorted([*package.rglob("*.py"), *package.rglob("*.po")]):
         h.update(path.relative_to(package).as_posix().encode())
         h.update(path.read_bytes())
     h.update(f"jinja2 {jinja2.__version__}; markdown {markdown.__version__}".encode())
+    h.update(f"; babel {babel.__version__}".encode())
     return h.hexdigest()
 
 

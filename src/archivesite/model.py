@@ -117,6 +117,7 @@ class Theme:
     builtin_static: str
     site_templates: str | None  # None when absent or the same folder as the built-in
     site_static: str | None
+    site_locales: str | None = None  # the site's own message catalogues, where it has them
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,6 +138,8 @@ class SiteInfo:
     nav: tuple[NavLink, ...]
     search: bool
     theme: Theme
+    messages: str = ""  # digest of the message catalogues the site's language reads
+    nav_taxonomies: tuple[str, ...] = ()  # the taxonomies with terms, which the menu shows
 
 
 @dataclass(frozen=True, slots=True)

@@ -45,7 +45,7 @@ from markupsafe import Markup
 
 from . import taxonomies, urls
 from .errors import ArchiveError
-from .labels import day_text
+from .i18n import Language, language
 from .markup import render_markdown
 from .model import Article, BodyRef, Output, RenderedFile, SiteInfo, Theme
 from .taxonomies import place_name
@@ -156,8 +156,11 @@ def environment(theme: Theme) -> jinja2.Environment:
     env.context_class = _Context
     env.template_class = _Template
     env.filters["jsonld"] = jsonld
-    env.filters["date_text"] = date_text
+    env.filters["date_text"] = _date_text
     env.globals.update(
+        _=_gettext,
+        _n=_ngettext,
+        long_date=_long_date,
         url=_url,
         absolute_url=_absolute_url,
         instant=_instant,
@@ -171,6 +174,7 @@ def environment(theme: Theme) -> jinja2.Environment:
             "undated": urls.UNDATED,
             "feed": urls.FEED,
             "search": urls.SEARCH_URL,
+            "on_this_day": urls.ON_THIS_DAY,
             **{kind.name: kind.url for kind in taxonomies.TAXONOMIES},
         },
     )
@@ -180,12 +184,13 @@ def environment(theme: Theme) -> jinja2.Environment:
 class _Page:
     """The page being rendered, as the page-dependent helpers need it."""
 
-    __slots__ = ("base_url", "timezone", "url")
+    __slots__ = ("base_url", "lang", "timezone", "url")
 
     def __init__(self, output: Output) -> None:
         site = output.site
         self.base_url = site.base_url
         self.timezone = site.timezone
+        self.lang = language(site.language, site.theme.site_locales, site.messages)
         self.url: Callable[[str], str]
         if output.kind == "404":  # served at any depth: links from the server root
             self.url = functools.partial(urls.rooted, site.base_url)
@@ -204,6 +209,25 @@ def _url(target: str) -> str:
 def _absolute_url(target: str) -> str:
     """``absolute_url(target)``: the full URL of ``target`` (feed, sitemap, canonical)."""
     return urls.absolute(_PAGE.get().base_url, target)
+
+
+def _gettext(message: str) -> str:
+    """``_(message)``: the theme's word in the site's language (its message catalogue)."""
+    return _PAGE.get().lang.gettext(message)
+
+
+def _ngettext(singular: str, plural: str, n: int) -> str:
+    """``_n("%(num)s article", "%(num)s articles", n)``: a count in the site's language."""
+    return _PAGE.get().lang.count(singular, plural, n)
+
+
+def _long_date(day: dt.date) -> str:
+    """``long_date(day)``: with its weekday, in the locale's full form."""
+    return _PAGE.get().lang.long_date(day)
+
+
+def _date_text(article: Article) -> str:
+    return date_text(article, _PAGE.get().lang)
 
 
 def _instant(article: Article) -> str:
@@ -229,11 +253,12 @@ def jsonld(value: Any) -> Markup:
     return Markup(text)
 
 
-def date_text(article: Article) -> str:
-    """``11 January 2022`` or ``11 January 2022, 09:30 MSK``; empty when undated."""
+def date_text(article: Article, lang: Language) -> str:
+    """``Tuesday, January 11, 2022`` or ``..., 09:30 MSK`` in the site's language;
+    empty when undated."""
     if article.date is None:
         return ""
-    text = day_text(article.date)
+    text = lang.long_date(article.date)
     if article.published is not None:
         text += f", {article.published:%H:%M} {article.published.tzname()}"
     return text
@@ -352,6 +377,9 @@ def _variables(output: Output) -> dict[str, Any]:
         "site": site,
         "canonical": urls.absolute(base, output.url) if urls.is_absolute_base(base) else None,
         "lang": lang,
+        # A page in another language than the site's (an article) keeps its own on <html>;
+        # the theme's words around it (header, navigation, footer) say they are the site's.
+        "site_lang": Markup(f' lang="{site.language}"') if lang != site.language else "",
         "page_url": output.url,
         "kind": output.kind,
         "updated": instant(entries[0], site.timezone) if entries else "1970-01-01T00:00:00Z",
@@ -388,4 +416,6 @@ def _news_article(article: Article, output: Output, context: dict[str, Any]) -> 
 
 
 # The helpers _Context.call calls directly (plain functions of their arguments).
-_PLAIN_HELPERS: frozenset[object] = frozenset({_url, _absolute_url, _instant, date_iso, place_name})
+_PLAIN_HELPERS: frozenset[object] = frozenset(
+    {_url, _absolute_url, _instant, date_iso, place_name, _gettext, _ngettext, _long_date}
+)

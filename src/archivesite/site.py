@@ -22,7 +22,6 @@ import datetime as dt
 import functools
 import importlib.resources
 import itertools
-import math
 import operator
 import os
 import stat
@@ -31,7 +30,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any, NamedTuple, TypeVar, overload
 
-from . import taxonomies, urls
+from . import i18n, taxonomies, urls
 from .archive import build_archive, build_taxonomies
 from .config import Config
 from .entries import follows, skip_special
@@ -50,13 +49,15 @@ from .model import (
     Theme,
 )
 from .pages import (
-    HOME_LINK,
+    LEAP_YEAR,
     Make,
     Pages,
     SitemapEntries,
+    chunk,
     given,
     list_arg,
     list_page,
+    page_count,
     period_url,
     sitemap_part,
 )
@@ -94,6 +95,7 @@ def locate_theme(config: Config) -> Theme:
         builtin_static=str(static.resolve()),
         site_templates=own(config.templates_dir, templates),
         site_static=own(config.static_dir, static),
+        site_locales=own(config.root / i18n.SITE_CATALOGUES, i18n.BUILTIN_CATALOGUES),
     )
 
 
@@ -196,6 +198,8 @@ def site_info(site: Site) -> SiteInfo:
         nav=tuple(NavLink(p.title, p.url) for p in site.pages),
         search=c.search,
         theme=site.theme,
+        messages=i18n.catalogue_digest(c.language, site.theme.site_locales),
+        nav_taxonomies=tuple(t.name for t in site.taxonomies if t.terms),
     )
 
 
@@ -419,10 +423,13 @@ def _paginate(
     context: dict[str, Any],
     crumbs: tuple[NavLink, ...],
 ) -> None:
-    """A list of articles in pages of ``per_page``; its first page at ``first_url``."""
+    """A list of articles (newest first) in pages of ``per_page``: its first page at
+    ``first_url`` showing the newest, and pages numbered from the oldest (stable URLs)."""
     per_page = p.site.config.per_page
-    pages = max(1, math.ceil(len(articles) / per_page))
-    for n in range(1, pages + 1):
+    total = len(articles)
+    pages = page_count(total, per_page)
+    for n in range(pages + 1):
+        shown = articles[chunk(total, per_page, n)]
         p.add(
             urls.paginated(first_url, n),
             kind,
@@ -430,8 +437,8 @@ def _paginate(
             owner,
             list_page,
             list_arg((first_url, n, pages, per_page, articles, context, crumbs)),
-            shows=articles[(n - 1) * per_page : n * per_page],
-            at=articles[(n - 1) * per_page].date if articles else None,
+            shows=shown,
+            at=shown[0].date if shown else None,
         )
 
 
@@ -461,9 +468,33 @@ def _plan_pages(p: _Draft) -> None:
 
 
 def _plan_home(p: _Draft) -> None:
-    """The home page: the newest articles first, paginated."""
-    newest = tuple(reversed(p.site.archive.dated))
-    _paginate(p, urls.HOME, "home", "home.html", "the home page", newest, {}, ())
+    """The home page: the latest day, its month's calendar, the years' counts (so every
+    dated article's change may change it)."""
+    dated = p.site.archive.dated
+    p.add(urls.HOME, "home", "home.html", "the home page", p.pages.home_page, None,
+          shows=dated, at=dated[-1].date if dated else None)  # fmt: skip
+
+
+def _plan_on_this_day(p: _Draft) -> None:
+    """A page per day of the year holding articles (that date's stories across the years,
+    paginated), and their index."""
+    days = p.pages.days_of_year
+    p.add(urls.ON_THIS_DAY, "on_this_day_index", "on_this_day_index.html",
+          "the on-this-day index", p.pages.on_this_day_index, None,
+          shows=p.site.archive.dated)  # fmt: skip
+    lang = p.pages.lang
+    for month, day in p.showing(list(days), days.__getitem__):
+        label = lang.day_of_year(dt.date(LEAP_YEAR, month, day))
+        _paginate(
+            p,
+            urls.on_this_day_url(month, day),
+            "on_this_day",
+            "on_this_day.html",
+            f"the on-this-day page of {month:02d}-{day:02d}",
+            days[(month, day)],
+            {"label": label},
+            p.pages.on_this_day_crumbs(label),
+        )
 
 
 def _plan_archive(p: _Draft) -> None:
@@ -494,7 +525,7 @@ def _plan_periods(level: str) -> Callable[[_Draft], None]:
 
 def _plan_undated(p: _Draft) -> None:
     """The undated list (always there: the footer links to it)."""
-    crumbs = (HOME_LINK, NavLink("Undated", ""))
+    crumbs = (p.pages.home, p.pages.here("Undated"))
     undated = p.site.archive.undated
     _paginate(p, urls.UNDATED, "undated", "undated.html", "the undated list", undated, {}, crumbs)
 
@@ -515,8 +546,16 @@ def _plan_taxonomies(p: _Draft) -> None:
                 "term.html",
                 f"the {kind.singular.lower()} page of {term.name!r}",
                 term.articles,
-                {"taxonomy": tax.name, "label": kind.singular, "term": term.name},
-                (HOME_LINK, NavLink(kind.plural, kind.url), NavLink(term.name, "")),
+                {
+                    "taxonomy": tax.name,
+                    "label": p.pages.lang.gettext(kind.singular),
+                    "term": term.name,
+                },
+                (
+                    p.pages.home,
+                    NavLink(p.pages.lang.gettext(kind.plural), kind.url),
+                    NavLink(term.name, ""),
+                ),
             )
 
 
@@ -558,7 +597,7 @@ def _plan_sitemap(p: _Draft) -> None:
 def _plan_search(p: _Draft) -> None:
     """The search page, where search is on (it is not in the sitemap)."""
     if p.site.config.search:
-        crumbs = (HOME_LINK, NavLink("Search", ""))
+        crumbs = (p.pages.home, p.pages.here("Search"))
         p.add_fixed(urls.SEARCH_URL, "search", "search.html", "the search page", {"crumbs": crumbs})
         p.reserve(urls.SEARCH_INDEX, "the search index")
 
@@ -593,6 +632,7 @@ PLANNERS: tuple[Planner, ...] = (
     Planner("month", _plan_periods("month"), True),
     Planner("day", _plan_periods("day"), True),
     Planner("undated", _plan_undated, True),
+    Planner("on_this_day", _plan_on_this_day, True),
     Planner("taxonomy", _plan_taxonomies, True),
     Planner("404", _plan_not_found, False),
     Planner("feed", _plan_feed, True),

@@ -27,6 +27,7 @@ STYLESHEET = "assets/archivesite.css"
 SEARCH_URL = "search/"
 SEARCH_INDEX = "pagefind"  # the folder the search index is written to, after the pages
 NAME_MAX = 255  # bytes in one file name, on the file systems an output goes to
+ON_THIS_DAY = "on-this-day/"
 
 
 def article_url(permalink: str, slug: str, date: dt.date | None) -> str:
@@ -56,9 +57,15 @@ def day_url(year: int, month: int, day: int) -> str:
     return f"{year:04d}/{month:02d}/{day:02d}/"
 
 
+def on_this_day_url(month: int, day: int) -> str:
+    """The stories of one day of the year across the years: ``on-this-day/01-11/``."""
+    return f"{ON_THIS_DAY}{month:02d}-{day:02d}/"
+
+
 def paginated(url: str, page: int) -> str:
-    """Page ``page`` (1-based) of a listing whose first page is ``url``."""
-    return url if page == 1 else f"{url}page/{page}/"
+    """Page ``page`` of a listing whose first page is ``url``: 0 is that first page (the
+    newest articles); 1, 2, ... count from the oldest (see :func:`archivesite.pages.chunk`)."""
+    return url if page == 0 else f"{url}page/{page}/"
 
 
 def taxonomy_url(taxonomy: str) -> str:
