@@ -25,6 +25,7 @@ from typing import Any, BinaryIO
 from lxml import etree
 
 from ..decode import decode_bytes
+from ..errors import ArchiveError
 from .base import Source, error
 
 MAX_XML_BYTES = 64 * 1024 * 1024  # far above any agency file; a bound on memory
@@ -82,7 +83,10 @@ def _utf8(data: bytes, source: Source) -> bytes:
     try:
         data.decode("utf-8")
     except UnicodeDecodeError:
-        return _reencoded(decode_bytes(data, source.shown).text)
+        try:
+            return _reencoded(decode_bytes(data, source.shown).text)
+        except (ArchiveError, UnicodeDecodeError):  # no candidate charset decodes it all
+            return _reencoded(data.decode("utf-8", errors="replace"))
     return data
 
 
