@@ -207,6 +207,7 @@ def test_agency_names_codes_and_addresses() -> None:
     # A name the table does not know is kept as given; a bare address is not a name.
     assert agency_of(["Example Wire Service"]) == "Example Wire Service"
     assert agency_of(["https://wire.example.org/"]) is None
+    assert agency_of(["web:www.example.org", "nprov:EXW"]) == "EXW"
     # The first stated source that names a known agency wins.
     assert agency_of(["Example Distribution", "Reuters"]) == "Reuters"
     assert agency_of(["Example Wire"], [("Example Wire", "EXW")]) == "EXW"
@@ -286,3 +287,45 @@ def test_broken_xml_is_an_error_at_its_line(tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert "seeds/cut.xml:5: not well-formed XML:" in result.output
     assert "seeds/nitf-chatham.xml" in imported(site)  # the other file is imported
+
+
+def test_withdrawn_stories_are_left_out(tmp_path: Path) -> None:
+    site = make_site(tmp_path)
+    ns = 'xmlns="http://iptc.org/std/nar/2006-10-01/"'
+    (site / "seeds" / "killed.xml").write_text(
+        f'<newsItem {ns} guid="k1"><itemMeta><pubStatus qcode="stat:canceled"/></itemMeta>'
+        '<contentSet><inlineData contenttype="text/plain">Kill this story.</inlineData>'
+        "</contentSet></newsItem>",
+        encoding="utf-8",
+    )
+    (site / "seeds" / "held.xml").write_text(
+        '<nitf><head><docdata management-status="withheld"/></head><body><body.content>'
+        "<p>Held back.</p></body.content></body></nitf>",
+        encoding="utf-8",
+    )
+    result = run(site)
+    assert result.exit_code == 0, result.output
+    assert imported(site) == {}
+    assert "k1: canceled; left out" in result.output
+    assert "NITF document withheld; left out" in result.output
+
+
+def test_nitf_body_without_body_content_and_several_headlines(tmp_path: Path) -> None:
+    site = make_site(tmp_path)
+    ns = 'xmlns="http://iptc.org/std/nar/2006-10-01/"'
+    (site / "seeds" / "g2.xml").write_text(
+        f'<newsItem {ns} guid="h1"><contentMeta>'
+        '<headline role="hld:subHeadline">Second line</headline>'
+        '<headline role="hld:main">Main line</headline></contentMeta>'
+        '<contentSet><inlineXML contenttype="application/nitf+xml"><nitf><head><docdata>'
+        '<date.issue norm="20230304"/></docdata></head><body><body.head><hedline><hl1>NITF title'
+        "</hl1></hedline></body.head><p>First.</p><p>Second.</p><body.end><tagline>End"
+        "</tagline></body.end></body></nitf></inlineXML></contentSet></newsItem>",
+        encoding="utf-8",
+    )
+    result = run(site)
+    assert result.exit_code == 0, result.output
+    meta, body = imported(site)["seeds/g2.xml"]
+    assert meta["title"] == "Main line"
+    assert meta["date"] == dt.date(2023, 3, 4)  # the NITF's, where the item states none
+    assert body.strip().split("\n\n") == ["First.", "Second."]

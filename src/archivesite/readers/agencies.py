@@ -155,7 +155,7 @@ def agency_of(stated: Iterable[str | None], extra: Sequence[tuple[str, str]] = (
     for value in values:
         qcode = _QCODE.match(value)
         if qcode is not None and "://" not in value:
-            return qcode.group(1)
+            value = qcode.group(1)
         if _domain_of(value) is None and "://" not in value and len(value) <= 80:
             return " ".join(value.split())
     return None

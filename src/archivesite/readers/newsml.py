@@ -32,6 +32,7 @@ from .newsxml import (
     plain_paragraphs,
     record_of,
     tags_of,
+    withdrawn,
 )
 from .xmlsafe import (
     Element,
@@ -99,6 +100,9 @@ def _item(item: Element, sent: str, options: ReadOptions, source: Source) -> lis
         or None
     )
     line = item.sourceline or 1
+    status = withdrawn(attr(find(child(item, "NewsManagement"), "Status"), "FormalName"))
+    if status is not None:
+        return [LeftOut(source.shown, line, f"{ident or 'NewsItem'}: {status}; left out")]
     groups: dict[Element, list[Element]] = {}
     for content in find_all(item, "ContentItem"):
         if _is_text(content):

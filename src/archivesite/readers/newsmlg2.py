@@ -29,10 +29,12 @@ from .newsxml import (
     content_paragraphs,
     first_time,
     label_or_code,
+    nitf_fields,
     nitf_sources,
     plain_paragraphs,
     record_of,
     tags_of,
+    withdrawn,
 )
 from .xmlsafe import (
     Element,
@@ -83,8 +85,10 @@ def read(stream: BinaryIO, source: Source, options: ReadOptions) -> Iterator[Ite
             elif _is_text(ref):
                 why = f"package {attr(package, 'guid') or ''} refers to {target}, not in this file"
                 found.append(LeftOut(source.shown, ref.sourceline or 1, why + "; not read"))
+    sent = Fields(date=first_time(text_of(find(child(root, "header"), "sent"))))
     for item in news:
-        found.append(_item(item, options, source, inherited.get(attr(item, "guid") or "")))
+        package = inherited.get(attr(item, "guid") or "", Fields())
+        found.append(_item(item, options, source, package.over(sent)))
     records = [r for r in found if isinstance(r, Record)]
     for ordinal, item in enumerate(found, 1):
         if isinstance(item, Record) and len(records) == 1:
@@ -103,12 +107,15 @@ def _is_text(element: Element | None) -> bool:
     return qcode.rsplit(":", 1)[-1].lower() not in _NOT_TEXT
 
 
-def _item(item: Element, options: ReadOptions, source: Source, package: Fields | None) -> Item:
+def _item(item: Element, options: ReadOptions, source: Source, package: Fields) -> Item:
     guid = attr(item, "guid")
     line = item.sourceline or 1
     name = guid or f"item at line {line}"
     if not _is_text(child(item, "itemMeta")):
         return LeftOut(source.shown, line, f"{name}: not a text item; left out")
+    status = withdrawn(attr(find(child(item, "itemMeta"), "pubStatus"), "qcode", "literal"))
+    if status is not None:
+        return LeftOut(source.shown, line, f"{name}: {status}; left out")
     title, body = _content(item)
     if not body:
         remote = find(child(item, "contentSet"), "remoteContent")
@@ -116,8 +123,7 @@ def _item(item: Element, options: ReadOptions, source: Source, package: Fields |
         return LeftOut(source.shown, line, f"{name}: {why}; left out")
     fields = _fields(item, options, title)
     fields = dataclasses.replace(fields, paragraphs=tuple(body))
-    if package is not None:
-        fields = fields.over(dataclasses.replace(package, title=None, tags=()))
+    fields = fields.over(dataclasses.replace(package, title=None, tags=()))
     return record_of(fields, raw=etree.tostring(item), line=line, ident=guid)
 
 
@@ -182,8 +188,11 @@ def _fields(item: Element, options: ReadOptions, content_title: str | None) -> F
     item_meta = child(item, "itemMeta")
     meta = child(item, "contentMeta")
     language = attr(child(meta, "language"), "tag") or attr(item, "lang")
-    headlines = [text_of(h) for h in children(meta, "headline")] if meta is not None else []
-    headline = next((h for h in headlines if h), None)
+    # The main headline: one with no role or a main role, else the first.
+    headlines = sorted(
+        children(meta, "headline"), key=lambda h: not (attr(h, "role") or "main").endswith("main")
+    )
+    headline = next((text_of(h) for h in headlines if text_of(h)), None)
     title = headline or content_title or (text_of(child(item_meta, "title")) or None)
     asserts = {str(attr(a, "qcode")): a for a in children(item, "assert") if attr(a, "qcode")}
     located = child(meta, "located")
@@ -205,7 +214,7 @@ def _fields(item: Element, options: ReadOptions, content_title: str | None) -> F
             _name(subject, language, asserts) or label_or_code(attr(subject, "qcode", "literal"))
         )
     labels += [text_of(k) for k in children(meta, "keyword")]
-    return Fields(
+    fields = Fields(
         title=title,
         dateline=dateline or None,
         place=place,
@@ -215,6 +224,7 @@ def _fields(item: Element, options: ReadOptions, content_title: str | None) -> F
         tags=tags_of(labels),
         language=language,
     )
+    return fields.over(nitf_fields(inline)) if inline is not None else fields
 
 
 READER = Reader("newsml-g2", sniff, read, (".xml",))

@@ -88,6 +88,17 @@ def first_time(*texts: str | None) -> dt.date | None:
     return None
 
 
+WITHDRAWN = frozenset({"canceled", "cancelled", "withheld", "kill", "killed"})
+
+
+def withdrawn(status: str | None) -> str | None:
+    """The status of a story its sender withdrew (``stat:canceled``, ``withheld``), else None."""
+    if not status:
+        return None
+    name = status.rsplit(":", 1)[-1].strip().lower()
+    return name if name in WITHDRAWN else None
+
+
 def tags_of(labels: Sequence[str | None]) -> tuple[str, ...]:
     """Tags from labels: white space joined, empty and repeated ones (any case) dropped."""
     seen: set[str] = set()
@@ -189,10 +200,11 @@ def nitf_fields(nitf: Element) -> Fields:
     title = text_of(child(hedline, "hl1")) if hedline is not None else ""
     if not title:
         title = text_of(find(head, "title"))
-    content = find(body, "body.content")
-    if content is None:
-        content = body
-    found = [p for c in ([content] if content is not None else []) for p in paragraphs(c)]
+    # The body's text: its body.content elements, else all of it but its head and end.
+    contents = find_all(body, "body.content") or [
+        c for c in (body if body is not None else []) if local(c) not in ("body.head", "body.end")
+    ]
+    found = [p for c in contents for p in paragraphs(c)]
     dateline, city, region = _nitf_dateline(body if body is not None else nitf)
     story_date = find(body, "story.date")
     date = first_time(

@@ -17,8 +17,8 @@ from typing import BinaryIO
 from ..errors import ArchiveError
 from .agencies import agency_of
 from .base import Item, LeftOut, Reader, ReadOptions, Source
-from .newsxml import nitf_fields, nitf_sources, record_of
-from .xmlsafe import read_xml, root_name
+from .newsxml import nitf_fields, nitf_sources, record_of, withdrawn
+from .xmlsafe import attr, find, read_xml, root_name
 
 
 def sniff(head: bytes, name: str) -> bool:
@@ -30,6 +30,10 @@ def read(stream: BinaryIO, source: Source, options: ReadOptions) -> Iterator[Ite
         nitf, raw = read_xml(stream, source)
     except ArchiveError as exc:
         yield exc
+        return
+    status = withdrawn(attr(find(nitf, "docdata"), "management-status"))
+    if status is not None:
+        yield LeftOut(source.shown, 1, f"NITF document {status}; left out")
         return
     fields = nitf_fields(nitf)
     if not fields.paragraphs:
