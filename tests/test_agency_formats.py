@@ -190,6 +190,27 @@ def test_newsml_12_news_item(tmp_path: Path) -> None:
     assert "davanti a 20.000 spettatori.\n\nIl sindaco" in body
 
 
+def test_newsml_12_file_with_two_items_and_escaped_html(tmp_path: Path) -> None:
+    site = make_site(tmp_path)
+    (site / "seeds" / "two.xml").write_text(
+        '<NewsML><NewsItem Duid="a1"><NewsComponent><NewsLines><HeadLine>One</HeadLine>'
+        "</NewsLines><ContentItem><DataContent>First story text.</DataContent></ContentItem>"
+        '</NewsComponent></NewsItem>\n<NewsItem Duid="a2"><NewsComponent><NewsLines>'
+        '<HeadLine>Two</HeadLine></NewsLines><ContentItem><Format FormalName="HTML"/>'
+        "<DataContent>&lt;p&gt;Second &lt;b&gt;story&lt;/b&gt;&lt;/p&gt;"
+        "&lt;script&gt;x()&lt;/script&gt;</DataContent></ContentItem></NewsComponent>"
+        "</NewsItem></NewsML>",
+        encoding="utf-8",
+    )
+    result = run(site)
+    assert result.exit_code == 0, result.output
+    found = imported(site)
+    assert set(found) == {"seeds/two.xml#a1", "seeds/two.xml#a2"}
+    meta, body = found["seeds/two.xml#a2"]
+    assert meta["title"] == "Two"
+    assert body.strip() == "Second story"
+
+
 # --- the agency table ---------------------------------------------------------------------
 
 

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import codecs
 import re
-from collections.abc import Iterator
 from html.entities import html5
 from typing import Any, BinaryIO
 
@@ -293,10 +292,3 @@ def paragraphs(element: Element | None) -> list[str]:
 def text_of(element: Element | None) -> str:
     """The element's words on one line (its paragraphs joined by a space)."""
     return " ".join(paragraphs(element))
-
-
-def iter_local(element: Element, name: str) -> Iterator[Element]:
-    """``element`` itself and every element below it with this local name."""
-    for found in element.iter():
-        if local(found) == name:
-            yield found
