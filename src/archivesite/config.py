@@ -36,6 +36,8 @@ class ImportConfig:
     # (field, column name) pairs for CSV and JSON Lines.
     doc_types: tuple[str, ...] = ("story",)
     columns: tuple[tuple[str, str], ...] = ()
+    # [import.agencies]: a provider's or credit line's name -> the agency's short name.
+    agencies: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -214,10 +216,20 @@ def _check_columns(key: str, value: object) -> tuple[tuple[str, str], ...]:
     return tuple(pairs)
 
 
+def _check_agencies(key: str, value: object) -> tuple[tuple[str, str], ...]:
+    if not isinstance(value, dict):
+        raise ValueError('expected a table: "name as the files give it" = "short name"')
+    for name, short in value.items():
+        if not name.strip() or not isinstance(short, str) or not short.strip():
+            raise ValueError(f"{name!r}: expected a non-empty short name")
+    return tuple((name.strip(), short.strip()) for name, short in value.items())
+
+
 _IMPORT_KEYS = {
     "as_of": _check_date,
     "doc_types": _check_doc_types,
     "columns": _check_columns,
+    "agencies": _check_agencies,
 }
 
 

@@ -352,7 +352,11 @@ def _read_chunk(
 
 
 def _options(config: Config) -> ReadOptions:
-    return ReadOptions(doc_types=config.imports.doc_types, columns=config.imports.columns)
+    return ReadOptions(
+        doc_types=config.imports.doc_types,
+        columns=config.imports.columns,
+        agencies=config.imports.agencies,
+    )
 
 
 def _read_all(

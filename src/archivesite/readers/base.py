@@ -28,6 +28,7 @@ class ReadOptions:
 
     doc_types: tuple[str, ...] = ("story",)
     columns: tuple[tuple[str, str], ...] = ()  # (field, column name) from [import.columns]
+    agencies: tuple[tuple[str, str], ...] = ()  # (name, short name) from [import.agencies]
 
 
 @dataclass(frozen=True)
