@@ -36,6 +36,13 @@ def test_latin1(text: str) -> None:
     assert decoded.encoding == "latin_1"
 
 
+def test_a_byte_one_code_page_leaves_unmapped_is_read_by_another() -> None:
+    # 0x98 has no character in cp1251; the file is still text, not a crash.
+    decoded = decode_bytes(b"word \x98 word", "x.txt")
+    assert decoded.text.startswith("word ") and decoded.text.rstrip().endswith(" word")
+    assert decoded.encoding in {"koi8_r", "latin_1"}
+
+
 @pytest.mark.parametrize("text", [ENGLISH, RUSSIAN, LATIN1, "plain ascii"])
 def test_utf8_with_and_without_bom(text: str) -> None:
     assert decode_bytes(text.encode("utf-8"), "x").text == text

@@ -107,7 +107,10 @@ def _decode_single_byte(data: bytes) -> Decoded:
     guess = best.encoding if best is not None else None
     scored = []
     for rank, encoding in enumerate(SINGLE_BYTE):
-        text = normalise_text(data.decode(encoding))
+        try:
+            text = normalise_text(data.decode(encoding))
+        except UnicodeDecodeError:  # cp1251 leaves 0x98 unmapped; latin_1 maps every byte
+            continue
         scored.append((plausibility(text), encoding == guess, -rank, encoding, text))
     scored.sort(reverse=True)
     _, _, _, encoding, text = scored[0]
