@@ -224,7 +224,10 @@ def _scan(config: Config, target: Target, drafts: bool) -> Sources:
         and template_closures(env, previous.templates, refs) == previous.templates
     )
     digests = target.memory.digests(config, first=previous is None)
-    copies = {f.source: file_digest(f.source) for f in static_files(theme)}
+    copies = {
+        f.source: file_digest(f.source)
+        for f in static_files(theme, follow_all=config.follow_symlinks)
+    }
     key = digest_of(str(target.out), f"drafts={drafts}", repr(config), repr(theme), code_version())
     return Sources(theme, digests, copies, key, same_templates, refs)
 
