@@ -7,11 +7,13 @@ from __future__ import annotations
 import ctypes
 import os
 import subprocess
+import time
+import urllib.request
 from pathlib import Path
 
 import pytest
 from tests.conftest import front_matter_article
-from tests.processes import ARCHIVESITE
+from tests.processes import ARCHIVESITE, ServeProcess
 
 CONFIG = 'title = "Test archive"\nsearch = false\n'
 
@@ -215,3 +217,57 @@ def test_an_unreadable_seeds_folder_fails_the_import_naming_it(user_site: Path) 
         assert "Traceback" not in result.stderr
         made = "".join(p.read_text() for p in (user_site / "content").rglob("*.md"))
         assert "readable seed" in made  # the rest is imported
+
+
+def test_a_template_linked_from_outside_or_a_fifo_is_skipped_with_a_warning(
+    tmp_path: Path,
+) -> None:
+    site = _site(tmp_path / "site")
+    outside = tmp_path / "robots.txt"
+    outside.write_text("SECRET {{ 1 + 1 }}\n")
+    (site / "templates").mkdir()
+    (site / "templates/robots.txt").symlink_to(outside)
+    os.mkfifo(site / "templates/404.html")
+    result = _run("build", "--site", str(site), timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert "templates/robots.txt" in result.stderr and "outside" in result.stderr
+    assert "templates/404.html" in result.stderr and "FIFO" in result.stderr
+    assert "SECRET" not in (site / "build/robots.txt").read_text()  # the built-in one
+    assert "<html" in (site / "build/404.html").read_text()
+
+    (site / "archivesite.toml").write_text(CONFIG + "follow_symlinks = true\n")
+    followed = _run("build", "--site", str(site), timeout=60)
+    assert followed.returncode == 0, followed.stderr
+    assert (site / "build/robots.txt").read_text() == "SECRET 2\n"
+
+
+def test_serve_skips_fifos_and_goes_on_rebuilding(tmp_path: Path) -> None:
+    site = _site(tmp_path / "site")
+    (site / "seeds").mkdir()
+    serve = ServeProcess(site, "--poll")
+    try:
+        os.mkfifo(site / "seeds/pipe.txt")
+        os.mkfifo(site / "content/2021/03/01/pipe.md")
+        story = site / "content/2021/03/02/a.md"
+        story.write_text(front_matter_article("Story two, edited", "Text.", date="2021-03-02"))
+        page = serve.url + "2021/03/02/a/"
+        deadline = time.monotonic() + 120
+        while "Story two, edited" not in _get(page):  # the rebuild after the FIFOs
+            assert time.monotonic() < deadline, "".join(serve.log)
+            assert serve.proc.poll() is None, "".join(serve.log)
+            time.sleep(0.2)
+    finally:
+        code = serve.stop()
+    log = "".join(serve.log)
+    assert code == 0, log
+    assert "content/2021/03/01/pipe.md" in log and "FIFO" in log
+    assert "seeds/pipe.txt" in log
+    assert "Traceback" not in log
+
+
+def _get(url: str) -> str:
+    try:
+        with urllib.request.urlopen(url, timeout=30) as response:
+            return str(response.read().decode())
+    except OSError:
+        return ""

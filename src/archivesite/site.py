@@ -96,6 +96,7 @@ def locate_theme(config: Config) -> Theme:
         site_templates=own(config.templates_dir, templates),
         site_static=own(config.static_dir, static),
         site_locales=own(config.root / i18n.SITE_CATALOGUES, i18n.BUILTIN_CATALOGUES),
+        follow_symlinks=config.follow_symlinks,
     )
 
 
