@@ -2,7 +2,8 @@
 
 ``ARCHIVESITE_FAULT`` names points of a build and what happens at them, comma-separated:
 ``POINT:N`` kills the process (SIGKILL, as ``kill -9`` would; its whole process group,
-worker processes too, where it leads one) the Nth time it reaches ``POINT``; ``enospc@POINT:N`` makes the Nth pass fail as a full disk would (``ENOSPC``);
+worker processes too, where it leads one) the Nth time it reaches ``POINT``;
+``enospc@POINT:N`` makes the Nth pass fail as a full disk would (``ENOSPC``);
 ``stop@POINT:N`` stops the process there (SIGSTOP) until it is sent SIGCONT.
 The points are named where :func:`reach` is called: ``staged`` (every page rendered,
 nothing in the output changed), ``journal`` (the commit journal is on disk), ``commit``
