@@ -10,6 +10,7 @@ process killed at a point chosen so that it is reached every time.
 from __future__ import annotations
 
 import filecmp
+import json
 import os
 import shutil
 import signal
@@ -253,3 +254,37 @@ def test_a_kill_between_the_pages_and_the_search_index_is_caught_up(tmp_path: Pa
     assert again.returncode == 0, again.stderr
     assert "0 pages written" in again.stdout
     assert {p.name: p.read_bytes() for p in index.rglob("*") if p.is_file()} != before
+
+
+def test_the_index_says_what_it_was_built_from_and_catches_up_without_the_state(
+    tmp_path: Path,
+) -> None:
+    """The index records the pages it shows (pagefind/archivesite-built-from.txt, also in
+    the build record): a kill between the pages and the index is caught up even when the
+    state folder (safe to delete) went with the kill."""
+    site = _write_site(tmp_path / "site", _old_content())
+    (site / "archivesite.toml").write_text('title = "Test archive"\n')  # search on
+    assert _build(site).returncode == 0
+    index = site / "build/pagefind"
+    built_from = (index / "archivesite-built-from.txt").read_text().strip()
+    (record,) = (site / ".archivesite/builds").glob("*.json")
+    assert json.loads(record.read_text())["index_from"] == built_from
+    before = {p.name: p.read_bytes() for p in index.rglob("*") if p.is_file()}
+    _edit(site / "content")
+
+    assert _build(site, fault="index:1").returncode == -signal.SIGKILL
+    assert {p.name: p.read_bytes() for p in index.rglob("*") if p.is_file()} == before
+    shutil.rmtree(site / ".archivesite")
+
+    again = _build(site)  # no page to write, and no state: the index says it is behind
+    assert again.returncode == 0, again.stderr
+    assert "0 pages written" in again.stdout
+    assert "search index written" in again.stdout + again.stderr
+    assert (index / "archivesite-built-from.txt").read_text().strip() != built_from
+    pages = "".join(p.read_text() for p in (site / "build").rglob("index.html"))
+    words = {p.name: p.read_bytes() for p in index.rglob("*") if p.is_file()}
+    assert words != before and "New text" in pages
+
+    caught_up = {p.name: p.stat().st_mtime_ns for p in index.rglob("*")}
+    assert _build(site).returncode == 0  # and once caught up, the next build leaves it alone
+    assert {p.name: p.stat().st_mtime_ns for p in index.rglob("*")} == caught_up

@@ -8,7 +8,7 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from archivesite.cli import cli
-from archivesite.config import load_config
+from archivesite.config import Config, load_config
 
 
 def test_init_creates_a_site_that_builds(tmp_path: Path) -> None:
@@ -22,8 +22,9 @@ def test_init_creates_a_site_that_builds(tmp_path: Path) -> None:
     assert "builtin/article.html" in (site / "templates/README.md").read_text()
     text = (site / "archivesite.toml").read_text()
     assert tomllib.loads(text)["per_page"] == 20
-    config = load_config(site)  # every written key is valid
-    assert config.title == "News Archive" and config.permalink == "/{year}/{month}/{day}/{slug}/"
+    config = load_config(site)  # every written key is valid, at its default
+    assert config == Config(root=config.root)
+    assert "follow_symlinks = false" in text and 'raw_html = "keep"' in text
     (site / "content/2024/02/29").mkdir(parents=True)
     (site / "content/2024/02/29/leap.md").write_text(
         "---\ntitle: Leap day\ndate: 2024-02-29\n---\nHi\n"

@@ -89,3 +89,30 @@ def test_a_date_at_the_ends_of_the_calendar_is_a_path_line_error(
     assert "content/2021/03/01/a.md:3: date" in output
     assert "out of range" in output
     assert "Traceback" not in output
+
+
+@pytest.mark.parametrize(
+    ("static", "other"),
+    [
+        ("feed.xml", "the feed"),  # a file the build writes
+        ("2021/03/01/a/index.html", "content/2021/03/01/a.md"),  # an article's page
+        ("2021", "the month page"),  # a file where the build needs a folder
+        ("index.html/x", "the home page"),  # a folder where the build writes a file
+        ("pagefind/x.js", "the search index"),  # inside the search index folder
+        ("search/index.html", "the search page"),
+    ],
+)
+def test_a_static_file_where_the_build_writes_is_an_error_naming_both(
+    make_site: Callable[..., Path], article_md: Callable[..., str], static: str, other: str
+) -> None:
+    site = make_site({"2021/03/01/a.md": article_md("Fine", date="2021-03-01")})
+    assert _build(site)[0] == 0
+    before = {p: p.read_bytes() for p in (site / "build").rglob("*") if p.is_file()}
+    path = site / "static" / static
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("x")
+    code, output = _build(site)
+    assert code == 1
+    assert f"static/{static.partition('/')[0]}" in output and other in output
+    assert "Traceback" not in output
+    assert {p: p.read_bytes() for p in (site / "build").rglob("*") if p.is_file()} == before

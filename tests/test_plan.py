@@ -107,7 +107,12 @@ def test_the_build_record_is_written_in_slices_and_reads_back(tmp_path: Path) ->
         for i in range(12_345)  # more than two slices
     }
     record = build_record.BuildRecord(
-        out=str(out), plan_key="k", templates={"a.html": "t"}, articles=7, outputs=outputs
+        out=str(out),
+        plan_key="k",
+        templates={"a.html": "t"},
+        articles=7,
+        outputs=outputs,
+        index_from="i",
     )
     path = tmp_path / "record.json"
     build_record.write_record(path, record)
@@ -121,6 +126,7 @@ def test_the_build_record_is_written_in_slices_and_reads_back(tmp_path: Path) ->
         "plan_key": "k",
         "templates": {"a.html": "t"},
         "articles": 7,
+        "index_from": "i",
         "files": {p: r.sha256 for p, r in sorted(outputs.items())},
         "outputs": {p: [r.fingerprint, r.size, r.mtime_ns, r.data] for p, r in outputs.items()},
     }

@@ -267,10 +267,10 @@ def test_background_indexer_never_blocks_the_build(site: Path) -> None:
     release = threading.Event()
     started = threading.Event()
 
-    def slow(config: Any, out: Path, changed: Any) -> object:
+    def slow(config: Any, out: Path, changed: Any, *, built_from: str = "") -> object:
         started.set()
         assert release.wait(30)
-        return update_search_index(config, out, changed)
+        return update_search_index(config, out, changed, built_from=built_from)
 
     indexer = BackgroundIndexer(slow)
     try:
@@ -296,7 +296,7 @@ def test_closing_the_background_indexer_says_whether_a_run_is_still_going() -> N
     release = threading.Event()
     started = threading.Event()
 
-    def stuck(config: Any, out: Path, changed: Any) -> object:
+    def stuck(config: Any, out: Path, changed: Any, *, built_from: str = "") -> object:
         started.set()
         release.wait(30)
         return None
@@ -316,7 +316,7 @@ def test_background_indexer_logs_failures_and_goes_on(
 ) -> None:
     calls: list[object] = []
 
-    def failing(config: Any, out: Path, changed: Any) -> object:
+    def failing(config: Any, out: Path, changed: Any, *, built_from: str = "") -> object:
         calls.append(changed)
         if len(calls) == 1:
             raise ArchiveError("Pagefind failed: simulated")
@@ -358,9 +358,9 @@ def test_preview_server_serves_the_index_and_updates_it_in_the_background(
     gate = threading.Event()
     gate.set()
 
-    def gated(config: Any, out: Path, changed: Any) -> object:
+    def gated(config: Any, out: Path, changed: Any, *, built_from: str = "") -> object:
         assert gate.wait(30)
-        return update_search_index(config, out, changed)
+        return update_search_index(config, out, changed, built_from=built_from)
 
     indexer = BackgroundIndexer(gated)
     preview = Preview(

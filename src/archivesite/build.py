@@ -51,6 +51,7 @@ from .render import environment
 from .search import (
     IndexFn,
     SearchReport,
+    built_from,
     changed_article_pages,
     mark_index_stale,
     update_search_index,
@@ -122,6 +123,7 @@ class Built(NamedTuple):
     rendered: int
     planned: int
     article_pages: tuple[str, ...]
+    index_from: str  # the digest of the article pages, for the search index
 
 
 def _without_cyclic_gc(fn: Callable[P, R]) -> Callable[P, R]:
@@ -224,7 +226,10 @@ def _scan(config: Config, target: Target, drafts: bool) -> Sources:
         and template_closures(env, previous.templates, refs) == previous.templates
     )
     digests = target.memory.digests(config, first=previous is None)
-    copies = {f.source: file_digest(f.source) for f in static_files(theme)}
+    copies = {
+        f.source: file_digest(f.source)
+        for f in static_files(theme, follow_all=config.follow_symlinks)
+    }
     key = digest_of(str(target.out), f"drafts={drafts}", repr(config), repr(theme), code_version())
     return Sources(theme, digests, copies, key, same_templates, refs)
 
@@ -263,7 +268,7 @@ def _nothing_built(previous: BuildRecord | None) -> Built:
     assert previous is not None
     log.debug("nothing changed since the last build")
     n = len(previous.outputs)
-    return Built(previous.articles, n, (), (), 0, 0, ())
+    return Built(previous.articles, n, (), (), 0, 0, (), previous.index_from)
 
 
 def _warm(config: Config, target: Target, sources: Sources, drafts: bool) -> Planned | None:
@@ -387,14 +392,19 @@ def _render_and_commit(
         del outcomes
         removed = tuple(commit.apply(journal))
         _restat(target.out, records, written)
-        new = BuildRecord(str(target.out), plan_key, templates, len(planned.loaded), records)
+        index_from = built_from((p, records[p].sha256) for p in pages if p in records)
+        new = BuildRecord(
+            str(target.out), plan_key, templates, len(planned.loaded), records, index_from
+        )
         warm = Warm(sources.key, planned.site, planned.loaded, pages, sources.digests)
         faults.reach("record")
         target.memory.keep(config, target.record, new, warm, full=planned.full)
         commit.end(journal)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    return Built(len(planned.loaded), len(records), written, removed, rendered, len(plan), pages)
+    return Built(
+        len(planned.loaded), len(records), written, removed, rendered, len(plan), pages, index_from
+    )
 
 
 def _restat(out: Path, records: dict[str, OutputRecord], written: Sequence[str]) -> None:
@@ -480,9 +490,10 @@ def _untouched(out: Path, previous: BuildRecord, skip: set[str]) -> bool:
 def _index(
     config: Config, out: Path, built: Built, index_search: IndexFn | None
 ) -> SearchReport | None:
-    """Re-index the site's search when an article page changed."""
+    """Re-index the site's search when an article page changed, or when the index was
+    built from other pages than the build's (a kill came between them)."""
     changed = changed_article_pages(built.article_pages, built.written, built.removed)
     if index_search is not None:
-        index_search(config, out, changed)
+        index_search(config, out, changed, built_from=built.index_from)
         return None
-    return update_search_index(config, out, changed)
+    return update_search_index(config, out, changed, built_from=built.index_from)

@@ -58,6 +58,9 @@ class Config:
     # [markdown] raw_html: HTML in hand-written bodies is "keep" (passed through) or
     # "escape" (shown as text; javascript:, data: and vbscript: link targets dropped).
     raw_html: str = "keep"
+    # Links below content/, seeds/, templates/ and static/ that resolve outside their
+    # folder: skipped with a warning (false) or followed (true).
+    follow_symlinks: bool = False
 
     @property
     def content_dir(self) -> Path:
@@ -191,6 +194,7 @@ _TOP_KEYS = {
     "permalink": _check_permalink,
     "search": _check_bool,
     "description": _check_str,
+    "follow_symlinks": _check_bool,
 }
 COLUMN_FIELDS = ("title", "date", "text", "dateline", "agency", "tags", "url", "id")
 

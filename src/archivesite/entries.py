@@ -4,7 +4,8 @@ The site's top-level folders (``content/``, ``seeds/``, ``templates/``, ``static
 paths named on the command line are trusted wherever they point (a ``seeds/`` linked to
 an archive on another disk is a normal set-up). Below one of them, a symlink that
 resolves within that same folder is followed; one that resolves anywhere else is
-skipped with a warning naming it, so nothing outside the site is published by accident.
+skipped with a warning naming it, so nothing outside the site is published by accident;
+``follow_symlinks = true`` in ``archivesite.toml`` (``follow_all``) follows it instead.
 FIFOs, sockets and devices are skipped with a warning and never opened (opening a FIFO
 would block for good). A folder that cannot be read is the caller's error to report.
 """
@@ -18,14 +19,21 @@ import stat
 log = logging.getLogger(__name__)
 
 
-def follows(link: str, top: str) -> bool:
-    """Whether the symlink ``link`` below ``top`` is followed: it resolves within ``top``.
-    Warns where it is not."""
+def follows(link: str, top: str, *, follow_all: bool = False) -> bool:
+    """Whether the symlink ``link`` below ``top`` is followed: it resolves within ``top``,
+    or ``follow_all`` (the site's ``follow_symlinks``). Warns where it is not."""
+    if follow_all:
+        return True
     target = os.path.realpath(link)
     root = os.path.realpath(top)
     if target == root or target.startswith(root.rstrip(os.sep) + os.sep):
         return True
-    log.warning("%s: a link to %s, outside %s; skipped", link, target, top)
+    log.warning(
+        "%s: a link to %s, outside %s; skipped (follow_symlinks = true follows it)",
+        link,
+        target,
+        top,
+    )
     return False
 
 

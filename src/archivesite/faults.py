@@ -1,8 +1,9 @@
 """The one fault-injection hook, for the tests that kill or starve a real build.
 
 ``ARCHIVESITE_FAULT`` names points of a build and what happens at them, comma-separated:
-``POINT:N`` kills the process (SIGKILL, as ``kill -9`` would) the Nth time it reaches
-``POINT``; ``enospc@POINT:N`` makes the Nth pass fail as a full disk would (``ENOSPC``);
+``POINT:N`` kills the process (SIGKILL, as ``kill -9`` would; its whole process group,
+worker processes too, where it leads one) the Nth time it reaches ``POINT``;
+``enospc@POINT:N`` makes the Nth pass fail as a full disk would (``ENOSPC``);
 ``stop@POINT:N`` stops the process there (SIGSTOP) until it is sent SIGCONT.
 The points are named where :func:`reach` is called: ``staged`` (every page rendered,
 nothing in the output changed), ``journal`` (the commit journal is on disk), ``commit``
@@ -50,4 +51,6 @@ def reach(point: str) -> None:
     if action == "stop":
         os.kill(os.getpid(), signal.SIGSTOP)
         return
+    if os.getpgrp() == os.getpid():  # started in a session of its own, as the tests do
+        os.killpg(os.getpid(), signal.SIGKILL)
     os.kill(os.getpid(), signal.SIGKILL)

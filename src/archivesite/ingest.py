@@ -492,11 +492,11 @@ class _Manifest:
             self._sources.get(old.get("source_file", ""), set()).discard(path)
 
 
-def find_seeds(paths: Iterable[Path]) -> list[Path]:
+def find_seeds(paths: Iterable[Path], *, follow_all: bool = False) -> list[Path]:
     """The seed files among ``paths`` (folders recursively; files chosen as a folder's
     are: the preview's changed files), sorted, each once (see
     :func:`archivesite.seedfiles.select_seeds`)."""
-    return list(select_seeds(paths, named=False).files)
+    return list(select_seeds(paths, named=False, follow_all=follow_all).files)
 
 
 @functools.lru_cache(maxsize=16)
@@ -606,7 +606,7 @@ def run_import(
     """The import command: select the seeds among ``paths`` (default: the seeds
     folder), import them with ``jobs`` worker processes (default: every core) and
     write the review table to ``report_csv`` where given."""
-    selection = select_seeds(paths or (config.seeds_dir,))
+    selection = select_seeds(paths or (config.seeds_dir,), follow_all=config.follow_symlinks)
     report = import_seeds(
         config,
         selection.files,
@@ -616,7 +616,11 @@ def run_import(
         jobs=default_jobs() if jobs is None else jobs,
         progress=progress,
     )
-    report = dataclasses.replace(report, not_text=tuple(str(p) for p in selection.not_text))
+    report = dataclasses.replace(
+        report,
+        not_text=tuple(str(p) for p in selection.not_text),
+        failed=selection.unreadable + report.failed,  # the run fails, naming each folder
+    )
     if report_csv is not None:
         write_csv(report, report_csv)
     return report
@@ -624,7 +628,7 @@ def run_import(
 
 def count_seeds(config: Config, paths: Sequence[Path]) -> int:
     """How many files :func:`run_import` would read (for a progress bar)."""
-    return len(select_seeds(paths or (config.seeds_dir,)).files)
+    return len(select_seeds(paths or (config.seeds_dir,), follow_all=config.follow_symlinks).files)
 
 
 def import_seeds(

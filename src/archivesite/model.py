@@ -118,6 +118,7 @@ class Theme:
     site_templates: str | None  # None when absent or the same folder as the built-in
     site_static: str | None
     site_locales: str | None = None  # the site's own message catalogues, where it has them
+    follow_symlinks: bool = False  # the site's templates may link out of templates/
 
 
 @dataclass(frozen=True, slots=True)

@@ -73,7 +73,7 @@ def _import(config: Config, paths: Sequence[Path]) -> object:
     """Import the seeds that changed; their failures are raised, for the preview to show
     in the terminal and the browser, and everything else is logged as ``import`` prints it."""
     with holding(import_lock(config.state_dir), f"the site {config.root} (import)"):
-        report = import_seeds(config, find_seeds(paths))
+        report = import_seeds(config, find_seeds(paths, follow_all=config.follow_symlinks))
     failures = {str(e) for e in report.failed}
     for line in report_lines(report):
         if line.text not in failures:

@@ -1,9 +1,11 @@
 """The build record: what the last build into one output folder wrote, and from what.
 
 One JSON file per output folder, ``.archivesite/builds/<sha256(out)[:16]>.json``:
-``{"out", "version", "plan_key", "templates", "articles", "files", "outputs"}``.
-``files`` maps each file archivesite wrote to its sha256, and only files listed there
-are ever deleted; ``outputs`` maps it to ``[fingerprint, size, mtime_ns, data digest]``.
+``{"out", "version", "plan_key", "templates", "articles", "index_from", "files",
+"outputs"}``. ``files`` maps each file archivesite wrote to its sha256, and only files
+listed there are ever deleted; ``outputs`` maps it to ``[fingerprint, size, mtime_ns,
+data digest]``. ``index_from`` is the digest of the pages the search index should be
+built from (:func:`archivesite.search.built_from`).
 An output whose fingerprint and file (size, mtime) both match is not rendered again.
 A missing, damaged or older record only costs a full rebuild.
 """
@@ -52,6 +54,7 @@ class BuildRecord:
     templates: Mapping[str, str] = dataclasses.field(default_factory=dict)
     articles: int = 0
     outputs: Mapping[str, OutputRecord] = dataclasses.field(default_factory=dict)
+    index_from: str = ""  # what the search index of these pages is built from
 
     @property
     def files(self) -> dict[str, str]:
@@ -87,6 +90,7 @@ def read_record(path: Path, out: Path) -> tuple[BuildRecord | None, dict[str, st
             templates={str(k): str(v) for k, v in data["templates"].items()},
             articles=int(data["articles"]),
             outputs=outputs,
+            index_from=str(data.get("index_from", "")),
         )
     except (KeyError, TypeError, ValueError, IndexError, AttributeError) as exc:
         log.warning("%s: malformed build record (%s); rebuilding everything", path, exc)
@@ -103,6 +107,7 @@ def write_record(path: Path, record: BuildRecord) -> None:
         "plan_key": record.plan_key,
         "templates": dict(sorted(record.templates.items())),
         "articles": record.articles,
+        "index_from": record.index_from,
     }
     # No indent: json then uses its C encoder.
     dumps = functools.partial(json.dumps, ensure_ascii=False, separators=(",", ":"))

@@ -33,6 +33,7 @@ import datetime as dt
 import functools
 import hashlib
 import json
+import os
 import zoneinfo
 from collections.abc import Callable, Iterator, MutableMapping
 from pathlib import Path
@@ -44,6 +45,7 @@ import markupsafe
 from markupsafe import Markup
 
 from . import taxonomies, urls
+from .entries import follows, skip_special
 from .errors import ArchiveError
 from .i18n import Language, language
 from .markup import render_markdown
@@ -131,6 +133,37 @@ class _Template(jinja2.Template):
         return super()._from_namespace(environment, namespace, globals)
 
 
+class _SiteTemplates(jinja2.FileSystemLoader):
+    """The site's ``templates/``, under the link rule of :mod:`entries`: a template
+    reached through a link out of the folder (unless ``follow_all``), or a FIFO, socket
+    or device, is skipped with a warning (the built-in one is used), never opened."""
+
+    def __init__(self, folder: str, *, follow_all: bool) -> None:
+        super().__init__(folder)
+        self._top = folder  # absolute, links resolved
+        self._follow_all = follow_all
+        self._skipped: set[str] = set()  # warned about once
+
+    def get_source(
+        self, environment: jinja2.Environment, template: str
+    ) -> tuple[str, str, Callable[[], bool]]:
+        path = os.path.join(self._top, *jinja2.loaders.split_template_path(template))  # noqa: PTH118
+        if path in self._skipped:
+            raise jinja2.TemplateNotFound(template)
+        try:
+            mode = os.stat(path).st_mode  # noqa: PTH116
+        except OSError:
+            mode = None  # missing (the next loader's) or unreadable (reported on reading)
+        if mode is not None:
+            linked = os.path.realpath(path) != path
+            if (
+                linked and not follows(path, self._top, follow_all=self._follow_all)
+            ) or skip_special(path, mode):
+                self._skipped.add(path)
+                raise jinja2.TemplateNotFound(template)
+        return super().get_source(environment, template)
+
+
 @functools.lru_cache(maxsize=8)
 def environment(theme: Theme) -> jinja2.Environment:
     """The Jinja environment for a theme (cached per process).
@@ -142,7 +175,7 @@ def environment(theme: Theme) -> jinja2.Environment:
     builtin = jinja2.FileSystemLoader(theme.builtin_templates)
     loaders: list[jinja2.BaseLoader] = []
     if theme.site_templates:
-        loaders.append(jinja2.FileSystemLoader(theme.site_templates))
+        loaders.append(_SiteTemplates(theme.site_templates, follow_all=theme.follow_symlinks))
     loaders += [jinja2.PrefixLoader({"builtin": builtin}), builtin]
     env = _Environment(
         loader=jinja2.ChoiceLoader(loaders),

@@ -45,6 +45,16 @@ description = ""
 # Build a search index.
 search = true
 
+# Links below content/, seeds/, templates/ and static/ that resolve outside their own
+# folder are skipped with a warning; true follows them (e.g. static/ files linked
+# from a shared folder). Links within a folder are always followed.
+follow_symlinks = false
+
+[markdown]
+# HTML in hand-written Markdown bodies: "keep" passes it through; "escape" shows it
+# as text and drops javascript:, data: and vbscript: link targets (untrusted authors).
+raw_html = "keep"
+
 [import]
 # The reference date for inferring years of imported seeds (default: a date in the
 # file name, else the file's modification time).

@@ -41,7 +41,7 @@ _name = operator.attrgetter("name")
 
 
 def walk_content(
-    folder: str, rel: str, top: str | None = None
+    folder: str, rel: str, top: str | None = None, *, follow_all: bool = False
 ) -> Iterator[tuple[str, str, os.stat_result | None]]:
     """(``rel``-prefixed path, path, stat or None where unreadable) of every content file
     candidate below ``folder``, in sorted path order: names are sorted per folder, which
@@ -63,7 +63,7 @@ def walk_content(
         name = e.name
         if name.startswith((".", "_")):
             continue
-        if e.is_symlink() and not follows(e.path, top):
+        if e.is_symlink() and not follows(e.path, top, follow_all=follow_all):
             continue
         try:
             is_dir = e.is_dir()
@@ -71,7 +71,7 @@ def walk_content(
             is_dir = False
         if is_dir:
             if not e.is_symlink() or not _loops(e.path, folder):
-                yield from walk_content(e.path, f"{rel}/{name}", top)
+                yield from walk_content(e.path, f"{rel}/{name}", top, follow_all=follow_all)
         elif name.endswith(".md"):
             try:
                 st: os.stat_result | None = e.stat()
@@ -92,7 +92,7 @@ def _loops(link: str, folder: str) -> bool:
 def content_files(config: Config) -> Iterator[tuple[str, str]]:
     """(site-relative path, path) of every content file, in load order."""
     base = str(config.content_dir)
-    for rel, path, st in walk_content(base, _prefix(config)):
+    for rel, path, st in walk_content(base, _prefix(config), follow_all=config.follow_symlinks):
         if st is None or stat.S_ISREG(st.st_mode):
             yield rel, path  # an unreadable one too: loading it reports it
 
@@ -152,7 +152,9 @@ class StatCache:
         stats: dict[str, Signature] = {}
         scanned = time.time_ns()
         racy = self.scanned_ns - _RACY_NS
-        for rel, path, st in walk_content(str(config.content_dir), _prefix(config)):
+        for rel, path, st in walk_content(
+            str(config.content_dir), _prefix(config), follow_all=config.follow_symlinks
+        ):
             if st is None:
                 digests[rel] = UNREADABLE
                 continue

@@ -19,9 +19,13 @@ Incremental: Pagefind cannot update an index in place (Pagefind #71), so
 :func:`update_search_index` either leaves ``pagefind/`` untouched (no article
 page changed and the last index completed) or writes a whole new index into a
 temporary folder next to the output folder and swaps it in, so a failed run
-leaves the previous index. Files under ``pagefind/`` are not in the build's
-manifest: the build never prunes them; this module removes the folder when
-``search = false``.
+leaves the previous index. Each index records what it was built from:
+``pagefind/archivesite-built-from.txt`` holds the digest of the article pages
+(path and sha256) it indexed, which the build also keeps in its record
+(:func:`built_from`); an index whose digest is not the build's is written again,
+so an index a kill left behind the pages catches up, even with ``.archivesite/``
+deleted. Files under ``pagefind/`` are not in the build's manifest: the build never
+prunes them; this module removes the folder when ``search = false``.
 
 :class:`BackgroundIndexer` runs the same update on a worker thread for the
 preview server, coalescing bursts of rebuilds into one re-index.
@@ -39,10 +43,10 @@ import tempfile
 import threading
 import time
 import traceback
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from . import urls
 from .config import Config
@@ -59,6 +63,8 @@ INDEX_DIR = urls.SEARCH_INDEX
 ROOT_SELECTOR = "[data-pagefind-body]"
 #: The file Pagefind writes last and the UI reads first: its presence marks a complete index.
 ENTRY_FILE = "pagefind-entry.json"
+#: In the index folder: the digest of the pages the index was built from (see :func:`built_from`).
+BUILT_FROM_FILE = "archivesite-built-from.txt"
 #: Upper bound for one indexing run (a stuck service must not hang a build forever).
 TIMEOUT_SECONDS = 3600.0
 
@@ -70,8 +76,15 @@ MISSING_PAGEFIND = (
 #: What changed since the last build: ``True`` (assume anything), ``False``/empty (nothing),
 #: or the output paths of the article pages written or removed.
 Changes = bool | Collection[str]
-#: ``index(config, out_dir, changed)``: what ``build()`` calls at its end.
-IndexFn = Callable[[Config, Path, Changes], object]
+
+
+class IndexFn(Protocol):
+    """``index(config, out_dir, changed, built_from=digest)``: what ``build()`` calls at
+    its end (``built_from``: the digest of the article pages, :func:`built_from`)."""
+
+    def __call__(
+        self, config: Config, out_dir: Path, changed: Changes, *, built_from: str = ""
+    ) -> object: ...
 
 
 @dataclass(frozen=True)
@@ -116,6 +129,22 @@ def changed_article_pages(
     )
 
 
+def built_from(pages: Iterable[tuple[str, str]]) -> str:
+    """The digest of the article pages an index shows: (output path, sha256) each."""
+    h = hashlib.sha256()
+    for path, sha in sorted(pages):
+        h.update(f"{path}\0{sha}\n".encode())
+    return h.hexdigest()
+
+
+def index_built_from(out_dir: Path) -> str:
+    """What the index in ``out_dir`` says it was built from ("" where it does not say)."""
+    try:
+        return (out_dir / INDEX_DIR / BUILT_FROM_FILE).read_text(encoding="utf-8").strip()
+    except (OSError, UnicodeDecodeError):
+        return ""
+
+
 _locks: dict[Path, threading.Lock] = {}
 _locks_guard = threading.Lock()
 
@@ -125,12 +154,15 @@ def _lock_for(out_dir: Path) -> threading.Lock:
         return _locks.setdefault(out_dir, threading.Lock())
 
 
-def update_search_index(config: Config, out_dir: Path, changed: Changes) -> SearchReport:
+def update_search_index(
+    config: Config, out_dir: Path, changed: Changes, *, built_from: str = ""
+) -> SearchReport:
     """Bring ``<out_dir>/pagefind/`` up to date with the built pages.
 
-    Re-indexes when ``changed`` is truthy, when there is no complete index, or
-    when an earlier run was interrupted; otherwise leaves every index file
-    untouched. With ``search = false`` an existing index is removed. Raises
+    Re-indexes when ``changed`` is truthy, when there is no complete index, when
+    an earlier run was interrupted, or when the index was built from other pages
+    than ``built_from`` says (given); otherwise leaves every index file untouched.
+    With ``search = false`` an existing index is removed. Raises
     :class:`ArchiveError` when Pagefind is missing or fails (the old index stays).
     Safe to call from several threads: runs for one folder are serialised.
     """
@@ -144,20 +176,22 @@ def update_search_index(config: Config, out_dir: Path, changed: Changes) -> Sear
                 return SearchReport("removed")
             return SearchReport("disabled")
         pending = _pending_marker(config, out_dir)
-        if not changed and (index / ENTRY_FILE).is_file() and not pending.exists():
+        behind = bool(built_from) and index_built_from(out_dir) != built_from
+        if not changed and not behind and (index / ENTRY_FILE).is_file() and not pending.exists():
             report = _describe(index, "unchanged")
             log.debug("%s", report.summary())
             return report
         pending.parent.mkdir(parents=True, exist_ok=True)
         pending.write_text(str(out_dir) + "\n", encoding="utf-8")
-        report = write_search_index(out_dir)
+        report = write_search_index(out_dir, built_from=built_from)
         pending.unlink(missing_ok=True)
         log.info("%s", report.summary())
         return report
 
 
-def write_search_index(out_dir: Path) -> SearchReport:
-    """Index ``out_dir`` into a temporary folder, then swap it in as ``out_dir/pagefind``."""
+def write_search_index(out_dir: Path, *, built_from: str = "") -> SearchReport:
+    """Index ``out_dir`` into a temporary folder, then swap it in as ``out_dir/pagefind``
+    (with ``built_from`` in it, where given: it is swapped in with the index)."""
     started = time.perf_counter()
     out_dir = out_dir.resolve()
     index = out_dir / INDEX_DIR
@@ -169,6 +203,8 @@ def write_search_index(out_dir: Path) -> SearchReport:
         run_pagefind(out_dir, fresh)
         if not (fresh / ENTRY_FILE).is_file():
             raise ArchiveError(f"Pagefind wrote no {ENTRY_FILE}; the old index is kept", out_dir)
+        if built_from:
+            (fresh / BUILT_FROM_FILE).write_text(built_from + "\n", encoding="utf-8")
         kept = _keep_unchanged_mtimes(fresh, index)
         log.debug("search index: %d files byte-identical to the previous index", kept)
         _swap(fresh, index, tmp / "old")
@@ -370,8 +406,8 @@ def _lower_this_threads_priority() -> None:
 class BackgroundIndexer:
     """Run :func:`update_search_index` on one worker thread, never blocking the caller.
 
-    ``request(config, out_dir, changed)`` has the signature ``build()`` expects of
-    its ``index_search`` argument and returns at once. Requests that arrive while
+    ``request(config, out_dir, changed, built_from=...)`` has the signature ``build()``
+    expects of its ``index_search`` argument and returns at once. Requests that arrive while
     an index is being written are merged into one follow-up run, so a burst of
     rebuilds costs at most one extra index. Failures are logged (the old index
     stays) and kept in :attr:`last_error`; :meth:`wait` blocks until idle (tests).
@@ -382,7 +418,7 @@ class BackgroundIndexer:
     def __init__(self, index: IndexFn = update_search_index) -> None:
         self._index = index
         self._cond = threading.Condition()
-        self._pending: tuple[Config, Path, Changes] | None = None
+        self._pending: tuple[Config, Path, Changes, str] | None = None
         self._busy = False
         self._closed = False
         self._thread: threading.Thread | None = None
@@ -390,13 +426,15 @@ class BackgroundIndexer:
         self.last_report: object = None
         self.last_error: BaseException | None = None
 
-    def request(self, config: Config, out_dir: Path, changed: Changes) -> None:
+    def request(
+        self, config: Config, out_dir: Path, changed: Changes, *, built_from: str = ""
+    ) -> None:
         with self._cond:
             if self._closed:
                 return
             if self._pending is not None and self._pending[1] == out_dir:
                 changed = _merge(self._pending[2], changed)
-            self._pending = (config, out_dir, changed)
+            self._pending = (config, out_dir, changed, built_from)  # the newest build's pages
             if self._thread is None:
                 self._thread = threading.Thread(
                     target=self._work, name="archivesite-search-index", daemon=True
@@ -432,11 +470,11 @@ class BackgroundIndexer:
                 if self._closed:
                     return
                 assert self._pending is not None
-                config, out_dir, changed = self._pending
+                config, out_dir, changed, pages = self._pending
                 self._pending = None
                 self._busy = True
             try:
-                self.last_report = self._index(config, out_dir, changed)
+                self.last_report = self._index(config, out_dir, changed, built_from=pages)
                 self.last_error = None
             except ArchiveError as exc:
                 self.last_error = exc

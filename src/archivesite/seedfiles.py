@@ -9,8 +9,9 @@ clutter is ignored without a count: hidden files and folders (``.DS_Store``, ``.
 resource forks, ``.x.swp``), ``~`` backups, ``#x#`` autosaves, ``Thumbs.db`` and
 ``desktop.ini``. Links and special files follow :mod:`entries`: a link in a folder is
 followed only where it resolves within that folder, and a FIFO, socket or device is
-skipped with a warning, never opened (even when named). A folder that cannot be read
-is logged as an error and listed in the selection.
+skipped with a warning, never opened (even when named); ``follow_all`` (the site's
+``follow_symlinks``) follows every link. A folder that cannot be read is an error of
+the selection, naming it (the import reads the rest and fails).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .entries import follows, skip_special
+from .errors import ArchiveError
 from .readers import takes
 
 log = logging.getLogger(__name__)
@@ -36,7 +38,7 @@ class Selection:
 
     files: tuple[Path, ...]
     not_text: tuple[Path, ...]
-    unreadable: tuple[Path, ...] = ()  # folders that could not be read
+    unreadable: tuple[ArchiveError, ...] = ()  # folders that could not be read
 
 
 def is_clutter(name: str) -> bool:
@@ -53,39 +55,48 @@ def folder_files(folder: Path) -> list[Path]:
     return sorted((Path(e.path) for e in entries), key=lambda p: p.name)
 
 
-def _walk(folder: Path, unreadable: list[Path]) -> Iterable[Path]:
+def _walk(folder: Path, unreadable: list[ArchiveError], follow_all: bool) -> Iterable[Path]:
     def cannot_read(exc: OSError) -> None:
-        log.error("%s: cannot read the folder: %s", exc.filename, exc.strerror)
-        unreadable.append(Path(exc.filename))
+        unreadable.append(ArchiveError(f"cannot read the folder: {exc.strerror}", exc.filename))
 
     top = str(folder)
     for root, dirs, names in os.walk(folder, onerror=cannot_read, followlinks=True):
-        dirs[:] = [d for d in dirs if not is_clutter(d) and _enters(os.path.join(root, d), top)]  # noqa: PTH118
+        dirs[:] = [
+            d
+            for d in dirs
+            if not is_clutter(d) and _enters(os.path.join(root, d), top, follow_all)  # noqa: PTH118
+        ]
         for name in names:
-            if not is_clutter(name) and _reads(os.path.join(root, name), top):  # noqa: PTH118
+            if not is_clutter(name) and _reads(os.path.join(root, name), top, follow_all):  # noqa: PTH118
                 yield Path(root, name)
 
 
-def _enters(path: str, top: str) -> bool:
+def _enters(path: str, top: str, follow_all: bool) -> bool:
     if not os.path.islink(path):  # noqa: PTH114
         return True
-    if not follows(path, top):
+    if not follows(path, top, follow_all=follow_all):
         return False
     target, here = os.path.realpath(path), os.path.realpath(os.path.dirname(path))  # noqa: PTH120
     return not (here == target or here.startswith(target.rstrip(os.sep) + os.sep))
 
 
-def _reads(path: str, top: str | None) -> bool:
+def _reads(path: str, top: str | None, follow_all: bool = False) -> bool:
     """A regular file (through a link that follows the rule, below ``top``)."""
     try:
-        if top is not None and os.path.islink(path) and not follows(path, top):  # noqa: PTH114
+        if (
+            top is not None
+            and os.path.islink(path)  # noqa: PTH114
+            and not follows(path, top, follow_all=follow_all)
+        ):
             return False
         return not skip_special(path, os.stat(path).st_mode)  # noqa: PTH116
     except OSError:
         return True  # unreadable: the import reports it with its reason
 
 
-def select_seeds(paths: Iterable[Path], *, named: bool = True) -> Selection:
+def select_seeds(
+    paths: Iterable[Path], *, named: bool = True, follow_all: bool = False
+) -> Selection:
     """The files to import from ``paths`` (files, and folders read recursively).
 
     ``named``: the files in ``paths`` were named by the user and are read whatever
@@ -93,7 +104,7 @@ def select_seeds(paths: Iterable[Path], *, named: bool = True) -> Selection:
     """
     found: dict[Path, Path] = {}
     not_text: dict[Path, Path] = {}
-    unreadable: list[Path] = []
+    unreadable: list[ArchiveError] = []
     for path in paths:
         if not path.is_dir():
             if not _reads(str(path), None):
@@ -103,7 +114,7 @@ def select_seeds(paths: Iterable[Path], *, named: bool = True) -> Selection:
                 continue
             candidates: Iterable[Path] = () if is_clutter(path.name) else (path,)
         else:
-            candidates = _walk(path, unreadable)
+            candidates = _walk(path, unreadable, follow_all)
         for candidate in candidates:
             key = candidate.resolve()
             if key in found or key in not_text:

@@ -96,19 +96,21 @@ def locate_theme(config: Config) -> Theme:
         site_templates=own(config.templates_dir, templates),
         site_static=own(config.static_dir, static),
         site_locales=own(config.root / i18n.SITE_CATALOGUES, i18n.BUILTIN_CATALOGUES),
+        follow_symlinks=config.follow_symlinks,
     )
 
 
-def static_files(theme: Theme) -> tuple[StaticFile, ...]:
+def static_files(theme: Theme, *, follow_all: bool = False) -> tuple[StaticFile, ...]:
     """The theme's static files, the site's over them (hidden files, READMEs skipped).
-    Links and special files follow :mod:`entries`; a folder that cannot be read is an
-    error naming it (a build without its files would remove them from the output)."""
+    Links (files and folders) and special files follow :mod:`entries` (``follow_all``:
+    the site's ``follow_symlinks``); a folder that cannot be read is an error naming it
+    (a build without its files would remove them from the output)."""
     found: dict[str, str] = {}
     for folder in (theme.builtin_static, theme.site_static):
         if folder is None or not Path(folder).is_dir():
             continue
         top = str(folder)
-        for path in _static_below(top):
+        for path in _static_below(top, follow_all):
             rel = Path(path).relative_to(top)
             if any(p.startswith(".") for p in rel.parts):
                 continue
@@ -118,15 +120,24 @@ def static_files(theme: Theme) -> tuple[StaticFile, ...]:
     return tuple(StaticFile(rel, src) for rel, src in sorted(found.items()))
 
 
-def _static_below(top: str) -> Iterator[str]:
+def _static_below(top: str, follow_all: bool) -> Iterator[str]:
     def cannot_read(exc: OSError) -> None:
         raise ArchiveError(f"cannot read the folder: {exc.strerror}", exc.filename)
 
-    for root, dirs, names in os.walk(top, onerror=cannot_read):
-        dirs[:] = [d for d in dirs if not os.path.islink(os.path.join(root, d))]  # noqa: PTH114, PTH118
+    def enters(root: str, name: str) -> bool:
+        path = os.path.join(root, name)  # noqa: PTH118
+        if not os.path.islink(path):  # noqa: PTH114
+            return True
+        if not follows(path, top, follow_all=follow_all):
+            return False
+        target, here = os.path.realpath(path), os.path.realpath(root)
+        return not (here == target or here.startswith(target.rstrip(os.sep) + os.sep))
+
+    for root, dirs, names in os.walk(top, onerror=cannot_read, followlinks=True):
+        dirs[:] = [d for d in dirs if enters(root, d)]
         for name in names:
             path = os.path.join(root, name)  # noqa: PTH118
-            if os.path.islink(path) and not follows(path, top):  # noqa: PTH114
+            if os.path.islink(path) and not follows(path, top, follow_all=follow_all):  # noqa: PTH114
                 continue
             try:
                 mode = os.stat(path).st_mode  # noqa: PTH116
@@ -157,7 +168,7 @@ def assemble(config: Config, articles: Iterable[Article], theme: Theme | None = 
         archive=archive,
         taxonomies=build_taxonomies(archive),
         pages=pages,
-        static=static_files(theme),
+        static=static_files(theme, follow_all=config.follow_symlinks),
         theme=theme,
     )
 
