@@ -56,7 +56,7 @@ lint: $(STAMP)
 bench: $(STAMP)
 	$(PY) bench/run.py --articles $(N) $(BENCH_ARGS)
 
-## README screenshots (docs/screenshot-*.png) of the demo archive, taken with headless Chromium.
+## README screenshots (docs/screenshot-*.png) of the generated demo, taken with headless Chromium.
 .PHONY: screenshots
 screenshots: $(STAMP) system-deps
 	$(PY) scripts/screenshots.py

@@ -13,6 +13,7 @@ touches the manifest where seeds are newer than it, so seeds that give no articl
 from __future__ import annotations
 
 import json
+import math
 import os
 from pathlib import Path
 
@@ -24,21 +25,30 @@ from .entries import is_clutter
 _SAME_MOMENT = 2.0  # seconds
 
 
-def _seed_times(seeds: Path) -> dict[str, tuple[float, float]]:
-    """Each seed file's ``seeds/...`` key -> (mtime, latest of mtime and ctime)."""
-    found: dict[str, tuple[float, float]] = {}
-    for root, dirs, names in os.walk(seeds):
-        dirs[:] = [d for d in dirs if not is_clutter(d)]
-        for name in names:
-            if is_clutter(name):
-                continue
-            path = os.path.join(root, name)  # noqa: PTH118
-            try:
-                st = os.stat(path)  # noqa: PTH116
-            except OSError:
-                continue
-            key = Path(SEEDS_DIR, os.path.relpath(path, seeds)).as_posix()
-            found[key] = (st.st_mtime, max(st.st_mtime, st.st_ctime))
+def _newer_seeds(seeds: Path, since: float) -> dict[str, float]:
+    """The ``seeds/...`` key and modification time of each seed file whose modification
+    or inode-change time is after ``since`` (one ``stat`` per file, nothing read)."""
+    found: dict[str, float] = {}
+    folders = [(str(seeds), SEEDS_DIR)]
+    while folders:
+        folder, key = folders.pop()
+        try:
+            entries = os.scandir(folder)
+        except OSError:
+            continue
+        with entries:
+            for entry in entries:
+                if is_clutter(entry.name):
+                    continue
+                try:
+                    if entry.is_dir(follow_symlinks=False):
+                        folders.append((entry.path, f"{key}/{entry.name}"))
+                        continue
+                    st = entry.stat()
+                except OSError:
+                    continue
+                if st.st_mtime > since or st.st_ctime > since:
+                    found[f"{key}/{entry.name}"] = st.st_mtime
     return found
 
 
@@ -53,20 +63,19 @@ def _imported_sources(manifest: Path) -> set[str]:
 
 def unimported_seeds(config: Config) -> list[str]:
     """The ``seeds/...`` files the last import has not seen, sorted."""
-    seeds = _seed_times(config.seeds_dir) if config.seeds_dir.is_dir() else {}
+    if not config.seeds_dir.is_dir():
+        return []
     manifest = config.content_dir / IMPORT_MANIFEST
     try:
-        st = manifest.stat()
+        written = manifest.stat().st_mtime
     except OSError:
-        return sorted(seeds)
-    newer = {key: mtime for key, (mtime, changed) in seeds.items() if changed > st.st_mtime}
+        return sorted(_newer_seeds(config.seeds_dir, -math.inf))
+    newer = _newer_seeds(config.seeds_dir, written)
     if not newer:
         return []
     known = _imported_sources(manifest)
     return sorted(
-        key
-        for key, mtime in newer.items()
-        if key not in known or mtime > st.st_mtime + _SAME_MOMENT
+        key for key, mtime in newer.items() if key not in known or mtime > written + _SAME_MOMENT
     )
 
 
