@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 N ?= 10000
 
-.PHONY: site import build test lint serve bench clean system-deps
+.PHONY: site import build test lint serve bench clean system-deps demo
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -26,6 +26,14 @@ import: $(STAMP)
 ## Preview at http://127.0.0.1:8000/: rebuilds and reloads the browser on every save.
 serve: $(STAMP)
 	$(VENV)/bin/archivesite serve
+
+## A demo archive of DEMO_N generated stories (default 2,000) in demo-site/, built and
+## previewed at http://127.0.0.1:8000/ (Ctrl-C stops; made once, `make clean` removes it).
+DEMO_N ?= 2000
+DEMO_DIR ?= demo-site
+demo: $(STAMP)
+	test -d $(DEMO_DIR) || $(VENV)/bin/archivesite demo $(DEMO_DIR) --articles $(DEMO_N)
+	$(VENV)/bin/archivesite serve --site $(DEMO_DIR)
 
 ## Debian packages the end-to-end tests use (a JRE for the HTML validator, Chromium).
 system-deps:
@@ -48,10 +56,10 @@ lint: $(STAMP)
 bench: $(STAMP)
 	$(PY) bench/run.py --articles $(N) $(BENCH_ARGS)
 
-## README screenshots (docs/screenshot-*.png) of the demo archive, taken with headless Chromium.
+## README screenshots (docs/screenshot-*.png) of the generated demo, taken with headless Chromium.
 .PHONY: screenshots
 screenshots: $(STAMP) system-deps
 	$(PY) scripts/screenshots.py
 
 clean:
-	rm -rf build .archivesite
+	rm -rf build .archivesite demo-site

@@ -1,12 +1,14 @@
-"""Take the README's screenshots: an article page and a month page of the demo archive.
+"""Take the README's screenshots: the home, archive, on-this-day, month and article
+pages of the generated demo (``archivesite demo``).
 
-Builds the demo archive (this repository's root: archivesite.toml, seeds/,
-content/, templates/, static/) into a temporary folder with ``--base-url`` set
-to the loopback address it is then served at (stdlib ``http.server``), and
-photographs the pages with Debian's headless Chromium. Nothing in the
-repository changes but the PNG files.
+Makes the generated demo (``--articles``, default 2,000) in a temporary folder, builds
+it with ``--base-url`` set to the loopback address it is then served at (stdlib
+``http.server``), and photographs the pages with Debian's headless Chromium. The
+on-this-day page is the date with stories in the most years; the month and the
+article are that date's latest. Nothing in the repository changes but the PNG files.
 
     .venv/bin/python scripts/screenshots.py [--out docs] [--width 1200] [--height 1000]
+        [--articles 2000]
 """
 
 from __future__ import annotations
@@ -15,7 +17,6 @@ import argparse
 import contextlib
 import functools
 import http.server
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -62,17 +63,31 @@ def serve(directory: Path, server: http.server.ThreadingHTTPServer) -> Iterator[
         thread.join(timeout=10)
 
 
-def demo_site(work: Path) -> Path:
-    """A copy of the demo archive with its content imported."""
+def generated_demo(work: Path, articles: int) -> Path:
+    """A generated demo site of ``articles`` stories, imported."""
     site = work / "demo"
-    site.mkdir()
-    shutil.copy2(ROOT / "archivesite.toml", site / "archivesite.toml")
-    for name in ("seeds", "content", "templates", "static"):
-        if (ROOT / name).is_dir():
-            shutil.copytree(ROOT / name, site / name)
-    if not any((site / "content").rglob("*.md")):
-        archivesite("-q", "import", "--site", str(site))
+    archivesite("-q", "demo", str(site), "--articles", str(articles))
     return site
+
+
+def pages(out: Path) -> dict[str, str]:
+    """Screenshot name -> path under the site's root."""
+    days = sorted(
+        (p.parent.name for p in (out / "on-this-day").glob("[0-9][0-9]-[0-9][0-9]/index.html")),
+        key=lambda d: (-len(list(out.glob(f"[0-9]*/{d[:2]}/{d[3:]}/index.html"))), d),
+    )
+    if not days:
+        sys.exit("the demo archive has no on-this-day page")
+    mm, dd = days[0].split("-")
+    day = sorted(out.glob(f"[0-9][0-9][0-9][0-9]/{mm}/{dd}/index.html"))[-1].parent
+    article = sorted(p.parent for p in day.glob("*/index.html"))[0]
+    return {
+        "home": "",
+        "archive": "archive/",
+        "on-this-day": f"on-this-day/{mm}-{dd}/",
+        "month": f"{day.parent.parent.name}/{mm}/",
+        "article": f"{article.relative_to(out).as_posix()}/",
+    }
 
 
 def screenshot(url: str, path: Path, width: int, height: int) -> None:
@@ -97,10 +112,11 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=ROOT / "docs")
     parser.add_argument("--width", type=int, default=1200)
     parser.add_argument("--height", type=int, default=1000)
+    parser.add_argument("--articles", type=int, default=2000)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="archivesite-shots-") as tmp:
         work = Path(tmp)
-        site = demo_site(work)
+        site = generated_demo(work, args.articles)
         out = work / "www"
         handler = functools.partial(_QuietHandler, directory=str(out))
         server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
@@ -108,18 +124,10 @@ def main() -> None:
         archivesite(
             "-q", "build", "--site", str(site), "--out", str(out), "--base-url", origin + "/"
         )
-        articles = sorted(out.glob("[0-9][0-9][0-9][0-9]/[0-9][0-9]/[0-9][0-9]/*/index.html"))
-        if not articles:
-            sys.exit("the demo archive has no article page")
-        article = articles[0].parent.relative_to(out).as_posix()
-        month = "/".join(article.split("/")[:2])
         with serve(out, server):
-            screenshot(
-                f"{origin}/{article}/", args.out / "screenshot-article.png", args.width, args.height
-            )
-            screenshot(
-                f"{origin}/{month}/", args.out / "screenshot-month.png", args.width, args.height
-            )
+            for name, path in pages(out).items():
+                target = args.out / f"screenshot-{name}.png"
+                screenshot(f"{origin}/{path}", target, args.width, args.height)
 
 
 if __name__ == "__main__":

@@ -132,9 +132,10 @@ def _refs_of(body: bytes, ctype: str, url: str) -> tuple[list[str], set[str], st
     return [], set(), url
 
 
-def crawl(origin: str, out: Path, start: str) -> Crawl:
-    """Fetch ``start`` and every file of ``out`` over HTTP; check what they refer to."""
-    result = Crawl(origin=origin, site=origin + SUB_PATH)
+def crawl(origin: str, out: Path, start: str, sub_path: str = SUB_PATH) -> Crawl:
+    """Fetch ``start`` and every file of ``out`` (served at ``origin`` + ``sub_path``)
+    over HTTP; check what they refer to."""
+    result = Crawl(origin=origin, site=origin + sub_path)
     queue: list[tuple[str, str]] = [(start, "(start)")]
     for path in sorted(out.rglob("*")):
         if path.is_file():
@@ -170,7 +171,7 @@ def crawl(origin: str, out: Path, start: str) -> Crawl:
                     result.broken.setdefault(target, set()).add(f"{url} (wrong origin)")
                 continue  # an external link
             if not target.startswith(result.site):
-                result.broken.setdefault(target, set()).add(f"{url} (outside {SUB_PATH})")
+                result.broken.setdefault(target, set()).add(f"{url} (outside {sub_path})")
                 continue
             if fragment:
                 result.fragments.append((target, fragment, url))

@@ -349,6 +349,39 @@ def write_demo_site(root: Path) -> Path:
     return root
 
 
+GENERATED_DEMO_ARTICLES = 300  # enough for several stories on one day of the year
+
+
+def write_generated_demo(root: Path, articles: int = GENERATED_DEMO_ARTICLES) -> Path:
+    """``archivesite demo ROOT --articles N``: a generated demo site, imported and built."""
+    run_cli("-q", "demo", str(root), "--articles", str(articles))
+    return root
+
+
+def browse_by_time_pages(out: Path) -> dict[str, str]:
+    """Page kind -> path under a built site's root: the home, archive, year, month and
+    day pages, the on-this-day page of the day with stories in the most years, and an
+    article of that day."""
+    on_this_day = sorted(
+        (p.parent for p in (out / "on-this-day").glob("[0-9][0-9]-[0-9][0-9]/index.html")),
+        key=lambda d: (-len(list(out.glob(f"[0-9]*/{d.name[:2]}/{d.name[3:]}/index.html"))), d),
+    )
+    assert on_this_day, "the site has no on-this-day page"
+    mm, dd = on_this_day[0].name.split("-")
+    day = sorted(out.glob(f"[0-9][0-9][0-9][0-9]/{mm}/{dd}/index.html"))[-1].parent
+    article = sorted(p.parent for p in day.glob("*/index.html"))[0]
+    year = day.parent.parent.name
+    return {
+        "home": "",
+        "archive": "archive/",
+        "year": f"{year}/",
+        "month": f"{year}/{mm}/",
+        "day": f"{year}/{mm}/{dd}/",
+        "on-this-day": f"on-this-day/{mm}-{dd}/",
+        "article": f"{article.relative_to(out).as_posix()}/",
+    }
+
+
 # ---------------------------------------------------------------------- serving
 
 

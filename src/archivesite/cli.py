@@ -185,8 +185,10 @@ def build_command(
     """Render content/ through the templates into build/ (or --out).
 
     Incremental: only pages whose inputs changed since the last build are
-    rendered, and only files whose bytes changed are written."""
+    rendered, and only files whose bytes changed are written. Says how many files in
+    seeds/ are not imported yet, if any."""
     from .build import build
+    from .unimported import unimported_note
 
     progress = _BuildProgress() if sys.stderr.isatty() else None
 
@@ -214,6 +216,9 @@ def build_command(
         _fail(exc)
         return
     click.echo(report.summary())
+    note = unimported_note(config)
+    if note is not None:
+        log.warning(note)
 
 
 class _BuildProgress:
@@ -257,6 +262,39 @@ def init_command(directory: Path) -> None:
     click.echo(f"  2. archivesite import --site {directory}   (seeds/ -> content/)")
     click.echo(f"  3. archivesite build --site {directory}    (content/ -> build/)")
     click.echo(f"  4. archivesite serve --site {directory}    (preview with live reload)")
+
+
+@cli.command("demo")
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.option(
+    "--articles",
+    type=click.IntRange(1),
+    default=None,
+    help="How many generated stories (default: 2000).",
+)
+def demo_command(directory: Path, articles: int | None) -> None:
+    """Make a demo archive in the new folder DIRECTORY and build it: ARTICLES generated
+    wire stories (labelled as sample text) over several years, agencies and places,
+    imported and built, so calendars, histograms, pagination and search have something
+    to show. Then: archivesite serve --site DIRECTORY."""
+    from .build import build
+    from .ingest import run_import
+    from .samples import DEMO_ARTICLES
+    from .scaffold import write_demo
+
+    try:
+        write_demo(directory, DEMO_ARTICLES if articles is None else articles)
+        config = load_config(directory)
+        imported = run_import(config, ())
+        if not imported.ok:
+            raise ArchiveError(f"the demo's import failed: {imported.summary()}", directory)
+        report = build(config)
+    except ArchiveError as exc:
+        _fail(exc)
+        return
+    click.echo(imported.summary())
+    click.echo(report.summary())
+    click.echo(f"Next: archivesite serve --site {directory}   (then open http://127.0.0.1:8000/)")
 
 
 @cli.command("serve")

@@ -22,6 +22,7 @@ CONFIG_NAME = "archivesite.toml"
 SEEDS_DIR, CONTENT_DIR, TEMPLATES_DIR, STATIC_DIR = "seeds", "content", "templates", "static"
 OUT_DIR = "build"  # the default output folder
 STATE_DIR = ".archivesite"  # caches, build records and the preview's output: safe to delete
+IMPORT_MANIFEST = ".archivesite-import.json"  # in content/: what the import wrote from what
 
 PERMALINK_FIELDS = frozenset({"year", "month", "day", "slug"})
 _LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*")

@@ -8,15 +8,25 @@ skipped with a warning naming it, so nothing outside the site is published by ac
 ``follow_symlinks = true`` in ``archivesite.toml`` (``follow_all``) follows it instead.
 FIFOs, sockets and devices are skipped with a warning and never opened (opening a FIFO
 would block for good). A folder that cannot be read is the caller's error to report.
+Editor and OS clutter (:func:`is_clutter`) is never an input.
 """
 
 from __future__ import annotations
 
 import logging
 import os
+import re
 import stat
 
 log = logging.getLogger(__name__)
+
+_CLUTTER = re.compile(r"^(?:\..*|.*~|#.*#|Thumbs\.db|desktop\.ini|.*\.sw[a-p])$", re.IGNORECASE)
+
+
+def is_clutter(name: str) -> bool:
+    """Editor and OS files that are never articles: hidden files and folders, ``~``
+    backups, ``#x#`` autosaves, ``Thumbs.db``, ``desktop.ini``, swap files."""
+    return _CLUTTER.match(name) is not None
 
 
 def follows(link: str, top: str, *, follow_all: bool = False) -> bool:

@@ -23,6 +23,11 @@ class ArchiveError(Exception):
     def __reduce__(self) -> tuple[object, ...]:  # sent back from worker processes
         return (type(self), (self.message, self.path, self.line))
 
+    @property
+    def key(self) -> object:
+        """What makes two errors one: a run reports each once."""
+        return str(self)
+
     def __str__(self) -> str:
         if self.path is None:
             return self.message

@@ -25,12 +25,14 @@ finds the same article under another file name.
 from __future__ import annotations
 
 import bisect
+import contextlib
 import dataclasses
 import datetime as dt
 import functools
 import hashlib
 import json
 import logging
+import os
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -39,7 +41,7 @@ from typing import Any
 
 import yaml
 
-from .config import Config
+from .config import IMPORT_MANIFEST, Config
 from .dates import (
     Clues,
     DateReference,
@@ -60,12 +62,13 @@ from .import_report import ArticleRecord, Duplicate, ImportReport, write_csv
 from .readers import LeftOut, ReadOptions, Record, is_plain_text, read_file
 from .seedfiles import folder_files, select_seeds
 from .slugs import article_slug, numbered, title_from_filename
+from .unimported import unimported_seeds
 from .wire import WireStory, parse_wire
 from .workers import default_jobs, forking_pays, map_forked
 
 log = logging.getLogger(__name__)
 
-MANIFEST_NAME = ".archivesite-import.json"
+MANIFEST_NAME = IMPORT_MANIFEST
 MANIFEST_VERSION = 1
 PARALLEL_THRESHOLD = 200  # seeds; below it, worker processes cost more than they save
 UNDATED_DIR = "undated"
@@ -621,9 +624,19 @@ def run_import(
         not_text=tuple(str(p) for p in selection.not_text),
         failed=selection.unreadable + report.failed,  # the run fails, naming each folder
     )
+    if not paths and unimported_seeds(config):
+        _mark_seen(config.content_dir / MANIFEST_NAME)
     if report_csv is not None:
         write_csv(report, report_csv)
     return report
+
+
+def _mark_seen(manifest: Path) -> None:
+    """Touch the manifest after an import of the whole seeds folder where seeds are
+    newer than it: every seed has been seen, even one that gave no article or the
+    same article as before (see unimported.py)."""
+    with contextlib.suppress(OSError):  # no manifest (nothing imported yet): nothing to mark
+        os.utime(manifest)
 
 
 def count_seeds(config: Config, paths: Sequence[Path]) -> int:

@@ -372,15 +372,57 @@ def render(output: Output, bodies: BodyStore | None = None) -> RenderedFile:
             text = template.render(context)
     except jinja2.TemplateSyntaxError as exc:
         raise ArchiveError(f"template error: {exc.message}", exc.filename, exc.lineno) from exc
-    except jinja2.TemplateNotFound as exc:
-        raise ArchiveError(f"template not found: {exc.name}") from exc
-    except jinja2.UndefinedError as exc:
-        raise ArchiveError(f"template {output.template} (rendering /{output.url}): {exc}") from exc
+    except Exception as exc:
+        fault = template_fault(exc, output)
+        if fault is None:
+            raise
+        raise fault from exc
     finally:
         _PAGE.reset(token)
     if not text.endswith("\n"):
         text += "\n"
     return RenderedFile(output.path, text.encode("utf-8"))
+
+
+class TemplateFault(ArchiveError):
+    """A template that failed while rendering a page, at the template's ``path:line``.
+
+    The same fault on many pages is one error (:attr:`key`), reported with the first
+    page it failed on."""
+
+    def __init__(self, message: str, path: Path | str | None, line: int | None, page: str):
+        super().__init__(f"{message} (first on {page})", path, line)
+        self.fault, self.page = message, page
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (type(self), (self.fault, self.path, self.line, self.page))
+
+    @property
+    def key(self) -> object:
+        return (str(self.path), self.line, self.fault)
+
+
+def template_fault(exc: Exception, output: Output) -> TemplateFault | None:
+    """The template error behind ``exc``, located at the innermost template line of its
+    traceback; None for an exception that is not the template's doing (a bug)."""
+    frames = []
+    tb = exc.__traceback__
+    while tb is not None:
+        frames.append(tb)
+        tb = tb.tb_next
+    # Jinja rewrites a failed render's traceback so each template line is a frame of
+    # that template's file, marked by this global.
+    in_template = ["__jinja_exception__" in tb.tb_frame.f_globals for tb in frames]
+    is_jinja = isinstance(exc, jinja2.TemplateError)
+    if not any(in_template) or not (is_jinja or in_template[-1]):
+        if isinstance(exc, jinja2.TemplateNotFound):
+            return TemplateFault(f"template not found: {exc.name}", None, None, f"/{output.url}")
+        return None
+    where = frames[max(i for i, inside in enumerate(in_template) if inside)]
+    what = "template error: " + (str(exc) if is_jinja else f"{type(exc).__name__}: {exc}")
+    if isinstance(exc, jinja2.TemplateNotFound):
+        what = f"template not found: {exc.name}"
+    return TemplateFault(what, where.tb_frame.f_code.co_filename, where.tb_lineno, f"/{output.url}")
 
 
 def _joined(chunks: Iterator[str], every: int = 8192) -> str:

@@ -1,9 +1,11 @@
-"""``init_site(path)``: start a new archive folder.
+"""``init_site(path)``: start a new archive folder; ``write_demo(path, n)``: a demo one.
 
 Writes ``archivesite.toml`` (every key, commented, at its default), ``seeds/``,
 ``content/``, and ``templates/`` and ``static/`` each holding only a short
 README on overriding the built-in theme. Refuses to overwrite an existing
-``archivesite.toml``; existing folders and files are left as they are.
+``archivesite.toml``; existing folders and files are left as they are. The demo
+(:mod:`archivesite.samples`) is a new folder with the same layout, its configuration
+and ``n`` generated wire stories in ``seeds/``, ready to import.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from pathlib import Path
 
 from .config import CONFIG_NAME, CONTENT_DIR, SEEDS_DIR, STATIC_DIR, TEMPLATES_DIR
 from .errors import ArchiveError
+from .samples import demo_files
 
 CONFIG_TEMPLATE = """\
 # archivesite configuration. Every key is optional; the values shown are the defaults.
@@ -108,5 +111,26 @@ def init_site(path: Path) -> tuple[Path, ...]:
         if target.exists():
             continue
         target.write_text(text, encoding="utf-8")
+        written.append(target)
+    return tuple(written)
+
+
+def write_demo(path: Path, articles: int) -> tuple[Path, ...]:
+    """Write a demo site of ``articles`` generated stories in the new (or empty) folder
+    ``path``: its ``archivesite.toml``, one seed per story, and the folders ``init``
+    makes. Returns the files written."""
+    if path.exists() and (not path.is_dir() or any(path.iterdir())):
+        raise ArchiveError("exists and is not an empty folder; the demo needs a new one", path)
+    for folder in (SEEDS_DIR, CONTENT_DIR, TEMPLATES_DIR, STATIC_DIR):
+        (path / folder).mkdir(parents=True, exist_ok=True)
+    files = [
+        *demo_files(articles),
+        (f"{TEMPLATES_DIR}/README.md", TEMPLATES_README),
+        (f"{STATIC_DIR}/README.md", STATIC_README),
+    ]
+    written = []
+    for rel, text in files:
+        target = path / rel
+        target.write_text(text, encoding="utf-8", newline="\n")
         written.append(target)
     return tuple(written)

@@ -18,18 +18,15 @@ from __future__ import annotations
 
 import logging
 import os
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from .entries import follows, skip_special
+from .entries import follows, is_clutter, skip_special
 from .errors import ArchiveError
 from .readers import takes
 
 log = logging.getLogger(__name__)
-
-_CLUTTER = re.compile(r"^(?:\..*|.*~|#.*#|Thumbs\.db|desktop\.ini|.*\.sw[a-p])$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -39,11 +36,6 @@ class Selection:
     files: tuple[Path, ...]
     not_text: tuple[Path, ...]
     unreadable: tuple[ArchiveError, ...] = ()  # folders that could not be read
-
-
-def is_clutter(name: str) -> bool:
-    """Editor and OS files that are never articles."""
-    return _CLUTTER.match(name) is not None
 
 
 def folder_files(folder: Path) -> list[Path]:

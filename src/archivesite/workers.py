@@ -329,7 +329,10 @@ def render_outputs(
                 progress(done, total)
     finally:
         close_pack()
-    raise_all(list({str(e): e for e in errors}.values()))  # each distinct error once
+    distinct: dict[object, ArchiveError] = {}
+    for e in errors:
+        distinct.setdefault(e.key, e)  # each error once, with the first page it was on
+    raise_all(list(distinct.values()))
     outcomes = outcomes or Outcomes(total)
     log.debug("%d of %d outputs rendered", outcomes.rendered(), total)
     return outcomes

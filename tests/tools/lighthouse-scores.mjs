@@ -1,11 +1,13 @@
 // Runs Lighthouse on each URL given on the command line with one Chromium
-// (CHROME_PATH), one page after another, and prints one JSON object:
+// (CHROME_PATH), one page after another (as a phone; as a desktop browser with
+// --desktop first), and prints one JSON object:
 // {"<url>": {"performance": 1, "accessibility": 1, ...,
 //            "failed": {"<category>": ["<audit id>: <title>", ...]}}}.
 // Used by tests/test_lighthouse.py; run it by hand with
-//   CHROME_PATH=/usr/bin/chromium node tests/tools/lighthouse-scores.mjs URL...
+//   CHROME_PATH=/usr/bin/chromium node tests/tools/lighthouse-scores.mjs [--desktop] URL...
 import * as chromeLauncher from 'chrome-launcher';
 import lighthouse from 'lighthouse';
+import desktopConfig from 'lighthouse/core/config/desktop-config.js';
 
 const CATEGORIES = ['performance', 'accessibility', 'best-practices', 'seo'];
 const CHROME_FLAGS = [
@@ -19,9 +21,10 @@ const CHROME_FLAGS = [
   '--disable-sync',
 ];
 
-const urls = process.argv.slice(2);
+const desktop = process.argv[2] === '--desktop';
+const urls = process.argv.slice(desktop ? 3 : 2);
 if (urls.length === 0) {
-  console.error('usage: lighthouse-scores.mjs URL...');
+  console.error('usage: lighthouse-scores.mjs [--desktop] URL...');
   process.exit(2);
 }
 
@@ -37,7 +40,7 @@ try {
       output: 'json',
       logLevel: 'error',
       onlyCategories: CATEGORIES,
-    });
+    }, desktop ? desktopConfig : undefined);
     const lhr = runner.lhr;
     if (lhr.runtimeError) {
       results[url] = {error: `${lhr.runtimeError.code}: ${lhr.runtimeError.message}`};
