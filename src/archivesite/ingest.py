@@ -64,6 +64,7 @@ from .ledger import FirstLines, Ledger
 from .readers import LeftOut, ReadOptions, Record, is_plain_text, read_file
 from .seedfiles import folder_files, select_seeds
 from .slugs import article_slug, numbered, title_from_filename
+from .spool import Place, Spool
 from .wire import WireStory, parse_wire
 from .workers import default_jobs, forking_pays, map_forked
 
@@ -245,8 +246,8 @@ def own_date(story: WireStory, path: PathDate) -> dt.date | None:
 class _Seed:
     """One seed read and parsed, with everything about it that needs no other file.
 
-    A record of a collection keeps no story (``story`` is None): the file is read
-    again when the record is written, so that memory does not grow with its text."""
+    A record of a collection keeps no story (``story`` is None): it waits in the run's
+    :class:`Spool` until it is written, so that memory does not grow with its text."""
 
     path: Path  # the file (a collection's records share it)
     key: str  # source_file: "seeds/x.txt", or "seeds/x.sgm#DOCID" for a record
@@ -266,10 +267,33 @@ class _Seed:
     language: str | None
     stated: dt.date | None = None  # a date the format states (date_source: header)
     tags: tuple[str, ...] = ()
+    spooled: Place | None = None  # where a collection record's story waits to be written
+
+
+_SEED_REST = tuple(
+    f.name for f in dataclasses.fields(_Seed) if f.name not in ("path", "path_date", "clues")
+)
+
+
+def _pack_seed(seed: _Seed) -> tuple[Any, ...]:
+    """A seed as the ledger keeps it: plain values, cheap to pickle and read back."""
+    p, c = seed.path_date, seed.clues
+    return (
+        str(seed.path),
+        (p.date, p.where, p.folder_month),
+        (c.path_date, c.path_where, c.month, c.day, c.year, c.time, c.weekday),
+        *(getattr(seed, name) for name in _SEED_REST),
+    )
+
+
+def _unpack_seed(row: tuple[Any, ...]) -> _Seed:
+    path, path_date, clues, *rest = row
+    values = dict(zip(_SEED_REST, rest, strict=True))
+    return _Seed(path=Path(path), path_date=PathDate(*path_date), clues=Clues(*clues), **values)
 
 
 def _read(
-    path: Path, root: Path, site_language: str, options: ReadOptions
+    path: Path, root: Path, site_language: str, options: ReadOptions, spool: Spool
 ) -> Iterator[_Seed | LeftOut | ArchiveError]:
     """Read one seed file's records, one at a time (in a worker process, where there
     are several files)."""
@@ -290,7 +314,7 @@ def _read(
                     where = Path(str(path) + suffix.rsplit("#", 1)[0])
                     yield ArchiveError(message, where, item.line)
                     continue
-                yield _seed(item, path, key, mtime, site_language, keep=item.id is None)
+                yield _seed(item, path, key, mtime, site_language, spool)
             elif isinstance(item, ArchiveError) and item.path is None:
                 yield ArchiveError(item.message, path, item.line)
             else:
@@ -307,9 +331,10 @@ def record_suffix(record: Record) -> str:
 
 
 def _seed(
-    record: Record, path: Path, key: str, mtime: float, site_language: str, *, keep: bool
+    record: Record, path: Path, key: str, mtime: float, site_language: str, spool: Spool
 ) -> _Seed:
-    """One record's facts that need no other record or file (``keep``: with its story)."""
+    """One record's facts that need no other record or file; a file's one story is
+    kept with them, a collection record's is spooled."""
     story = record.story
     if record.id is None:
         path_date = date_in_path(path.absolute())
@@ -328,7 +353,8 @@ def _seed(
         shown=str(path) + suffix,
         raw_sha=_sha(record.raw),
         text_sha=text_hash(record.text),
-        story=story if keep else None,
+        story=story if record.id is None else None,
+        spooled=spool.put(story) if record.id is not None else None,
         dateline=story.dateline.text if story.dateline is not None else None,
         agency=story.agency,
         agency_from=(
@@ -351,9 +377,11 @@ def _seed(
 
 
 def _read_chunk(
-    paths: list[Path], root: Path, site_language: str, options: ReadOptions
+    paths: list[Path], root: Path, site_language: str, options: ReadOptions, spool: Spool
 ) -> list[_Seed | LeftOut | ArchiveError]:
-    return [item for path in paths for item in _read(path, root, site_language, options)]
+    found = [item for path in paths for item in _read(path, root, site_language, options, spool)]
+    spool.flush()
+    return found
 
 
 def _options(config: Config) -> ReadOptions:
@@ -369,17 +397,18 @@ def _read_all(
     config: Config,
     jobs: int,
     progress: Callable[[Path], None] | None,
+    spool: Spool,
 ) -> Iterator[_Seed | LeftOut | ArchiveError]:
     """Every record of every seed, in order; in ``jobs`` forked processes where that pays."""
     options = _options(config)
     if not forking_pays(jobs, len(seeds), PARALLEL_THRESHOLD):
         for path in seeds:
-            yield from _read(path, config.root, config.language, options)
+            yield from _read(path, config.root, config.language, options, spool)
             if progress is not None:
                 progress(path)
         return
     read = functools.partial(
-        _read_chunk, root=config.root, site_language=config.language, options=options
+        _read_chunk, root=config.root, site_language=config.language, options=options, spool=spool
     )
     for chunk, results in map_forked(read, seeds, jobs):
         yield from results
@@ -415,7 +444,8 @@ class _Collection:
         path_date = date_in_path(path)
         if path_date.date is not None:
             return path_date.date
-        seed: _Seed | None = self._ledger.plain_seed(str(path))
+        found = self._ledger.plain_seed(str(path))
+        seed = _unpack_seed(found) if found is not None else None
         if seed is None or seed.story is None:
             if not is_plain_text(path):  # a collection has no one date of its own
                 return None
@@ -454,6 +484,7 @@ class _Planned:
     dated: bool
     dating: Dating
     target: str = ""  # content-relative path, set by the slot assignment
+    known: bool = True  # whether the manifest had entries for its source (moved: old files)
 
     def render(self, story: WireStory) -> str:
         seed, dating = self.seed, self.dating
@@ -577,10 +608,11 @@ def import_seeds(
     rows from there."""
     content = config.content_dir
     ledger = Ledger()
+    spool = Spool(ledger.folder)
     try:
         ledger.load_manifest(read_entries(content / MANIFEST_NAME))
         failed: list[ArchiveError] = []
-        for result in _read_all(seeds, config, jobs, progress):
+        for result in _read_all(seeds, config, jobs, progress, spool):
             if isinstance(result, ArchiveError):
                 failed.append(result)
             elif isinstance(result, LeftOut):
@@ -592,33 +624,46 @@ def import_seeds(
                     result.shown,
                     str(result.path.absolute()),
                     result.story is not None,
-                    result,
+                    _pack_seed(result),
                 )
         _split_duplicates(ledger, config.root)
         collection = _Collection(ledger)
-        for seed in ledger.originals():
+        for row in ledger.originals():
+            seed = _unpack_seed(row)
             item = _plan(seed, config, as_of=as_of, year=year, collection=collection)
-            plan = (item.folder, item.base, item.dated, item.dating)
+            d = item.dating
+            plan = (
+                item.folder,
+                item.base,
+                item.dated,
+                d.date,
+                d.source,
+                d.reference,
+                d.because,
+                d.warnings,
+            )
             ledger.add_plan(seed.key, str(seed.path), seed.story is not None, *plan[:2], plan)
         _assign_slots(ledger, content)
-        writing = _Writing(ledger, content, config.root, force, _options(config))
-        _write_all(writing, jobs)
-        failed.extend(_apply(ledger, content))
+        spool.flush()
+        _write_all(_Writing(ledger, spool, content, force), jobs)
+        spool.close()
+        _apply(ledger, content)
         ledger.commit()
         save_manifest(content / MANIFEST_NAME, ledger.manifest_entries)
     except BaseException:
+        spool.close()
         ledger.close()
         raise
     return ImportReport(
         imported=ledger.rows("imported"),
         unchanged=ledger.rows("unchanged"),
-        duplicates=ledger.rows("duplicates"),
+        duplicates=ledger.rows("duplicates", lambda row: Duplicate(*row)),
         failed=tuple(failed),
         undated=ledger.rows("undated"),
         edited=ledger.rows("edited"),
         removed=ledger.rows("removed"),
         left_out=ledger.rows("left_out"),
-        articles=ledger.rows("articles"),
+        articles=ledger.rows("articles", lambda row: ArticleRecord(*row)),
         file_time=ledger.count("file_time"),
     )
 
@@ -633,13 +678,14 @@ def _split_duplicates(ledger: Ledger, root: Path) -> None:
         owner = next((key for key, _ in group if key == known), None)
         if known and owner is None and _source_exists(known, root):  # imported before, still there
             for key, shown in group:
-                ledger.add_row("duplicates", Duplicate(shown, known), sort=f"{first}\0{key}")
+                ledger.leave_out(key)
+                ledger.add_row("duplicates", (shown, known), sort=f"{first}\0{key}")
             continue
         owner = owner or first
-        ledger.keep(owner)
         for key, shown in group:
             if key != owner:
-                ledger.add_row("duplicates", Duplicate(shown, owner), sort=f"{first}\0{key}")
+                ledger.leave_out(key)
+                ledger.add_row("duplicates", (shown, owner), sort=f"{first}\0{key}")
 
 
 def _source_exists(key: str, root: Path) -> bool:
@@ -719,24 +765,27 @@ _SUFFIX = re.compile(r"^(?P<base>.+?)(?:-(?P<n>\d+))?$")
 def _assign_slots(ledger: Ledger, content: Path) -> None:
     """Give each article its content path: the one it had where that still fits,
     else the first free ``slug``, ``slug-2``, ... in its day, in source-path order."""
+    known: set[str] = set()  # keys with entries in the manifest, of those left for later
     for key, folder, base in ledger.plans_by_key():
-        for old, _ in ledger.by_source(key):
+        olds = ledger.by_source(key)
+        for old, _ in olds:
             old_folder, _, stem = old[: -len(".md")].rpartition("/")
             m = _SUFFIX.match(stem)
             fits = m is not None and (
                 stem == base or (m.group("base") == base and m.group("n") is not None)
             )
             if old_folder == folder and fits and not ledger.claimed(old):
-                ledger.claim(old, key)
+                ledger.claim(old, key, known=True)
                 break
         else:
-            ledger.postpone(key)
-    for key, folder, base in ledger.postponed():
+            if olds:
+                known.add(key)
+    for key, folder, base in ledger.unslotted():
         n = 1
         while True:
             candidate = f"{folder}/{numbered(base, n)}.md"
-            owner = ledger.owner(candidate)
-            if not ledger.claimed(candidate) and (owner is None or owner == key):
+            claimed, owner = ledger.slot_state(candidate)
+            if not claimed and (owner is None or owner == key):
                 on_disk = content / candidate
                 if (
                     owner is not None
@@ -745,7 +794,7 @@ def _assign_slots(ledger: Ledger, content: Path) -> None:
                 ):
                     break
             n += 1
-        ledger.claim(candidate, key)
+        ledger.claim(candidate, key, known=key in known)
 
 
 @dataclass(frozen=True)
@@ -767,7 +816,8 @@ def _write(
     data = item.render(story).encode("utf-8")
     content_sha = _sha(data)
     forget = []
-    for old, old_sha in ledger.by_source(item.seed.key):  # a moved article's old file, edited
+    olds = ledger.by_source(item.seed.key) if item.known else []
+    for old, old_sha in olds:  # a moved article's old file, edited
         old_file = content / old
         if old == item.target or not old_file.exists():
             continue
@@ -791,76 +841,36 @@ def _write(
     return _Written("written", content_sha, tuple(forget))
 
 
-def _as_planned(seed: _Seed, plan: tuple[str, str, bool, Dating], target: str) -> _Planned:
-    folder, base, dated, dating = plan
-    return _Planned(seed, folder, base, dated, dating, target)
+def _as_planned(seed: Any, plan: tuple[Any, ...], target: str, known: bool) -> _Planned:
+    """A plan as the ledger keeps it (see :func:`_pack_seed`)."""
+    folder, base, dated, *dating = plan
+    return _Planned(_unpack_seed(seed), folder, base, dated, Dating(*dating), target, known)
 
 
 @dataclass(frozen=True)
 class _Writing:
-    """What writing reads: the run's ledger (plans, slots, the manifest as it was)."""
+    """What writing reads: the run's ledger (plans, slots, the manifest as it was) and
+    its spool (the collection records' stories)."""
 
     ledger: Ledger
+    spool: Spool
     content: Path
-    root: Path
     force: bool
-    options: ReadOptions
 
 
-class _Results:
-    """Where a unit's results go: straight into the ledger, or (in a worker, whose
-    view of the ledger is read-only) into a list sent back."""
-
-    def __init__(self, ledger: Ledger | None) -> None:
-        self._ledger = ledger
-        self.found: list[tuple[str, _Written]] = []
-        self._keys: set[str] = set()
-
-    def put(self, key: str, written: _Written) -> None:
-        if self._ledger is not None:
-            self._ledger.wrote(key, written.outcome, written.content_sha, written.forget)
-        else:
-            self.found.append((key, written))
-            self._keys.add(key)
-
-    def has(self, key: str, ledger: Ledger) -> bool:
-        return ledger.is_written(key) if self._ledger is not None else key in self._keys
-
-    def missing(self, file: str, ledger: Ledger) -> list[str]:
-        if self._ledger is not None:
-            return ledger.unwritten(file)
-        return [key for key in ledger.keys_of(file) if key not in self._keys]
-
-
-def _write_unit(unit: tuple[str, str], w: _Writing, results: _Results) -> None:
-    """Write one story at hand (``("key", key)``), or every planned record of one
-    collection file (``("file", path)``: the file is streamed again, a record at a time)."""
+def _write_unit(unit: tuple[str, str], w: _Writing) -> Iterator[tuple[str, _Written]]:
+    """Write one file's story (``("key", key)``), or every planned record of one
+    collection file (``("file", path)``, their stories from the spool)."""
     kind, name = unit
-    if kind == "key":
-        found = w.ledger.planned(name)
+    for key in (name,) if kind == "key" else w.ledger.keys_of(name):
+        found = w.ledger.planned(key)
         assert found is not None
-        seed, plan, target = found
-        item = _as_planned(seed, plan, target)
-        results.put(name, _write(item, seed.story, w.ledger, w.content, w.force))
-        return
-    path = Path(name)
-    base = source_key(path, w.root)
-    for record in read_file(path, base, w.options):
-        if not isinstance(record, Record):
-            continue
-        key = base + record_suffix(record)
-        if results.has(key, w.ledger):  # an id again: its first record was imported
-            continue
-        found = w.ledger.planned(key)
-        if found is None:  # a duplicate
-            continue
-        seed, plan, target = found
-        item = _as_planned(seed, plan, target)
-        results.put(key, _write(item, record.story, w.ledger, w.content, w.force))
-    for key in results.missing(name, w.ledger):  # the file changed while it was imported
-        found = w.ledger.planned(key)
-        shown = found[0].shown if found is not None else key
-        results.put(key, _Written(f"failed:{shown}", ""))
+        item = _as_planned(*found)
+        story = item.seed.story
+        if story is None:
+            assert item.seed.spooled is not None
+            story = w.spool.get(item.seed.spooled)
+        yield key, _write(item, story, w.ledger, w.content, w.force)
 
 
 # What forked writers read: the run's plan, fixed before the pool starts.
@@ -873,11 +883,8 @@ def _write_chunk(units: list[tuple[str, str]]) -> list[tuple[str, _Written]]:
     assert _writing is not None
     if _worker_view is None or _worker_view[0] != os.getpid():
         _worker_view = (os.getpid(), Ledger.reader(_writing.ledger.path))
-    w = dataclasses.replace(_writing, ledger=_worker_view[1])
-    results = _Results(None)
-    for unit in units:
-        _write_unit(unit, w, results)
-    return results.found
+    w = dataclasses.replace(_writing, ledger=_worker_view[1], spool=Spool(_writing.spool.folder))
+    return [done for unit in units for done in _write_unit(unit, w)]
 
 
 def _write_all(w: _Writing, jobs: int) -> None:
@@ -887,9 +894,9 @@ def _write_all(w: _Writing, jobs: int) -> None:
     global _writing
     units = w.ledger.units()
     if not forking_pays(jobs, len(units), PARALLEL_THRESHOLD) or len(units) < 2:
-        results = _Results(w.ledger)
         for unit in units:
-            _write_unit(unit, w, results)
+            for key, written in _write_unit(unit, w):
+                w.ledger.wrote(key, written.outcome, written.content_sha, written.forget)
         return
     w.ledger.commit()  # what the workers read
     _writing = w
@@ -901,20 +908,16 @@ def _write_all(w: _Writing, jobs: int) -> None:
         _writing = None
 
 
-def _apply(ledger: Ledger, content: Path) -> list[ArchiveError]:
+def _apply(ledger: Ledger, content: Path) -> None:
     """Record what writing did, by content path: the manifest's entries, old files of
-    moved articles removed, the report's rows; the failures."""
-    failed = []
+    moved articles removed, the report's rows."""
     shown_content = display_path(content)
-    for target, seed, plan, outcome, content_sha, forget in ledger.outcomes():
-        item = _as_planned(seed, plan, target)
+    for target, known, row, plan, outcome, content_sha, forget in ledger.outcomes():
+        item = _as_planned(row, plan, target, known)
+        seed = item.seed
         shown = target if shown_content == "." else f"{shown_content}/{target}"
         if outcome.startswith("edited"):
             ledger.add_row("edited", outcome.split(":", 1)[1])
-            continue
-        if outcome.startswith("failed"):
-            message = "the record changed while it was imported; import again"
-            failed.append(ArchiveError(message, Path(outcome.split(":", 1)[1])))
             continue
         for old in forget:
             ledger.drop(old)
@@ -923,12 +926,14 @@ def _apply(ledger: Ledger, content: Path) -> list[ArchiveError]:
         if not item.dated:
             ledger.add_row("undated", shown)
         record = _record(item, shown)
-        ledger.add_row("articles", record, sort=seed.key)
+        ledger.add_row("articles", _ARTICLE_FIELDS(record), sort=seed.key)
         if record.date_reference == "file-time":
             ledger.add_row("file_time", None)
         for removed in _retire_old(item, ledger, content):
             ledger.add_row("removed", removed)
-    return failed
+
+
+_ARTICLE_FIELDS = operator.attrgetter(*(f.name for f in dataclasses.fields(ArticleRecord)))
 
 
 def _manifest_record(item: _Planned, content_sha: str) -> dict[str, str]:
@@ -943,7 +948,7 @@ def _manifest_record(item: _Planned, content_sha: str) -> dict[str, str]:
 def _retire_old(item: _Planned, ledger: Ledger, content: Path) -> list[str]:
     """Remove the article's previous content files (not edited by hand) after a move."""
     removed = []
-    for old, old_sha in ledger.by_source(item.seed.key):
+    for old, old_sha in ledger.by_source(item.seed.key) if item.known else ():
         if old == item.target:
             continue
         old_file = content / old

@@ -21,7 +21,7 @@ import shutil
 import sqlite3
 import tempfile
 import weakref
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
@@ -36,18 +36,17 @@ CREATE TABLE seeds(key TEXT PRIMARY KEY, text_sha TEXT, shown TEXT, file TEXT,
     plain INTEGER, seed BLOB);
 CREATE INDEX seeds_text ON seeds(text_sha, key);
 CREATE INDEX seeds_file ON seeds(file, plain);
-CREATE TABLE originals(key TEXT PRIMARY KEY);
+CREATE TABLE dropped(key TEXT PRIMARY KEY);
 CREATE TABLE plans(key TEXT PRIMARY KEY, file TEXT, plain INTEGER, folder TEXT,
     base TEXT, plan BLOB);
-CREATE TABLE rest(key TEXT PRIMARY KEY);
-CREATE TABLE slots(target TEXT PRIMARY KEY, key TEXT UNIQUE);
+CREATE TABLE slots(target TEXT PRIMARY KEY, key TEXT UNIQUE, known INTEGER);
 CREATE TABLE written(key TEXT PRIMARY KEY, outcome TEXT, content_sha TEXT, forget TEXT);
 CREATE TABLE rows(seq INTEGER PRIMARY KEY, kind TEXT, sort TEXT, data BLOB);
 CREATE INDEX rows_kind ON rows(kind, sort, seq);
 """
 
 _PRAGMAS = (
-    "PRAGMA journal_mode=OFF",
+    "PRAGMA journal_mode=WAL",  # forked writers read while the run records
     "PRAGMA synchronous=OFF",
     "PRAGMA cache_size=-8192",  # KiB: the page cache is all the ledger keeps in memory
     "PRAGMA temp_store=FILE",
@@ -75,7 +74,8 @@ class Ledger:
         self._pos = 0  # the manifest's entries in the order read, then added
         if path is None:  # the run's own
             folder = tempfile.mkdtemp(prefix="archivesite-import-")
-            self.path = Path(folder) / "ledger.sqlite"
+            self.folder = Path(folder)  # the run's temporary files (see also :mod:`spool`)
+            self.path = self.folder / "ledger.sqlite"
             self.db = sqlite3.connect(self.path, check_same_thread=False)
             for pragma in _PRAGMAS:
                 self.db.execute(pragma)
@@ -83,7 +83,9 @@ class Ledger:
             self._close = weakref.finalize(self, _remove, self.db, folder)
         else:  # a worker's view of the run's
             self.path = path
-            self.db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
+            self.folder = path.parent
+            self.db = sqlite3.connect(path, check_same_thread=False)
+            self.db.execute("PRAGMA query_only=1")
             self.db.execute("PRAGMA cache_size=-4096")
             self._close = weakref.finalize(self, _remove, self.db, None)
 
@@ -145,14 +147,6 @@ class Ledger:
         found: str | None = self._one("SELECT content_sha FROM manifest WHERE path = ?", path)
         return found
 
-    def owner(self, path: str) -> str | None:
-        """The ``source_file`` the manifest records for a content path."""
-        found: str | None = self._one("SELECT source FROM manifest WHERE path = ?", path)
-        return found
-
-    def has_record(self, path: str) -> bool:
-        return self._one("SELECT 1 FROM manifest WHERE path = ?", path) is not None
-
     def by_source(self, key: str) -> list[tuple[str, str | None]]:
         """The content paths recorded for a ``source_file`` (sorted) and their sha256."""
         return self.db.execute(
@@ -184,13 +178,15 @@ class Ledger:
             )
         )
 
-    def keep(self, key: str) -> None:
-        """Mark a record as the one imported for its text."""
-        self.db.execute("INSERT OR IGNORE INTO originals VALUES (?)", (key,))
+    def leave_out(self, key: str) -> None:
+        """Mark a record as not imported (a duplicate of another's text)."""
+        self.db.execute("INSERT OR IGNORE INTO dropped VALUES (?)", (key,))
 
     def originals(self) -> Iterator[Any]:
+        """The records to import, by key."""
         for (seed,) in self.db.execute(
-            "SELECT seed FROM originals JOIN seeds USING (key) ORDER BY key"
+            "SELECT seed FROM seeds"
+            " WHERE NOT EXISTS (SELECT 1 FROM dropped d WHERE d.key = seeds.key) ORDER BY key"
         ):
             yield load(seed)
 
@@ -213,30 +209,52 @@ class Ledger:
         """Every plan's key, folder and slug base, by key."""
         return iter(self.db.execute("SELECT key, folder, base FROM plans ORDER BY key"))
 
-    def postpone(self, key: str) -> None:
-        self.db.execute("INSERT OR IGNORE INTO rest VALUES (?)", (key,))
-
-    def postponed(self) -> Iterator[tuple[str, str, str]]:
-        return iter(
-            self.db.execute(
-                "SELECT key, folder, base FROM rest JOIN plans USING (key) ORDER BY key"
-            )
-        )
+    def unslotted(self) -> Iterator[tuple[str, str, str]]:
+        """The plans with no content path yet, by key (slots may be claimed meanwhile)."""
+        after = ""
+        while True:
+            batch = self.db.execute(
+                "SELECT key, folder, base FROM plans WHERE key > ?"
+                " AND NOT EXISTS (SELECT 1 FROM slots s WHERE s.key = plans.key)"
+                " ORDER BY key LIMIT 512",
+                (after,),
+            ).fetchall()
+            if not batch:
+                return
+            yield from batch
+            after = batch[-1][0]
 
     def claimed(self, target: str) -> bool:
         return self._one("SELECT 1 FROM slots WHERE target = ?", target) is not None
 
-    def claim(self, target: str, key: str) -> None:
-        self.db.execute("INSERT INTO slots VALUES (?, ?)", (target, key))
+    def slot_state(self, target: str) -> tuple[bool, str | None]:
+        """Whether a content path is claimed in this run, and whose it is in the manifest."""
+        claimed, owner = self.db.execute(
+            "SELECT EXISTS (SELECT 1 FROM slots WHERE target = ?),"
+            " (SELECT source FROM manifest WHERE path = ?)",
+            (target, target),
+        ).fetchone()
+        return bool(claimed), owner
 
-    def planned(self, key: str) -> tuple[Any, Any, str] | None:
-        """A record's seed, plan and content path (None where it has no plan)."""
+    def claim(self, target: str, key: str, *, known: bool) -> None:
+        """Give ``key`` its content path (``known``: the manifest has entries for it)."""
+        self.db.execute("INSERT INTO slots VALUES (?, ?, ?)", (target, key, int(known)))
+
+    def planned(self, key: str, *, unwritten: bool = False) -> tuple[Any, Any, str, bool] | None:
+        """A record's seed, plan, content path and whether the manifest knew it (None
+        where it has no plan, or with ``unwritten``, where it was written already)."""
         row = self.db.execute(
-            "SELECT seeds.seed, plans.plan, slots.target FROM plans JOIN seeds USING (key)"
-            " JOIN slots USING (key) WHERE key = ?",
+            "SELECT seeds.seed, plans.plan, slots.target, slots.known"
+            " FROM plans JOIN seeds USING (key)"
+            " JOIN slots USING (key) WHERE key = ?"
+            + (
+                " AND NOT EXISTS (SELECT 1 FROM written w WHERE w.key = plans.key)"
+                if unwritten
+                else ""
+            ),
             (key,),
         ).fetchone()
-        return None if row is None else (load(row[0]), load(row[1]), row[2])
+        return None if row is None else (load(row[0]), load(row[1]), row[2], bool(row[3]))
 
     def units(self) -> list[tuple[str, str]]:
         """What writing works on: ``("key", key)`` for a story at hand, ``("file",
@@ -263,28 +281,16 @@ class Ledger:
             (key, outcome, content_sha, json.dumps(forget)),
         )
 
-    def is_written(self, key: str) -> bool:
-        return self._one("SELECT 1 FROM written WHERE key = ?", key) is not None
-
-    def unwritten(self, file: str) -> list[str]:
-        return [
-            key
-            for (key,) in self.db.execute(
-                "SELECT key FROM plans WHERE file = ? AND plain = 0"
-                " AND key NOT IN (SELECT key FROM written) ORDER BY key",
-                (file,),
-            )
-        ]
-
-    def outcomes(self) -> Iterator[tuple[str, Any, Any, str, str, tuple[str, ...]]]:
-        """Each planned article's content path, seed, plan and what writing it did, by
-        content path."""
-        for target, seed, plan, outcome, content_sha, forget in self.db.execute(
-            "SELECT slots.target, seeds.seed, plans.plan, outcome, content_sha, forget"
-            " FROM slots JOIN plans USING (key) JOIN seeds USING (key)"
+    def outcomes(self) -> Iterator[tuple[str, bool, Any, Any, str, str, tuple[str, ...]]]:
+        """Each planned article's content path, whether the manifest knew it, its seed
+        and plan, and what writing it did; by content path."""
+        for target, known, seed, plan, outcome, content_sha, forget in self.db.execute(
+            "SELECT slots.target, slots.known, seeds.seed, plans.plan, outcome, content_sha,"
+            " forget FROM slots JOIN plans USING (key) JOIN seeds USING (key)"
             " JOIN written USING (key) ORDER BY slots.target"
         ):
-            yield target, load(seed), load(plan), outcome, content_sha, tuple(json.loads(forget))
+            forgotten = tuple(json.loads(forget)) if forget != "[]" else ()
+            yield target, bool(known), load(seed), load(plan), outcome, content_sha, forgotten
 
     # --- the report --------------------------------------------------------------
 
@@ -293,8 +299,9 @@ class Ledger:
             "INSERT INTO rows(kind, sort, data) VALUES (?, ?, ?)", (kind, sort, dump(row))
         )
 
-    def rows(self, kind: str) -> StoredRows[Any]:
-        return StoredRows(self, kind)
+    def rows(self, kind: str, make: Callable[[Any], T] | None = None) -> StoredRows[T]:
+        """The report's rows of one kind (``make``: a row from what was stored)."""
+        return StoredRows(self, kind, make)
 
     def count(self, kind: str) -> int:
         found: int = self._one("SELECT COUNT(*) FROM rows WHERE kind = ?", kind)
@@ -305,9 +312,10 @@ class StoredRows(Generic[T]):
     """One kind of report row, read back from the ledger in order (a collection: its
     length, iteration and membership, never all in memory)."""
 
-    def __init__(self, ledger: Ledger, kind: str) -> None:
+    def __init__(self, ledger: Ledger, kind: str, make: Callable[[Any], T] | None) -> None:
         self._ledger = ledger
         self._kind = kind
+        self._make = make
 
     def __len__(self) -> int:
         return self._ledger.count(self._kind)
@@ -319,7 +327,7 @@ class StoredRows(Generic[T]):
         for (data,) in self._ledger.db.execute(
             "SELECT data FROM rows WHERE kind = ? ORDER BY sort, seq", (self._kind,)
         ):
-            yield load(data)
+            yield load(data) if self._make is None else self._make(load(data))
 
     def __contains__(self, item: object) -> bool:
         return any(row == item for row in self)
