@@ -164,6 +164,7 @@ def main() -> int:
     parser.add_argument("--gzip", action="store_true", help="write the collection gzipped")
     parser.add_argument("--jobs", type=int, default=None, help="archivesite import -j")
     parser.add_argument("--base", help="a commit to compare with, in alternating rounds")
+    parser.add_argument("--new", help="a commit to measure (default: this working tree)")
     parser.add_argument("--rounds", type=int, default=1, help="rounds (default 1)")
     parser.add_argument("--keep", action="store_true", help="keep the temporary sites")
     args = parser.parse_args()
@@ -173,7 +174,7 @@ def main() -> int:
     with gzip.open(path, "wb", compresslevel=1) if args.gzip else path.open("wb") as f:
         records = generate(f, args.mb)
     print(f"{path.name}: {path.stat().st_size / 1e6:.0f} MB on disk, {records} records")
-    versions = {"new": ROOT / "src"}
+    versions = {args.new or "new": checkout(args.new) / "src" if args.new else ROOT / "src"}
     if args.base:
         versions = {args.base: checkout(args.base) / "src", **versions}
     names = list(versions)
