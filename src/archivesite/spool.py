@@ -53,7 +53,10 @@ class Spool:
         return pickle.loads(reader.read(size))  # our own temporary file, written by this run
 
     def close(self) -> None:
+        """Close the files and remove every process's spool (the run's writing is done)."""
         for f in (*self._readers.values(), *([self._out] if self._out is not None else [])):
             f.close()
         self._readers = {}
         self._out = None
+        for path in self.folder.glob("spool-*"):
+            path.unlink(missing_ok=True)
