@@ -20,6 +20,11 @@ It is what makes a re-import safe: a content file whose bytes no longer match
 ``force``; a file with no record that differs from what the importer would
 write is treated the same way. ``text_sha256`` (the decoded, normalised text)
 finds the same article under another file name.
+
+The manifest is read and written streamed (:mod:`archivesite.import_manifest`), and
+what a run keeps for each record until its end waits on disk, in the run's
+:class:`~archivesite.ledger.Ledger` and :class:`~archivesite.spool.Spool`: an
+import's memory does not grow with the number or size of the records.
 """
 
 from __future__ import annotations
