@@ -7,13 +7,19 @@ import`` on it in a fresh site and reports its wall time and peak memory (PSS su
 over the process tree, see ``bench/measure.py``): the reader, the parsing and the
 import's bookkeeping together. A second import (nothing to write) is measured too.
 
+With ``--base COMMIT --rounds N`` the same collection is imported by that commit's
+sources and by this tree's in alternating rounds, and the table gives each measure's
+median per version and the ratio new / base.
+
     .venv/bin/python bench/collection_bench.py --mb 300
+    .venv/bin/python bench/collection_bench.py --mb 60 --base dd50c5e --rounds 2
 """
 
 from __future__ import annotations
 
 import argparse
 import gzip
+import os
 import random
 import shutil
 import sys
@@ -21,9 +27,12 @@ import tempfile
 from pathlib import Path
 from typing import BinaryIO
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+BENCH = Path(__file__).resolve().parent
+ROOT = BENCH.parent
+sys.path.insert(0, str(BENCH))
 
-from measure import run_measured
+from compare import checkout  # noqa: E402
+from measure import Measurement, median, run_measured  # noqa: E402
 
 WORDS = [
     "harbour",
@@ -97,36 +106,88 @@ def generate(out: BinaryIO, megabytes: int, seed: int = 14) -> int:
     return n
 
 
+def _site(work: Path, name: str, collection: Path) -> Path:
+    """A fresh site whose seeds folder holds ``collection`` (linked, not copied)."""
+    site = work / f"site-{name}"
+    shutil.rmtree(site, ignore_errors=True)
+    (site / "seeds").mkdir(parents=True)
+    (site / "archivesite.toml").write_text('title = "Bench"\n', encoding="utf-8")
+    try:
+        os.link(collection, site / "seeds" / collection.name)
+    except OSError:
+        shutil.copyfile(collection, site / "seeds" / collection.name)
+    return site
+
+
+def _imports(name: str, src: Path, site: Path, jobs: int | None, work: Path) -> list[Measurement]:
+    """The first import of ``site`` and the re-import, by the sources in ``src``."""
+    cmd = [sys.executable, "-m", "archivesite.cli", "import", "--site", str(site)]
+    if jobs is not None:
+        cmd += ["-j", str(jobs)]
+    env = {**os.environ, "PYTHONPATH": str(src)}
+    found = []
+    for label in ("first import", "re-import"):
+        run = run_measured(cmd, cwd=work, env=env, log=work / f"{name}-{label}.log")
+        tail = run.tail.strip().splitlines()[-1:] or [""]
+        print(
+            f"  {name} {label}: {run.seconds:.1f} s, peak PSS (tree) {run.peak_mb:.0f} MB, "
+            f"largest process {run.largest_mb:.0f} MB, exit {run.returncode}: {tail[0]}",
+            flush=True,
+        )
+        if not run.ok:
+            raise SystemExit(f"{name} {label} failed:\n{run.tail}")
+        found.append(run)
+    return found
+
+
+def _table(results: dict[str, list[list[Measurement]]], names: list[str]) -> str:
+    rows = [
+        ("import (s)", 0, "seconds"),
+        ("import peak PSS (MB)", 0, "peak_mb"),
+        ("re-import (s)", 1, "seconds"),
+        ("re-import peak PSS (MB)", 1, "peak_mb"),
+    ]
+    head = "| measure | " + " | ".join(names) + (" | ratio |" if len(names) == 2 else " |")
+    out = [head, "|---" * (len(names) + 1 + (len(names) == 2)) + "|"]
+    for label, step, attr in rows:
+        medians = [median([getattr(r[step], attr) for r in results[n]]) for n in names]
+        cells = [f"{m:.1f}" for m in medians]
+        if len(names) == 2:
+            cells.append(f"{medians[1] / medians[0]:.2f}x" if medians[0] else "")
+        out.append(f"| {label} | " + " | ".join(cells) + " |")
+    return "\n".join(out)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--mb", type=int, default=300, help="collection size (default 300)")
     parser.add_argument("--gzip", action="store_true", help="write the collection gzipped")
     parser.add_argument("--jobs", type=int, default=None, help="archivesite import -j")
-    parser.add_argument("--keep", action="store_true", help="keep the temporary site")
+    parser.add_argument("--base", help="a commit to compare with, in alternating rounds")
+    parser.add_argument("--new", help="a commit to measure (default: this working tree)")
+    parser.add_argument("--rounds", type=int, default=1, help="rounds (default 1)")
+    parser.add_argument("--keep", action="store_true", help="keep the temporary sites")
     args = parser.parse_args()
-    exe = Path(sys.executable).with_name("archivesite")
     work = Path(tempfile.mkdtemp(prefix="collection-bench-"))
-    site = work / "site"
-    (site / "seeds").mkdir(parents=True)
-    (site / "archivesite.toml").write_text('title = "Bench"\n', encoding="utf-8")
     name = "afp_eng_2003.gz" if args.gzip else "afp_eng_2003"
-    path = site / "seeds" / name
+    path = work / name
     with gzip.open(path, "wb", compresslevel=1) if args.gzip else path.open("wb") as f:
         records = generate(f, args.mb)
     print(f"{path.name}: {path.stat().st_size / 1e6:.0f} MB on disk, {records} records")
-    cmd = [exe, "import", "--site", site]
-    if args.jobs is not None:
-        cmd += ["-j", str(args.jobs)]
+    versions = {args.new or "new": checkout(args.new) / "src" if args.new else ROOT / "src"}
+    if args.base:
+        versions = {args.base: checkout(args.base) / "src", **versions}
+    names = list(versions)
+    results: dict[str, list[list[Measurement]]] = {n: [] for n in names}
     try:
-        for label in ("first import", "re-import"):
-            run = run_measured(cmd, cwd=work, log=work / f"{label}.log")
-            tail = run.tail.strip().splitlines()[-1:] or [""]
-            print(
-                f"{label}: {run.seconds:.1f} s, peak PSS (tree) {run.peak_mb:.0f} MB, "
-                f"largest process {run.largest_mb:.0f} MB, exit {run.returncode}: {tail[0]}"
-            )
-            if not run.ok:
-                return 1
+        for i in range(args.rounds):
+            print(f"round {i + 1}", flush=True)
+            for n in names if i % 2 == 0 else reversed(names):
+                site = _site(work, "run", path)
+                results[n].append(_imports(n, versions[n], site, args.jobs, work))
+                shutil.rmtree(site, ignore_errors=True)
+        print(f"{records:,} records, {args.rounds} round(s), medians; load {os.getloadavg()}")
+        print(_table(results, names))
     finally:
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)

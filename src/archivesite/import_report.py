@@ -6,18 +6,23 @@ and ``date_reference`` (see :mod:`archivesite.dates`), dateline and agency, and 
 words which evidence decided them (``APW19980213.1320: 1998-02-13 from the file name;
 the lead's weekday Friday agrees``). ``-v`` prints those lines; ``--report FILE.csv``
 writes them as a table, one row per article, for review in a spreadsheet.
+
+A report of a large collection is large: its rows are typed collections that may be
+read back from the import's ledger as they are iterated (never all in memory), and
+:func:`report_lines` and :func:`write_csv` stream them.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Sequence
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 from .errors import ArchiveError
-from .files import write_atomic
+from .files import write_atomic_with
 
 CSV_COLUMNS = (
     "file",
@@ -57,21 +62,17 @@ class ArticleRecord:
 class ImportReport:
     """What one import run did. Paths are as printed to the user."""
 
-    imported: tuple[str, ...] = ()  # content files written (new or updated)
-    unchanged: tuple[str, ...] = ()
-    duplicates: tuple[Duplicate, ...] = ()
+    imported: Collection[str] = ()  # content files written (new or updated)
+    unchanged: Collection[str] = ()
+    duplicates: Collection[Duplicate] = ()
     failed: tuple[ArchiveError, ...] = ()
-    undated: tuple[str, ...] = ()  # imported or unchanged content files without a date
-    edited: tuple[str, ...] = ()  # content files edited by hand, left alone
-    removed: tuple[str, ...] = ()  # old content files of articles that moved
-    not_text: tuple[str, ...] = ()  # files in the folders given that no reader takes
-    left_out: tuple[str, ...] = ()  # "path:line: why" of records left out on purpose
-    articles: tuple[ArticleRecord, ...] = ()  # imported and unchanged, in seed order
-
-    @property
-    def file_time(self) -> tuple[ArticleRecord, ...]:
-        """The articles whose year came from their file's modification time."""
-        return tuple(a for a in self.articles if a.date_reference == "file-time")
+    undated: Collection[str] = ()  # imported or unchanged content files without a date
+    edited: Collection[str] = ()  # content files edited by hand, left alone
+    removed: Collection[str] = ()  # old content files of articles that moved
+    not_text: Collection[str] = ()  # files in the folders given that no reader takes
+    left_out: Collection[str] = ()  # "path:line: why" of records left out on purpose
+    articles: Collection[ArticleRecord] = ()  # imported and unchanged, in seed order
+    file_time: int = 0  # articles whose year came from their file's modification time
 
     def summary(self) -> str:
         parts = [
@@ -83,7 +84,7 @@ class ImportReport:
         if self.undated:
             parts.append(f"undated {len(self.undated)}")
         if self.file_time:
-            parts.append(f"year from file time {len(self.file_time)}")
+            parts.append(f"year from file time {self.file_time}")
         if self.edited:
             parts.append(f"skipped (edited by hand) {len(self.edited)}")
         if self.not_text:
@@ -114,59 +115,64 @@ def file_time_warning(count: int) -> str:
     )
 
 
-def report_lines(report: ImportReport, *, verbose: bool = False) -> list[Line]:
-    """Everything an import prints, in order: with ``verbose`` each article's
-    explanation and the files skipped as not text; duplicates, hand-edited files and
-    failures; the ``file-time`` warning; the summary last."""
-    lines: list[Line] = []
+def report_lines(report: ImportReport, *, verbose: bool = False) -> Iterator[Line]:
+    """Everything an import prints, in order, a line at a time: with ``verbose`` each
+    article's explanation and the files skipped as not text; duplicates, hand-edited
+    files and failures; the ``file-time`` warning; the summary last."""
     if verbose:
         for article in report.articles:
-            lines.append(Line(f"{article.file}: {article.explanation}"))
-            lines.extend(Line(f"{article.file}: warning: {w}") for w in article.warnings)
-        lines.extend(Line(f"{path}: not text; skipped") for path in report.not_text)
-        lines.extend(Line(entry) for entry in report.left_out)
+            yield Line(f"{article.file}: {article.explanation}")
+            yield from (Line(f"{article.file}: warning: {w}") for w in article.warnings)
+        yield from (Line(f"{path}: not text; skipped") for path in report.not_text)
+        yield from (Line(entry) for entry in report.left_out)
     for dup in report.duplicates:
-        lines.append(Line(f"{dup.seed}: duplicate of {dup.original} (same text); not imported"))
+        yield Line(f"{dup.seed}: duplicate of {dup.original} (same text); not imported")
     for path in report.edited:
-        lines.append(
-            Line(
-                f"{path}: edited by hand since it was imported; not overwritten "
-                "(use --force to overwrite)",
-                err=True,
-            )
+        yield Line(
+            f"{path}: edited by hand since it was imported; not overwritten "
+            "(use --force to overwrite)",
+            err=True,
         )
-    lines.extend(Line(str(error), err=True) for error in report.failed)
+    yield from (Line(str(error), err=True) for error in report.failed)
     if report.file_time:
-        lines.append(Line(file_time_warning(len(report.file_time)), err=True))
-    lines.append(Line(report.summary()))
-    return lines
+        yield Line(file_time_warning(report.file_time), err=True)
+    yield Line(report.summary())
 
 
-def csv_text(articles: Sequence[ArticleRecord]) -> str:
+def _csv_rows(articles: Iterable[ArticleRecord]) -> Iterator[list[str]]:
+    yield list(CSV_COLUMNS)
+    for a in articles:
+        yield [
+            a.file,
+            a.date,
+            a.date_source,
+            a.date_reference,
+            a.dateline,
+            a.agency,
+            a.content,
+            a.explanation,
+            "; ".join(a.warnings),
+        ]
+
+
+def csv_text(articles: Iterable[ArticleRecord]) -> str:
     """The review table: one row per article, the columns of :data:`CSV_COLUMNS`."""
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(CSV_COLUMNS)
-    for a in articles:
-        writer.writerow(
-            [
-                a.file,
-                a.date,
-                a.date_source,
-                a.date_reference,
-                a.dateline,
-                a.agency,
-                a.content,
-                a.explanation,
-                "; ".join(a.warnings),
-            ]
-        )
+    csv.writer(out, lineterminator="\n").writerows(_csv_rows(articles))
     return out.getvalue()
 
 
 def write_csv(report: ImportReport, path: Path) -> None:
-    """Write the review table to ``path``; :class:`ArchiveError` where it cannot be."""
+    """Write the review table to ``path`` (streamed, a row at a time); :class:`ArchiveError`
+    where it cannot be."""
+
+    def write(f: BinaryIO) -> None:
+        text = io.TextIOWrapper(f, encoding="utf-8", newline="")
+        csv.writer(text, lineterminator="\n").writerows(_csv_rows(report.articles))
+        text.flush()
+        text.detach()  # the file is closed by its owner
+
     try:
-        write_atomic(path, csv_text(report.articles).encode("utf-8"))
+        write_atomic_with(path, write)
     except OSError as exc:
         raise ArchiveError(f"cannot write the report: {exc.strerror or exc}", path) from exc

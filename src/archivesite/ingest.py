@@ -20,6 +20,11 @@ It is what makes a re-import safe: a content file whose bytes no longer match
 ``force``; a file with no record that differs from what the importer would
 write is treated the same way. ``text_sha256`` (the decoded, normalised text)
 finds the same article under another file name.
+
+The manifest is read and written streamed (:mod:`archivesite.import_manifest`), and
+what a run keeps for each record until its end waits on disk, in the run's
+:class:`~archivesite.ledger.Ledger` and :class:`~archivesite.spool.Spool`: an
+import's memory does not grow with the number or size of the records.
 """
 
 from __future__ import annotations
@@ -30,12 +35,13 @@ import dataclasses
 import datetime as dt
 import functools
 import hashlib
-import json
+import itertools
 import logging
+import operator
 import os
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -57,11 +63,14 @@ from .dates import (
 from .decode import read_seed
 from .errors import ArchiveError
 from .escape import escape_body
-from .files import write_atomic, write_atomic_with
+from .files import write_atomic
+from .import_manifest import read_entries, save_manifest
 from .import_report import ArticleRecord, Duplicate, ImportReport, write_csv
+from .ledger import FirstLines, Ledger
 from .readers import LeftOut, ReadOptions, Record, is_plain_text, read_file
 from .seedfiles import folder_files, select_seeds
 from .slugs import article_slug, numbered, title_from_filename
+from .spool import Place, Spool
 from .unimported import unimported_seeds
 from .wire import WireStory, parse_wire
 from .workers import default_jobs, forking_pays, map_forked
@@ -69,7 +78,6 @@ from .workers import default_jobs, forking_pays, map_forked
 log = logging.getLogger(__name__)
 
 MANIFEST_NAME = IMPORT_MANIFEST
-MANIFEST_VERSION = 1
 PARALLEL_THRESHOLD = 200  # seeds; below it, worker processes cost more than they save
 UNDATED_DIR = "undated"
 MAX_FALLBACK_TITLE = 100
@@ -245,8 +253,8 @@ def own_date(story: WireStory, path: PathDate) -> dt.date | None:
 class _Seed:
     """One seed read and parsed, with everything about it that needs no other file.
 
-    A record of a collection keeps no story (``story`` is None): the file is read
-    again when the record is written, so that memory does not grow with its text."""
+    A record of a collection keeps no story (``story`` is None): it waits in the run's
+    :class:`Spool` until it is written, so that memory does not grow with its text."""
 
     path: Path  # the file (a collection's records share it)
     key: str  # source_file: "seeds/x.txt", or "seeds/x.sgm#DOCID" for a record
@@ -266,35 +274,60 @@ class _Seed:
     language: str | None
     stated: dt.date | None = None  # a date the format states (date_source: header)
     tags: tuple[str, ...] = ()
+    spooled: Place | None = None  # where a collection record's story waits to be written
+
+
+_SEED_REST = tuple(
+    f.name for f in dataclasses.fields(_Seed) if f.name not in ("path", "path_date", "clues")
+)
+
+
+def _pack_seed(seed: _Seed) -> tuple[Any, ...]:
+    """A seed as the ledger keeps it: plain values, cheap to pickle and read back."""
+    p, c = seed.path_date, seed.clues
+    return (
+        str(seed.path),
+        (p.date, p.where, p.folder_month),
+        (c.path_date, c.path_where, c.month, c.day, c.year, c.time, c.weekday),
+        *(getattr(seed, name) for name in _SEED_REST),
+    )
+
+
+def _unpack_seed(row: tuple[Any, ...]) -> _Seed:
+    path, path_date, clues, *rest = row
+    values = dict(zip(_SEED_REST, rest, strict=True))
+    return _Seed(path=Path(path), path_date=PathDate(*path_date), clues=Clues(*clues), **values)
 
 
 def _read(
-    path: Path, root: Path, site_language: str, options: ReadOptions
-) -> list[_Seed | LeftOut | ArchiveError]:
-    """Read one seed file's records (in a worker process, where there are several)."""
+    path: Path, root: Path, site_language: str, options: ReadOptions, spool: Spool
+) -> Iterator[_Seed | LeftOut | ArchiveError]:
+    """Read one seed file's records, one at a time (in a worker process, where there
+    are several files)."""
     try:
         mtime = path.stat().st_mtime
     except OSError as exc:
-        return [ArchiveError(f"cannot read: {exc.strerror or exc}", path)]
+        yield ArchiveError(f"cannot read: {exc.strerror or exc}", path)
+        return
     key = source_key(path, root)
-    out: list[_Seed | LeftOut | ArchiveError] = []
-    seen: dict[str, int] = {}  # record suffix -> the line it was first read at
-    for item in read_file(path, key, options):
-        if isinstance(item, Record):
-            suffix = record_suffix(item)
-            if suffix and suffix in seen:
-                message = f"record id {suffix} again (first at line {seen[suffix]}); left out"
-                out.append(
-                    ArchiveError(message, Path(str(path) + suffix.rsplit("#", 1)[0]), item.line)
-                )
-                continue
-            seen[suffix] = item.line
-            out.append(_seed(item, path, key, mtime, site_language, keep=item.id is None))
-        elif isinstance(item, ArchiveError) and item.path is None:
-            out.append(ArchiveError(item.message, path, item.line))
-        else:
-            out.append(item)
-    return out
+    seen = FirstLines()  # record suffix -> the line it was first read at
+    try:
+        for item in read_file(path, key, options):
+            if isinstance(item, Record):
+                suffix = record_suffix(item)
+                first = seen.first(suffix, item.line) if suffix else None
+                if first is not None:
+                    message = f"record id {suffix} again (first at line {first}); left out"
+                    where = Path(str(path) + suffix.rsplit("#", 1)[0])
+                    yield ArchiveError(message, where, item.line)
+                    continue
+                yield _seed(item, path, key, mtime, site_language, spool)
+            elif isinstance(item, ArchiveError) and item.path is None:
+                yield ArchiveError(item.message, path, item.line)
+            else:
+                yield item
+    finally:
+        seen.close()
 
 
 def record_suffix(record: Record) -> str:
@@ -305,9 +338,10 @@ def record_suffix(record: Record) -> str:
 
 
 def _seed(
-    record: Record, path: Path, key: str, mtime: float, site_language: str, *, keep: bool
+    record: Record, path: Path, key: str, mtime: float, site_language: str, spool: Spool
 ) -> _Seed:
-    """One record's facts that need no other record or file (``keep``: with its story)."""
+    """One record's facts that need no other record or file; a file's one story is
+    kept with them, a collection record's is spooled."""
     story = record.story
     if record.id is None:
         path_date = date_in_path(path.absolute())
@@ -326,7 +360,8 @@ def _seed(
         shown=str(path) + suffix,
         raw_sha=_sha(record.raw),
         text_sha=text_hash(record.text),
-        story=story if keep else None,
+        story=story if record.id is None else None,
+        spooled=spool.put(story) if record.id is not None else None,
         dateline=story.dateline.text if story.dateline is not None else None,
         agency=story.agency,
         agency_from=(
@@ -349,9 +384,11 @@ def _seed(
 
 
 def _read_chunk(
-    paths: list[Path], root: Path, site_language: str, options: ReadOptions
+    paths: list[Path], root: Path, site_language: str, options: ReadOptions, spool: Spool
 ) -> list[_Seed | LeftOut | ArchiveError]:
-    return [item for path in paths for item in _read(path, root, site_language, options)]
+    found = [item for path in paths for item in _read(path, root, site_language, options, spool)]
+    spool.flush()
+    return found
 
 
 def _options(config: Config) -> ReadOptions:
@@ -367,17 +404,18 @@ def _read_all(
     config: Config,
     jobs: int,
     progress: Callable[[Path], None] | None,
+    spool: Spool,
 ) -> Iterator[_Seed | LeftOut | ArchiveError]:
     """Every record of every seed, in order; in ``jobs`` forked processes where that pays."""
     options = _options(config)
     if not forking_pays(jobs, len(seeds), PARALLEL_THRESHOLD):
         for path in seeds:
-            yield from _read(path, config.root, config.language, options)
+            yield from _read(path, config.root, config.language, options, spool)
             if progress is not None:
                 progress(path)
         return
     read = functools.partial(
-        _read_chunk, root=config.root, site_language=config.language, options=options
+        _read_chunk, root=config.root, site_language=config.language, options=options, spool=spool
     )
     for chunk, results in map_forked(read, seeds, jobs):
         yield from results
@@ -390,9 +428,8 @@ class _Collection:
     """The dates a folder's files carry themselves, read from the folder on disk (not
     from the files being imported), for the year of a neighbour without one."""
 
-    def __init__(self, parsed: Iterable[_Seed]) -> None:
-        self._parsed = parsed
-        self._known: dict[Path, _Seed] | None = None  # by absolute path, made when needed
+    def __init__(self, ledger: Ledger) -> None:
+        self._ledger = ledger  # the stories this run read, by absolute path
         self._folders: dict[Path, tuple[list[int], list[dt.date], list[str]]] = {}
 
     def _dated(self, folder: Path) -> tuple[list[int], list[dt.date], list[str]]:
@@ -414,9 +451,8 @@ class _Collection:
         path_date = date_in_path(path)
         if path_date.date is not None:
             return path_date.date
-        if self._known is None:
-            self._known = {s.path.absolute(): s for s in self._parsed if s.story is not None}
-        seed = self._known.get(path)
+        found = self._ledger.plain_seed(str(path))
+        seed = _unpack_seed(found) if found is not None else None
         if seed is None or seed.story is None:
             if not is_plain_text(path):  # a collection has no one date of its own
                 return None
@@ -455,6 +491,7 @@ class _Planned:
     dated: bool
     dating: Dating
     target: str = ""  # content-relative path, set by the slot assignment
+    known: bool = True  # whether the manifest had entries for its source (moved: old files)
 
     def render(self, story: WireStory) -> str:
         seed, dating = self.seed, self.dating
@@ -470,29 +507,6 @@ class _Planned:
             source_sha256=seed.raw_sha,
             tags=seed.tags,
         )
-
-
-@dataclass
-class _Manifest:
-    files: dict[str, dict[str, str]] = field(default_factory=dict)
-    _sources: dict[str, set[str]] = field(default_factory=dict)
-
-    def __post_init__(self) -> None:
-        for path, rec in self.files.items():
-            self._sources.setdefault(rec.get("source_file", ""), set()).add(path)
-
-    def by_source(self, key: str) -> list[str]:
-        return sorted(self._sources.get(key, ()))
-
-    def put(self, path: str, record: dict[str, str]) -> None:
-        self.drop(path)
-        self.files[path] = record
-        self._sources.setdefault(record["source_file"], set()).add(path)
-
-    def drop(self, path: str) -> None:
-        old = self.files.pop(path, None)
-        if old is not None:
-            self._sources.get(old.get("source_file", ""), set()).discard(path)
 
 
 def find_seeds(paths: Iterable[Path], *, follow_all: bool = False) -> list[Path]:
@@ -528,53 +542,6 @@ def display_path(path: Path) -> str:
 
 def _sha(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
-
-
-def _load_manifest(content: Path) -> _Manifest:
-    path = content / MANIFEST_NAME
-    if not path.exists():
-        return _Manifest()
-    try:
-        raw = json.loads(path.read_text(encoding="utf-8"))
-        files = raw["files"]
-        if raw.get("version") != MANIFEST_VERSION or not isinstance(files, dict):
-            raise ValueError("unknown version")
-    except (OSError, ValueError, KeyError, TypeError) as exc:
-        raise ArchiveError(
-            f"unreadable import manifest ({exc}); move it away to import "
-            "anyway (every differing content file then counts as edited)",
-            path,
-        ) from exc
-    return _Manifest({str(k): v if isinstance(v, dict) else dict(v) for k, v in files.items()})
-
-
-def _manifest_chunks(manifest: _Manifest) -> Iterator[bytes]:
-    """The manifest's JSON text, a piece at a time (a large one is never whole in memory)."""
-    doc = {"version": MANIFEST_VERSION, "files": dict(sorted(manifest.files.items()))}
-    encoder = json.JSONEncoder(indent=1, sort_keys=True, ensure_ascii=False)
-    for chunk in encoder.iterencode(doc):
-        yield chunk.encode("utf-8")
-    yield b"\n"
-
-
-def _file_sha(path: Path) -> str | None:
-    if not path.exists():
-        return None
-    digest = hashlib.sha256()
-    with path.open("rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
-def _save_manifest(manifest: _Manifest, path: Path) -> None:
-    """Write the manifest where it changed (streamed, compared by hash)."""
-    digest = hashlib.sha256()
-    for chunk in _manifest_chunks(manifest):
-        digest.update(chunk)
-    old = _file_sha(path)
-    if digest.hexdigest() != old and (manifest.files or old is not None):
-        write_atomic_with(path, lambda f: f.writelines(_manifest_chunks(manifest)))
 
 
 def _front_matter_source(path: Path) -> str | None:
@@ -655,95 +622,91 @@ def import_seeds(
     progress: Callable[[Path], None] | None = None,
 ) -> ImportReport:
     """Import ``seeds`` (files, from :func:`find_seeds`) into ``config.content_dir``,
-    parsing them in ``jobs`` processes (1: in this one, as the preview does)."""
-    root = config.root
+    parsing them in ``jobs`` processes (1: in this one, as the preview does).
+
+    What the run keeps for each record is kept in its :class:`Ledger` on disk, so that
+    memory stays flat however many records a collection holds; the report reads its
+    rows from there."""
     content = config.content_dir
-    manifest = _load_manifest(content)
-    failed: list[ArchiveError] = []
-    left_out: list[str] = []
-    parsed: list[_Seed] = []
-    for result in _read_all(seeds, config, jobs, progress):
-        if isinstance(result, ArchiveError):
-            failed.append(result)
-        elif isinstance(result, LeftOut):
-            left_out.append(str(result))
-        else:
-            parsed.append(result)
-
-    originals, duplicates = _split_duplicates(parsed, manifest, root)
-    collection = _Collection(parsed)
-    planned = [
-        _plan(seed, config, as_of=as_of, year=year, collection=collection) for seed in originals
-    ]
-    _assign_slots(planned, manifest, content)
-
-    imported: list[str] = []
-    unchanged: list[str] = []
-    undated: list[str] = []
-    edited: list[str] = []
-    removed: list[str] = []
-    records: dict[str, ArticleRecord] = {}
-    planned.sort(key=lambda p: p.target)
-    shown_content = display_path(content)
-    for item, written in zip(
-        planned, _write_all(planned, manifest, content, force, jobs, _options(config)), strict=True
-    ):
-        outcome = written.outcome
-        shown = item.target if shown_content == "." else f"{shown_content}/{item.target}"
-        if outcome.startswith("edited"):
-            edited.append(outcome.split(":", 1)[1])
-            continue
-        if outcome.startswith("failed"):
-            message = "the record changed while it was imported; import again"
-            failed.append(ArchiveError(message, Path(outcome.split(":", 1)[1])))
-            continue
-        for old in written.forget:
-            manifest.drop(old)
-        manifest.put(item.target, _manifest_record(item, written.content_sha))
-        (imported if outcome == "written" else unchanged).append(shown)
-        if not item.dated:
-            undated.append(shown)
-        records[item.seed.key] = _record(item, shown)
-        removed.extend(_retire_old(item, manifest, content))
-
-    _save_manifest(manifest, content / MANIFEST_NAME)
-
+    ledger = Ledger()
+    spool = Spool(ledger.folder)
+    try:
+        ledger.load_manifest(read_entries(content / MANIFEST_NAME))
+        failed: list[ArchiveError] = []
+        for result in _read_all(seeds, config, jobs, progress, spool):
+            if isinstance(result, ArchiveError):
+                failed.append(result)
+            elif isinstance(result, LeftOut):
+                ledger.add_row("left_out", str(result))
+            else:
+                ledger.add_seed(
+                    result.key,
+                    result.text_sha,
+                    result.shown,
+                    str(result.path.absolute()),
+                    result.story is not None,
+                    _pack_seed(result),
+                )
+        _split_duplicates(ledger, config.root)
+        collection = _Collection(ledger)
+        for row in ledger.originals():
+            seed = _unpack_seed(row)
+            item = _plan(seed, config, as_of=as_of, year=year, collection=collection)
+            d = item.dating
+            plan = (
+                item.folder,
+                item.base,
+                item.dated,
+                d.date,
+                d.source,
+                d.reference,
+                d.because,
+                d.warnings,
+            )
+            ledger.add_plan(seed.key, str(seed.path), seed.story is not None, *plan[:2], plan)
+        _assign_slots(ledger, content)
+        spool.flush()
+        _write_all(_Writing(ledger, spool, content, force), jobs)
+        spool.close()
+        _apply(ledger, content)
+        ledger.commit()
+        save_manifest(content / MANIFEST_NAME, ledger.manifest_entries)
+    except BaseException:
+        spool.close()
+        ledger.close()
+        raise
     return ImportReport(
-        imported=tuple(imported),
-        unchanged=tuple(unchanged),
-        duplicates=tuple(duplicates),
+        imported=ledger.rows("imported"),
+        unchanged=ledger.rows("unchanged"),
+        duplicates=ledger.rows("duplicates", lambda row: Duplicate(*row)),
         failed=tuple(failed),
-        undated=tuple(undated),
-        edited=tuple(edited),
-        removed=tuple(removed),
-        left_out=tuple(left_out),
-        articles=tuple(records[key] for key in sorted(records)),
+        undated=ledger.rows("undated"),
+        edited=ledger.rows("edited"),
+        removed=ledger.rows("removed"),
+        left_out=ledger.rows("left_out"),
+        articles=ledger.rows("articles", lambda row: ArticleRecord(*row)),
+        file_time=ledger.count("file_time"),
     )
 
 
-def _split_duplicates(
-    parsed: list[_Seed], manifest: _Manifest, root: Path
-) -> tuple[list[_Seed], list[Duplicate]]:
-    """One seed per text: the one the manifest already knows, else the first by path."""
-    recorded: dict[str, str] = {}
-    for rec in manifest.files.values():
-        recorded.setdefault(rec.get("text_sha256", ""), rec.get("source_file", ""))
-    groups: dict[str, list[_Seed]] = {}
-    for seed in sorted(parsed, key=lambda s: s.key):
-        groups.setdefault(seed.text_sha, []).append(seed)
-    originals: list[_Seed] = []
-    duplicates: list[Duplicate] = []
-    for text_sha, group in groups.items():
-        known = recorded.get(text_sha)
-        owner = next((s for s in group if s.key == known), None)
-        gone = owner is None and all(s.key != known for s in group)
-        if known and gone and _source_exists(known, root):  # imported before, file still there
-            duplicates.extend(Duplicate(s.shown, known) for s in group)
+def _split_duplicates(ledger: Ledger, root: Path) -> None:
+    """One seed per text: the one the manifest already knows, else the first by path;
+    the others are reported as duplicates (in the order of their text's first seed)."""
+    for _, rows in itertools.groupby(ledger.by_text(), key=operator.itemgetter(1)):
+        found = list(rows)
+        group = [(key, shown) for key, _, shown, _ in found]
+        first, known = group[0][0], found[0][3]
+        owner = next((key for key, _ in group if key == known), None)
+        if known and owner is None and _source_exists(known, root):  # imported before, still there
+            for key, shown in group:
+                ledger.leave_out(key)
+                ledger.add_row("duplicates", (shown, known), sort=f"{first}\0{key}")
             continue
-        owner = owner or group[0]
-        originals.append(owner)
-        duplicates.extend(Duplicate(s.shown, owner.key) for s in group if s is not owner)
-    return originals, duplicates
+        owner = owner or first
+        for key, shown in group:
+            if key != owner:
+                ledger.leave_out(key)
+                ledger.add_row("duplicates", (shown, owner), sort=f"{first}\0{key}")
 
 
 def _source_exists(key: str, root: Path) -> bool:
@@ -820,41 +783,39 @@ def _record(item: _Planned, shown: str) -> ArticleRecord:
 _SUFFIX = re.compile(r"^(?P<base>.+?)(?:-(?P<n>\d+))?$")
 
 
-def _assign_slots(planned: list[_Planned], manifest: _Manifest, content: Path) -> None:
+def _assign_slots(ledger: Ledger, content: Path) -> None:
     """Give each article its content path: the one it had where that still fits,
     else the first free ``slug``, ``slug-2``, ... in its day, in source-path order."""
-    claimed: set[str] = set()
-    owners = {path: rec.get("source_file") for path, rec in manifest.files.items()}
-    rest = []
-    for item in sorted(planned, key=lambda p: p.seed.key):
-        for old in manifest.by_source(item.seed.key):
-            folder, _, stem = old[: -len(".md")].rpartition("/")
+    known: set[str] = set()  # keys with entries in the manifest, of those left for later
+    for key, folder, base in ledger.plans_by_key():
+        olds = ledger.by_source(key)
+        for old, _ in olds:
+            old_folder, _, stem = old[: -len(".md")].rpartition("/")
             m = _SUFFIX.match(stem)
             fits = m is not None and (
-                stem == item.base or (m.group("base") == item.base and m.group("n") is not None)
+                stem == base or (m.group("base") == base and m.group("n") is not None)
             )
-            if folder == item.folder and fits and old not in claimed:
-                item.target = old
-                claimed.add(old)
+            if old_folder == folder and fits and not ledger.claimed(old):
+                ledger.claim(old, key, known=True)
                 break
         else:
-            rest.append(item)
-    for item in rest:
+            if olds:
+                known.add(key)
+    for key, folder, base in ledger.unslotted():
         n = 1
         while True:
-            candidate = f"{item.folder}/{numbered(item.base, n)}.md"
-            owner = owners.get(candidate)
-            if candidate not in claimed and (owner is None or owner == item.seed.key):
+            candidate = f"{folder}/{numbered(base, n)}.md"
+            claimed, owner = ledger.slot_state(candidate)
+            if not claimed and (owner is None or owner == key):
                 on_disk = content / candidate
                 if (
                     owner is not None
                     or not on_disk.exists()
-                    or (_front_matter_source(on_disk) == item.seed.key)
+                    or (_front_matter_source(on_disk) == key)
                 ):
                     break
             n += 1
-        item.target = candidate
-        claimed.add(candidate)
+        ledger.claim(candidate, key, known=key in known)
 
 
 @dataclass(frozen=True)
@@ -868,20 +829,20 @@ class _Written:
 
 
 def _write(
-    item: _Planned, story: WireStory, manifest: _Manifest, content: Path, force: bool
+    item: _Planned, story: WireStory, ledger: Ledger, content: Path, force: bool
 ) -> _Written:
-    """Write one article where that is safe; reads ``manifest``, never changes it
+    """Write one article where that is safe; reads the manifest, never changes it
     (it may run in a worker process)."""
     path = content / item.target
     data = item.render(story).encode("utf-8")
     content_sha = _sha(data)
-    record = manifest.files.get(item.target)
     forget = []
-    for old in manifest.by_source(item.seed.key):  # a moved article's old file, edited
+    olds = ledger.by_source(item.seed.key) if item.known else []
+    for old, old_sha in olds:  # a moved article's old file, edited
         old_file = content / old
         if old == item.target or not old_file.exists():
             continue
-        if _sha(old_file.read_bytes()) != manifest.files[old].get("content_sha256"):
+        if _sha(old_file.read_bytes()) != old_sha:
             if not force:
                 return _Written(f"edited:{display_path(old_file)}", content_sha)
             log.warning("%s: edited by hand; kept (the article is now at %s)", old_file, path)
@@ -890,7 +851,8 @@ def _write(
         current = path.read_bytes()
         if current == data:
             return _Written("unchanged", content_sha, tuple(forget))
-        hand_edited = record is None or _sha(current) != record.get("content_sha256")
+        recorded = ledger.content_sha(item.target)
+        hand_edited = recorded is None or _sha(current) != recorded
         if hand_edited and not force:
             return _Written(f"edited:{display_path(path)}", content_sha)
         if hand_edited:
@@ -900,86 +862,99 @@ def _write(
     return _Written("written", content_sha, tuple(forget))
 
 
+def _as_planned(seed: Any, plan: tuple[Any, ...], target: str, known: bool) -> _Planned:
+    """A plan as the ledger keeps it (see :func:`_pack_seed`)."""
+    folder, base, dated, *dating = plan
+    return _Planned(_unpack_seed(seed), folder, base, dated, Dating(*dating), target, known)
+
+
+@dataclass(frozen=True)
+class _Writing:
+    """What writing reads: the run's ledger (plans, slots, the manifest as it was) and
+    its spool (the collection records' stories)."""
+
+    ledger: Ledger
+    spool: Spool
+    content: Path
+    force: bool
+
+
+def _write_unit(unit: tuple[str, str], w: _Writing) -> Iterator[tuple[str, _Written]]:
+    """Write one file's story (``("key", key)``), or every planned record of one
+    collection file (``("file", path)``, their stories from the spool)."""
+    kind, name = unit
+    for key in (name,) if kind == "key" else w.ledger.keys_of(name):
+        found = w.ledger.planned(key)
+        assert found is not None
+        item = _as_planned(*found)
+        story = item.seed.story
+        if story is None:
+            assert item.seed.spooled is not None
+            story = w.spool.get(item.seed.spooled)
+        yield key, _write(item, story, w.ledger, w.content, w.force)
+
+
 # What forked writers read: the run's plan, fixed before the pool starts.
-_writing: tuple[list[_Planned], _Manifest, Path, bool, ReadOptions] | None = None
+_writing: _Writing | None = None
+_worker_view: tuple[int, Ledger] | None = None
 
 
-def _units(planned: list[_Planned]) -> list[list[int]]:
-    """The writing's units of work (indices into ``planned``): an article whose story
-    is at hand alone; the records of one collection file together (read once)."""
-    units: list[list[int]] = []
-    by_file: dict[Path, list[int]] = {}
-    for i, item in enumerate(planned):
-        if item.seed.story is not None:
-            units.append([i])
-        else:
-            by_file.setdefault(item.seed.path, []).append(i)
-    return units + list(by_file.values())
-
-
-def _write_unit(
-    unit: list[int],
-    planned: list[_Planned],
-    manifest: _Manifest,
-    content: Path,
-    force: bool,
-    options: ReadOptions,
-) -> list[tuple[int, _Written]]:
-    first = planned[unit[0]].seed
-    if first.story is not None:
-        return [(unit[0], _write(planned[unit[0]], first.story, manifest, content, force))]
-    wanted = {planned[i].seed.key: i for i in unit}
-    base = first.key[: len(first.key) - len(first.shown) + len(str(first.path))]
-    done = []
-    for record in read_file(first.path, base, options):  # streamed again, a record at a time
-        if not isinstance(record, Record):
-            continue
-        i = wanted.pop(base + record_suffix(record), -1)
-        if i >= 0:
-            done.append((i, _write(planned[i], record.story, manifest, content, force)))
-    for i in wanted.values():  # the file changed while it was imported
-        done.append((i, _Written(f"failed:{planned[i].seed.shown}", "")))
-    return done
-
-
-def _write_chunk(units: list[list[int]]) -> list[tuple[int, _Written]]:
+def _write_chunk(units: list[tuple[str, str]]) -> list[tuple[str, _Written]]:
+    global _worker_view
     assert _writing is not None
-    planned, manifest, content, force, options = _writing
-    return [
-        done
-        for unit in units
-        for done in _write_unit(unit, planned, manifest, content, force, options)
-    ]
+    if _worker_view is None or _worker_view[0] != os.getpid():
+        _worker_view = (os.getpid(), Ledger.reader(_writing.ledger.path))
+    w = dataclasses.replace(_writing, ledger=_worker_view[1], spool=Spool(_writing.spool.folder))
+    return [done for unit in units for done in _write_unit(unit, w)]
 
 
-def _write_all(
-    planned: list[_Planned],
-    manifest: _Manifest,
-    content: Path,
-    force: bool,
-    jobs: int,
-    options: ReadOptions,
-) -> Iterator[_Written]:
-    """:func:`_write` of every planned article, in order; in ``jobs`` forked processes
-    where that pays (each writes its own files, so none is written twice)."""
+def _write_all(w: _Writing, jobs: int) -> None:
+    """:func:`_write` of every planned article, its outcome kept in the ledger; in
+    ``jobs`` forked processes where that pays (each writes its own files, so none is
+    written twice)."""
     global _writing
-    results: list[_Written | None] = [None] * len(planned)
-    units = _units(planned)
-    if not forking_pays(jobs, len(planned), PARALLEL_THRESHOLD) or len(units) < 2:
+    units = w.ledger.units()
+    if not forking_pays(jobs, len(units), PARALLEL_THRESHOLD) or len(units) < 2:
         for unit in units:
-            for i, written in _write_unit(unit, planned, manifest, content, force, options):
-                results[i] = written
-    else:
-        _writing = (planned, manifest, content, force, options)
-        try:
-            for _, chunk in map_forked(_write_chunk, units, jobs):
-                for i, written in chunk:
-                    results[i] = written
-        finally:
-            _writing = None
-    for result in results:
-        assert result is not None
-        yield result
+            for key, written in _write_unit(unit, w):
+                w.ledger.wrote(key, written.outcome, written.content_sha, written.forget)
+        return
+    w.ledger.commit()  # what the workers read
+    _writing = w
+    try:
+        for _, found in map_forked(_write_chunk, units, jobs):
+            for key, written in found:
+                w.ledger.wrote(key, written.outcome, written.content_sha, written.forget)
+    finally:
+        _writing = None
+
+
+def _apply(ledger: Ledger, content: Path) -> None:
+    """Record what writing did, by content path: the manifest's entries, old files of
+    moved articles removed, the report's rows."""
+    shown_content = display_path(content)
+    for target, known, row, plan, outcome, content_sha, forget in ledger.outcomes():
+        item = _as_planned(row, plan, target, known)
+        seed = item.seed
+        shown = target if shown_content == "." else f"{shown_content}/{target}"
+        if outcome.startswith("edited"):
+            ledger.add_row("edited", outcome.split(":", 1)[1])
+            continue
+        for old in forget:
+            ledger.drop(old)
+        ledger.put(target, _manifest_record(item, content_sha))
+        ledger.add_row("imported" if outcome == "written" else "unchanged", shown)
+        if not item.dated:
+            ledger.add_row("undated", shown)
+        record = _record(item, shown)
+        ledger.add_row("articles", _ARTICLE_FIELDS(record), sort=seed.key)
+        if record.date_reference == "file-time":
+            ledger.add_row("file_time", None)
+        for removed in _retire_old(item, ledger, content):
+            ledger.add_row("removed", removed)
+
+
+_ARTICLE_FIELDS = operator.attrgetter(*(f.name for f in dataclasses.fields(ArticleRecord)))
 
 
 def _manifest_record(item: _Planned, content_sha: str) -> dict[str, str]:
@@ -991,19 +966,19 @@ def _manifest_record(item: _Planned, content_sha: str) -> dict[str, str]:
     }
 
 
-def _retire_old(item: _Planned, manifest: _Manifest, content: Path) -> list[str]:
+def _retire_old(item: _Planned, ledger: Ledger, content: Path) -> list[str]:
     """Remove the article's previous content files (not edited by hand) after a move."""
     removed = []
-    for old in manifest.by_source(item.seed.key):
+    for old, old_sha in ledger.by_source(item.seed.key) if item.known else ():
         if old == item.target:
             continue
         old_file = content / old
         if old_file.exists():
-            if _sha(old_file.read_bytes()) != manifest.files[old].get("content_sha256"):
-                continue  # kept by _apply's rule; never delete hand edits
+            if _sha(old_file.read_bytes()) != old_sha:
+                continue  # kept by _write's rule; never delete hand edits
             old_file.unlink()
             _remove_empty_dirs(old_file.parent, content)
             removed.append(display_path(old_file))
             log.info("removed %s (the article moved to %s)", old_file, item.target)
-        manifest.drop(old)
+        ledger.drop(old)
     return removed
