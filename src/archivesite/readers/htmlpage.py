@@ -21,6 +21,7 @@ dateline's.
 from __future__ import annotations
 
 import json
+import logging
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, fields
@@ -34,6 +35,11 @@ from .agencies import known_agency
 from .base import Item, LeftOut, Reader, ReadOptions, Record, Source, error, story_of
 from .newsxml import stated_time, tags_of
 from .xmlsafe import MAX_XML_BYTES, Element, paragraphs
+
+# The extraction libraries narrate every page at DEBUG ("no main title found"): only
+# their warnings are news to the archivist.
+for _name in ("trafilatura", "htmldate", "courlan", "justext"):
+    logging.getLogger(_name).setLevel(logging.WARNING)
 
 _HTML_START = re.compile(
     rb"^(?:\xef\xbb\xbf)?\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*(?:<!doctype\s+html|<html[\s>])",
@@ -77,6 +83,9 @@ def read(stream: BinaryIO, source: Source, options: ReadOptions) -> Iterator[Ite
     if len(data) > MAX_XML_BYTES:
         yield error(source, 1, f"over {MAX_XML_BYTES} bytes; not read")
         return
+    if b"\x00" in data:
+        yield error(source, 1, "binary file (contains NUL bytes); not an HTML page")
+        return
     try:
         tree = load_html(data)
     except Exception:  # the HTML library's failures on bytes that are no page
@@ -98,6 +107,9 @@ def read(stream: BinaryIO, source: Source, options: ReadOptions) -> Iterator[Ite
         None,
     )
     story = story_of(title=title, paragraphs=found, agency=agency)
+    if not story.paragraphs:
+        yield LeftOut(source.shown, 1, "HTML page with no article text found; left out")
+        return
     yield Record(
         story=story,
         raw=data,
