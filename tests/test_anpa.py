@@ -114,3 +114,15 @@ def test_a_story_with_no_text_is_left_out_and_the_others_read(tmp_path: Path) ->
 
 
 FIXTURES_ANPA = Path(__file__).resolve().parent / "fixtures" / "anpa"
+
+
+def test_a_capture_that_starts_inside_a_story(tmp_path: Path) -> None:
+    data = (FIXTURES_ANPA / "wire-two.anpa").read_bytes()
+    cut = data[data.index(b"Sam Poe") :]  # the end of the first story, then the second
+    assert reader_for(cut[:4096], "capture") is anpa.READER
+    site = make_site(tmp_path)
+    (site / "seeds" / "capture").write_bytes(cut)
+    result = cli_run("-v", "import", "--site", str(site))
+    assert result.exit_code == 0, result.output
+    assert "capture:1: text before the first story" in result.output
+    assert list(articles(site)) == ["seeds/capture"]  # the one whole story

@@ -12,6 +12,7 @@ import feedparser
 
 from archivesite.readers import feeds, newsmlg2, nitf, reader_for
 from importing import articles, cli_run, import_and_build, make_site, page_of, seed
+from test_html_pages import laughs
 
 ZONE = dt.timezone(dt.timedelta(hours=1))
 
@@ -101,6 +102,11 @@ def test_unsafe_or_broken_feeds_are_refused_with_the_file_named(tmp_path: Path) 
         "</channel></rss>\n",
         encoding="utf-8",
     )
+    (site / "seeds" / "laughs.xml").write_text(
+        '<?xml version="1.0"?>\n' + laughs("rss") + '<rss version="2.0"><channel><item>'
+        "<title>&lol9;</title><description>&lol9;</description></item></channel></rss>\n",
+        encoding="utf-8",
+    )
     (site / "seeds" / "cut.xml").write_text(
         '<rss version="2.0"><channel><item><title>Cut off', encoding="utf-8"
     )
@@ -109,5 +115,6 @@ def test_unsafe_or_broken_feeds_are_refused_with_the_file_named(tmp_path: Path) 
     assert result.exit_code == 1
     assert "xxe.xml:3: declares its own entities; not read (unsafe XML)" in result.output
     assert "cut.xml:1: not well-formed XML" in result.output
+    assert "laughs.xml:3: declares its own entities; not read (unsafe XML)" in result.output
     assert len(articles(site)) == 2  # the good feed is still imported
     assert all("passwd" not in body for _, body in articles(site).values())

@@ -85,3 +85,30 @@ def test_a_page_with_no_article_is_left_out_and_garbage_is_named(tmp_path: Path)
     assert "empty.html:1: HTML page with no article text found; left out" in result.output
     assert "Traceback" not in result.output
     assert list(articles(site)) == ["seeds/plain-page.html"]
+
+
+def laughs(root: str) -> str:
+    """A document type declaring nested and external entities (billion laughs, XXE)."""
+    nested = "".join(
+        f'<!ENTITY lol{i} "{("&lol%s;" % (i - 1 if i > 1 else "")) * 10}">\n' for i in range(1, 10)
+    )
+    return (
+        f'<!DOCTYPE {root} [\n<!ENTITY lol "lol">\n{nested}'
+        '<!ENTITY xxe SYSTEM "file:///etc/passwd">\n]>\n'
+    )
+
+
+def test_a_page_declaring_entities_has_none_expanded(tmp_path: Path) -> None:
+    site = make_site(tmp_path)
+    (site / "seeds" / "laughs.html").write_text(
+        laughs("html") + "<html><body><article><h1>Laughs</h1><p>HALIFAX (CP) - A page with "
+        "&lol9; and &xxe; in it.</p><p>A second paragraph of the story.</p></article>"
+        "</body></html>",
+        encoding="utf-8",
+    )
+    result = cli_run("import", "--site", str(site))
+    assert result.exit_code == 0, result.output
+    meta, body = articles(site)["seeds/laughs.html"]
+    assert meta["agency"] == "CP"
+    assert "lollol" not in body and "root:" not in body
+    assert "A second paragraph of the story." in body

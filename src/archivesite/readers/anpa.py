@@ -34,8 +34,10 @@ from .newsxml import plain_paragraphs
 
 _SOH, _STX, _ETX, _EOT = b"\x01", b"\x02", b"\x03", b"\x04"
 # A file starts with its first story: SYN characters, then SOH (some captures add
-# a line end first).
+# a line end first); a capture may also start inside a story, then the end of that
+# story (ETX or EOT) comes before the first SOH.
 _START = re.compile(rb"^[\s\x16]*\x01")
+_CUT_START = re.compile(rb"^[^\x00\x01]*[\x03\x04][^\x00\x01]*\x01")
 # Framing and typesetting controls: every C0 control but tab and the line ends.
 _CONTROL_BYTES = bytes(c for c in range(32) if c not in b"\t\n\r") + b"\x7f"
 _AS_SPACES = bytes.maketrans(_CONTROL_BYTES, b" " * len(_CONTROL_BYTES))
@@ -70,7 +72,9 @@ _BYLINE = re.compile(r"^by\s+(.+)$", re.IGNORECASE)
 
 
 def sniff(head: bytes, name: str) -> bool:
-    return b"\x00" not in head and _START.match(head) is not None and _STX in head
+    if b"\x00" in head or _STX not in head:
+        return False
+    return _START.match(head) is not None or _CUT_START.match(head) is not None
 
 
 @dataclass(frozen=True)
@@ -97,6 +101,9 @@ def read(stream: BinaryIO, source: Source, options: ReadOptions) -> Iterator[Ite
         return
     chunks = [data[a : b if b else None] for a, b in zip(starts, [*starts[1:], 0], strict=True)]
     found: list[Item] = []
+    if data[: starts[0]].strip(b" \t\r\n\x16"):
+        why = "text before the first story (a story cut off at its start); left out"
+        found.append(LeftOut(source.shown, 1, why))
     seen: set[str] = set()
     for ordinal, (start, chunk) in enumerate(zip(starts, chunks, strict=True), 1):
         line = data.count(b"\n", 0, start) + 1

@@ -25,7 +25,6 @@ import re
 from collections.abc import Iterator, Mapping
 from typing import Any, BinaryIO
 
-import feedparser
 from lxml import etree
 
 from ..errors import ArchiveError
@@ -53,6 +52,8 @@ def read(stream: BinaryIO, source: Source, options: ReadOptions) -> Iterator[Ite
     if local(root) not in _ROOTS:
         yield error(source, 1, f"not a feed (its root is <{local(root)}>)")
         return
+    import feedparser  # here: only an import with feeds pays for it
+
     try:
         parsed = feedparser.parse(data, resolve_relative_uris=False, sanitize_html=True)
     except Exception as exc:  # feedparser's own failures, whatever they are

@@ -27,10 +27,6 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, fields
 from typing import Any, BinaryIO
 
-import trafilatura
-from trafilatura.htmlprocessing import convert_to_html
-from trafilatura.utils import load_html
-
 from .agencies import known_agency
 from .base import Item, LeftOut, Reader, ReadOptions, Record, Source, error, story_of
 from .newsxml import stated_time, tags_of
@@ -83,6 +79,8 @@ def read(stream: BinaryIO, source: Source, options: ReadOptions) -> Iterator[Ite
     if len(data) > MAX_XML_BYTES:
         yield error(source, 1, f"over {MAX_XML_BYTES} bytes; not read")
         return
+    from trafilatura.utils import load_html  # here: the library takes long to import
+
     if b"\x00" in data:
         yield error(source, 1, "binary file (contains NUL bytes); not an HTML page")
         return
@@ -126,6 +124,9 @@ def read(stream: BinaryIO, source: Source, options: ReadOptions) -> Iterator[Ite
 def _extract(tree: Element) -> tuple[dict[str, Any], list[str]]:
     """trafilatura's findings on a page (title, author, date, site name) and the
     paragraphs of its main text (none where it finds none, or fails on the page)."""
+    import trafilatura
+    from trafilatura.htmlprocessing import convert_to_html
+
     try:
         document = trafilatura.bare_extraction(
             tree, with_metadata=True, include_comments=False, favor_precision=True
