@@ -3,12 +3,12 @@ framed by control characters, one or several to a file.
 
 A story runs from SOH (``0x01``, after the SYN characters of the line) to the next
 SOH or EOT. Its header, before STX (``0x02``), holds the service level and sequence
-number with the selector code (``z6715`` US ``-----``), then the priority, the
-category and the keyword (slug) line: ``r s BC-BKN--Heat-Hawks 1stLd-Writethru
-02-20 0500``. The text, from STX to ETX (``0x03``), starts with its own lines
+number with the selector code (``a0417`` US ``-----``), then the priority, the
+category and the keyword (slug) line: ``r a BC-US--Lighthouse-Vote 1stLd-Writethru
+01-05 0412``. The text, from STX to ETX (``0x03``), starts with its own lines
 marked ``^`` (the slug line again, the headline, editor's notes, the byline ending
 ``=``); each paragraph of the body starts with a tab. After ETX comes the sign-off
-``AP-WF-02-20-16 0337GMT``: the agency, the desk, and the date and time the story
+``AP-WF-01-05-26 1932GMT``: the agency, the desk, and the date and time the story
 was filed, which is the story's date (``date_source: header``) with its zone.
 
 The control characters are framing, never text: the reader takes a file by them
@@ -79,13 +79,12 @@ def sniff(head: bytes, name: str) -> bool:
 
 @dataclass(frozen=True)
 class _Header:
-    """What a story's header states (empty where a variant leaves it out)."""
+    """What a story's header states that the archive keeps (empty where a variant
+    leaves it out). The selector, priority and category are routing codes for the
+    newsroom's queues, not labels: they are read past, never made tags."""
 
-    sequence: str | None = None
-    selector: str | None = None
-    priority: str | None = None
-    category: str | None = None
-    keyword: str | None = None
+    sequence: str | None = None  # the service level and number: the story's id in the file
+    keyword: str | None = None  # the slug: tells the slug line at the top of the text
 
 
 def read(stream: BinaryIO, source: Source, options: ReadOptions) -> Iterator[Item]:
@@ -155,32 +154,29 @@ def _story(chunk: bytes, encoding: str, source: Source, line: int, options: Read
     story = story_of(title=headline, paragraphs=body, agency=agency)
     if story.agency is None and signed is not None:
         story = story_of(title=headline, paragraphs=body, agency=signed["agency"])
-    raw = chunk
     return Record(
         story=story,
-        raw=raw,
+        raw=chunk,
         text="\n\n".join([headline or "", *body]).strip(),
         line=line,
         id=header.sequence,
         date=_signed_time(signed),
-        tags=(),
         author=byline,
     )
 
 
 def _header(text: str) -> _Header:
+    """The header's first line (``a0417 -----``: sequence and selector) and its
+    keyword line (``r a BC-US--Lighthouse-Vote 1stLd-Writethru 01-05 0412``)."""
     lines = [line.strip() for line in text.split("\n") if line.strip()]
-    sequence = selector = None
+    sequence = None
     if lines and (found := _SEQUENCE.match(lines[0])) is not None:
         sequence = f"{found[1] or ''}{found[2]}"
-        selector = found[3].strip(" -") or None
         lines = lines[1:]
     for line in lines:
         if (found := _KEYWORD_LINE.match(line)) is not None:
-            return _Header(
-                sequence, selector, found["priority"], found["category"], found["keyword"]
-            )
-    return _Header(sequence, selector)
+            return _Header(sequence, found["keyword"])
+    return _Header(sequence)
 
 
 def _parts(text: str, keyword: str | None) -> tuple[str | None, str | None, list[str]]:
