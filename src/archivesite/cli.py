@@ -101,9 +101,11 @@ def import_command(
     jobs: int | None,
     no_wait: bool,
 ) -> None:
-    """Import raw article text files and collections (SGML, CSV, JSON Lines; also
-    .gz and .zip) (PATHS: files or folders; default: seeds/) into front-matter
-    Markdown under content/YYYY/MM/DD/, one article per story or record.
+    """Import raw article text files and collections (SGML, CSV, JSON Lines), agency
+    copy (NITF, NewsML-G2, NewsML 1.2, ANPA 1312 wire text), saved HTML article pages
+    and RSS/Atom feeds, also in .gz and .zip (PATHS: files or folders; default:
+    seeds/) into front-matter Markdown under content/YYYY/MM/DD/, one article per
+    story, record or feed entry.
 
     Files named in PATHS are always read; in folders (recursively) every file a
     reader takes is, whatever its extension, and other files are counted as skipped.

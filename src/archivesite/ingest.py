@@ -150,6 +150,7 @@ def story_to_markdown(
     tags: Sequence[str] = (),
     date_reference: DateReference | None = None,
     title_source: str | None = None,
+    stated: Sequence[tuple[str, str | bool]] = (),
 ) -> str:
     """The whole content file: YAML front matter (keys in the contract's order) and body."""
     meta: dict[str, Any] = {"title": title}
@@ -171,6 +172,7 @@ def story_to_markdown(
             meta["region"] = story.dateline.region
     if story.agency:
         meta["agency"] = story.agency
+    meta.update(stated)  # author, site_name, source_url, excerpt: as the source states them
     if language:
         meta["language"] = language
     meta["source_file"] = source_file
@@ -274,6 +276,7 @@ class _Seed:
     language: str | None
     stated: dt.date | None = None  # a date the format states (date_source: header)
     tags: tuple[str, ...] = ()
+    stated_meta: tuple[tuple[str, str | bool], ...] = ()  # author, site_name, ...
     spooled: Place | None = None  # where a collection record's story waits to be written
 
 
@@ -380,7 +383,25 @@ def _seed(
         language=language or language_of(story, site_language),
         stated=record.date,
         tags=record.tags,
+        stated_meta=stated_meta(record),
     )
+
+
+def stated_meta(record: Record) -> tuple[tuple[str, str | bool], ...]:
+    """The front matter a record's source states beyond the story: its byline, the
+    site and address it was published at, and whether its body is only an excerpt."""
+    found: list[tuple[str, str | bool]] = []
+    for key, value in (
+        ("author", record.author),
+        ("site_name", record.site_name),
+        ("source_url", record.url),
+    ):
+        text = " ".join((value or "").split())
+        if text:
+            found.append((key, text))
+    if record.excerpt:
+        found.append(("excerpt", True))
+    return tuple(found)
 
 
 def _read_chunk(
@@ -506,6 +527,7 @@ class _Planned:
             source_file=seed.key,
             source_sha256=seed.raw_sha,
             tags=seed.tags,
+            stated=seed.stated_meta,
         )
 
 

@@ -50,7 +50,7 @@ _FrontMatterLoader.yaml_implicit_resolvers = {
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
 
-_TEXT_KEYS = ("title", "lede", "summary", "dateline", "place", "region", "agency")
+_TEXT_KEYS = ("title", "lede", "summary", "dateline", "place", "region", "agency", "author")
 _KNOWN_KEYS = (*_TEXT_KEYS, "date", "slug", "tags", "draft", "language")
 
 
@@ -259,6 +259,7 @@ def _article_from(
         summary=text["summary"] or text["lede"],
         dateline=_dateline(text),
         agency=text["agency"],
+        author=text["author"],
         language=language if language != config.language else None,
         tags=tags,
         draft=draft,

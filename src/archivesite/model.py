@@ -45,6 +45,7 @@ class Article:
     language: str | None = None
     tags: tuple[str, ...] = ()
     draft: bool = False
+    author: str | None = None  # the byline, as its source states it
     body_offset: int = 0  # byte offset of the body in the source file
     body_line: int = 1  # the body's first line in the source file
     body_hash: str = ""  # sha256 of the body's bytes

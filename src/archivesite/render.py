@@ -480,6 +480,8 @@ def _news_article(article: Article, output: Output, context: dict[str, Any]) -> 
         data["locationCreated"] = place
     if article.agency:
         data["sourceOrganization"] = {"@type": "Organization", "name": article.agency}
+    if article.author:
+        data["author"] = {"@type": "Person", "name": article.author}
     data["inLanguage"] = context["lang"]
     if article.tags:
         data["keywords"] = list(article.tags)

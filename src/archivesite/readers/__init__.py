@@ -20,7 +20,20 @@ from pathlib import Path
 from typing import BinaryIO
 
 from ..errors import ArchiveError
-from . import csvrows, gigaword, jsonl, newsml, newsmlg2, nitf, plain, reuters, trec
+from . import (
+    anpa,
+    csvrows,
+    feeds,
+    gigaword,
+    htmlpage,
+    jsonl,
+    newsml,
+    newsmlg2,
+    nitf,
+    plain,
+    reuters,
+    trec,
+)
 from .base import Item, LeftOut, Reader, ReadOptions, Record, Source
 from .sniffing import SNIFF_BYTES
 
@@ -41,6 +54,9 @@ READERS: tuple[Reader, ...] = (
     nitf.READER,
     newsmlg2.READER,
     newsml.READER,
+    anpa.READER,
+    feeds.READER,
+    htmlpage.READER,
     gigaword.READER,
     trec.READER,
     reuters.READER,

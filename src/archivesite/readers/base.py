@@ -51,6 +51,10 @@ class Record:
     tags: tuple[str, ...] = ()
     language: str | None = None
     member: str | None = None  # its file's name inside a zip archive
+    author: str | None = None  # the byline's names, as stated
+    site_name: str | None = None  # the web site or feed it was published on
+    url: str | None = None  # the address it was published at
+    excerpt: bool = False  # the body is a summary the source gave, not the whole story
 
 
 @dataclass(frozen=True)
