@@ -21,6 +21,7 @@ from pathlib import Path
 from .build import BuildSession, build
 from .config import Config
 from .errors import ArchiveError, raise_all
+from .hosting import Compress
 from .import_report import report_lines
 from .ingest import find_seeds, import_seeds
 from .locks import holding, import_lock
@@ -37,7 +38,7 @@ Echo = Callable[[str, bool], None]  # (text, to stderr)
 
 
 def make_preview(
-    site: Path, *, host: str, port: int, poll: bool
+    site: Path, *, host: str, port: int, poll: bool, compress: Compress = Compress.OFF
 ) -> tuple[Preview, BackgroundIndexer]:
     """A preview of ``site`` (not started) and the indexer its builds hand the search to."""
     indexer = BackgroundIndexer()
@@ -62,6 +63,7 @@ def make_preview(
             port=port,
             poll=poll,
             before_build=hint,
+            compress=compress,
         )
     except OSError as exc:
         indexer.close(timeout=0)
@@ -82,10 +84,18 @@ def _import(config: Config, paths: Sequence[Path]) -> object:
     return report
 
 
-def run_preview(site: Path, *, host: str, port: int, poll: bool, echo: Echo) -> None:
+def run_preview(
+    site: Path,
+    *,
+    host: str,
+    port: int,
+    poll: bool,
+    echo: Echo,
+    compress: Compress = Compress.OFF,
+) -> None:
     """Serve a preview of ``site`` until Ctrl-C or SIGTERM, telling the user through
     ``echo(text, to_stderr)``."""
-    preview, indexer = make_preview(site, host=host, port=port, poll=poll)
+    preview, indexer = make_preview(site, host=host, port=port, poll=poll, compress=compress)
     # Ctrl-C and kill both stop cleanly, even where a shell started us with SIGINT ignored.
     signal.signal(signal.SIGINT, signal.default_int_handler)
     signal.signal(signal.SIGTERM, signal.default_int_handler)

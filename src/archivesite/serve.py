@@ -4,7 +4,9 @@ Two parts, neither knowing anything about articles:
 
 * :class:`PreviewServer` serves one folder over HTTP: pretty URLs (``/a/b/``
   is ``a/b/index.html``, ``/a/b`` redirects to ``/a/b/``), explicit content
-  types, the site's ``404.html`` with status 404, never a directory listing.
+  types, the site's ``404.html`` with status 404, never a directory listing;
+  byte ranges, validators and compression as a static host answers them
+  (:mod:`archivesite.hosting`).
   Every request path is decoded once, checked and resolved (symlinks
   included) inside the folder, else 404. Slow or endless requests time out
   on their own thread; an over-long request target gets 414. HTML responses
@@ -26,8 +28,8 @@ import http.server
 import json
 import logging
 import mimetypes
+import os
 import queue
-import shutil
 import socket
 import socketserver
 import threading
@@ -39,6 +41,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote, unquote
 
+from . import hosting
 from .config import STATE_DIR, Config, load_config
 from .errors import ArchiveError, ArchiveErrors
 from .watch import QUIET_SECONDS, Change, ChangeKind, Watcher
@@ -310,6 +313,27 @@ NOT_FOUND_PAGE = (
 )
 
 
+def _sibling_of(path: Path) -> Callable[[str], bool]:
+    """Whether a precompressed copy (``x.gz``, ``x.br``) is stored next to ``path``."""
+    return lambda suffix: path.with_name(path.name + suffix).is_file()
+
+
+def _write_slice(out: Any, data: bytes, start: int, end: int) -> None:
+    out.write(data[start : end + 1])
+
+
+def _copy_slice(src: Any, out: Any, start: int, end: int) -> None:
+    """Copy bytes ``start..end`` (inclusive) of an open file to ``out``."""
+    src.seek(start)
+    left = end - start + 1
+    while left > 0:
+        block = src.read(min(left, 1 << 16))
+        if not block:
+            break  # the file shrank while being sent; the client sees a short body
+        out.write(block)
+        left -= len(block)
+
+
 # --- the HTTP server -------------------------------------------------------
 
 
@@ -365,21 +389,91 @@ class PreviewHandler(http.server.BaseHTTPRequestHandler):
             self._not_found(head)
             return
         try:
-            if found.path.suffix.lower() in (".html", ".htm"):
-                body = found.path.read_bytes()
-                self._send(200, content_type(found.path), self._page(body), head)
-                return
-            with found.path.open("rb") as f:
-                size = found.path.stat().st_size
-                self.send_response(200)
-                self.send_header("Content-Type", content_type(found.path))
-                self.send_header("Content-Length", str(size))
-                self.send_header("Cache-Control", "no-store")
-                self.end_headers()
-                if not head:
-                    shutil.copyfileobj(f, self.wfile)
+            self._send_file(found.path, head)
         except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
             self._not_found(head)  # it vanished between resolving and reading
+
+    def _send_file(self, path: Path, head: bool) -> None:
+        """A file as a static host sends it (ranges, compression: :mod:`hosting`); HTML
+        pages carry the live-reload script, so they are answered from memory."""
+        request = {k.lower(): v for k, v in self.headers.items()}
+        ctype = content_type(path)
+        mode = self.server.compress
+        if self.server.inject and path.suffix.lower() in (".html", ".htm"):
+            body = self._page(path.read_bytes())
+            choice = hosting.choose_representation(
+                mode, ctype, len(body), request.get("accept-encoding"), _sibling_of(path)
+            )
+            # A stored sibling lacks the script: compress the page itself now.
+            gzipped = bool(choice.coding) and "gzip" in hosting.accepted_codings(
+                request.get("accept-encoding")
+            )
+            if gzipped:
+                body = hosting.gzip_bytes(body)
+            reply = hosting.reply_for(
+                self.command,
+                request,
+                size=len(body),
+                content_type=ctype,
+                etag=hosting.content_tag(body),
+                last_modified=hosting.http_date(path.stat().st_mtime_ns),
+                coding="gzip" if gzipped else None,
+                varies=choice.varies,
+                ranges_allowed=not choice.on_the_fly,
+            )
+            self._reply(reply, head, lambda start, end: _write_slice(self.wfile, body, start, end))
+            return
+        st = path.stat()
+        choice = hosting.choose_representation(
+            mode, ctype, st.st_size, request.get("accept-encoding"), _sibling_of(path)
+        )
+        facts = hosting.FileFacts(st.st_size, st.st_mtime_ns)
+        if choice.on_the_fly:
+            data = hosting.gzip_bytes(path.read_bytes())
+            reply = hosting.reply_for(
+                self.command,
+                request,
+                size=len(data),
+                content_type=ctype,
+                etag="W/" + hosting.entity_tag(facts),
+                last_modified=hosting.http_date(st.st_mtime_ns),
+                coding=choice.coding,
+                varies=True,
+                ranges_allowed=False,
+            )
+            self._reply(reply, head, lambda start, end: _write_slice(self.wfile, data, start, end))
+            return
+        stored = path.with_name(path.name + choice.suffix)
+        with stored.open("rb") as f:
+            st = os.fstat(f.fileno())
+            facts = hosting.FileFacts(st.st_size, st.st_mtime_ns)
+            reply = hosting.reply_for(
+                self.command,
+                request,
+                size=facts.size,
+                content_type=ctype,
+                etag=hosting.entity_tag(facts, choice.coding),
+                last_modified=hosting.http_date(st.st_mtime_ns),
+                coding=choice.coding,
+                varies=choice.varies,
+            )
+            self._reply(reply, head, lambda start, end: _copy_slice(f, self.wfile, start, end))
+
+    def _reply(
+        self, reply: hosting.Reply, head: bool, write_range: Callable[[int, int], None]
+    ) -> None:
+        self.send_response(reply.status)
+        for name, value in reply.headers:
+            self.send_header(name, value)
+        self.send_header("Cache-Control", "no-store")
+        self.end_headers()
+        if head:
+            return
+        for chunk in reply.chunks:
+            if isinstance(chunk, bytes):
+                self.wfile.write(chunk)
+            else:
+                write_range(*chunk)
 
     def _page(self, body: bytes) -> bytes:
         if not self.server.inject:
@@ -455,8 +549,10 @@ class PreviewServer(http.server.ThreadingHTTPServer):
         keepalive: float = 15.0,
         header_deadline: float = 20.0,
         max_connections: int = 64,
+        compress: hosting.Compress = hosting.Compress.OFF,
     ) -> None:
         self.root = root
+        self.compress = compress
         self.header_deadline = header_deadline
         self.max_connections = max_connections
         self._reading: dict[socket.socket, float] = {}  # request head not read yet: deadline
@@ -586,6 +682,7 @@ class Preview:
         request_timeout: float = 10.0,
         out: Path | None = None,
         before_build: Callable[[frozenset[Change] | None], object] | None = None,
+        compress: hosting.Compress = hosting.Compress.OFF,
     ) -> None:
         self.root = root.resolve()
         if not self.root.is_dir():
@@ -597,7 +694,11 @@ class Preview:
         self.livereload = LiveReload()
         self.host = host
         self.server = PreviewServer(
-            (host, port), self.out, livereload=self.livereload, request_timeout=request_timeout
+            (host, port),
+            self.out,
+            livereload=self.livereload,
+            request_timeout=request_timeout,
+            compress=compress,
         )
         self.url = _url_for(host, self.server.port)
         self.watcher = Watcher(
