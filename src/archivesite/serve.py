@@ -11,8 +11,10 @@ Two parts, neither knowing anything about articles:
   included) inside the folder, else 404. Slow or endless requests time out
   on their own thread; an over-long request target gets 414. HTML responses
   get a small script (from the reserved ``/__archivesite__/`` prefix) that
-  listens to server-sent events: ``reload`` after a rebuild has finished, and
-  ``build-error`` to show an overlay naming the file and line.
+  listens to server-sent events: ``reload`` after a rebuild has finished,
+  ``build-error`` to show an overlay naming the file and line, and
+  ``search-index`` when a new search index is in place (passed on to the page
+  as the DOM event ``archivesite:search-index``, which the search page follows).
 * :class:`Preview` ties a :class:`~archivesite.watch.Watcher`, the server and
   the injected stage callables together: build into its own folder
   (``.archivesite/serve/``, never ``build/``) with the base URL set to the
@@ -196,7 +198,8 @@ _CLOSED = object()
 
 
 class LiveReload:
-    """The state browsers follow: a build generation and the current errors.
+    """The state browsers follow: a build generation, the current errors, and how many
+    search indexes have been put in place.
 
     Each server-sent-events client gets its own queue; :meth:`reload` is called
     only after a build has returned, so a browser never reloads into a
@@ -206,13 +209,18 @@ class LiveReload:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self.generation = 0
+        self.search = 0
         self.errors: tuple[ErrorInfo, ...] = ()
         self._clients: set[queue.Queue[object]] = set()
         self.closed = threading.Event()
 
     def state(self) -> dict[str, Any]:
         with self._lock:
-            return {"generation": self.generation, "errors": [e.to_json() for e in self.errors]}
+            return {
+                "generation": self.generation,
+                "search": self.search,
+                "errors": [e.to_json() for e in self.errors],
+            }
 
     def reload(self, errors: Iterable[ErrorInfo] = ()) -> None:
         """A build finished and its files are in place: tell every browser to reload."""
@@ -220,6 +228,12 @@ class LiveReload:
             self.generation += 1
             self.errors = tuple(errors)
         self._send("reload", self.state())
+
+    def search_indexed(self) -> None:
+        """A new search index is in place: open pages searching the old one catch up."""
+        with self._lock:
+            self.search += 1
+        self._send("search-index", self.state())
 
     def report(self, errors: Iterable[ErrorInfo]) -> None:
         """The current problems (empty: none); browsers show or hide the overlay."""
@@ -262,6 +276,7 @@ LIVERELOAD_JS = r"""// archivesite live reload (preview only; never part of a bu
   "use strict";
   var me = document.currentScript;
   var loaded = me ? me.getAttribute("data-generation") : null;
+  var searched = me ? me.getAttribute("data-search") : null;
   var box = null;
   function show(errors) {
     if (!box) {
@@ -280,8 +295,18 @@ LIVERELOAD_JS = r"""// archivesite live reload (preview only; never part of a bu
   function hide() { if (box) { box.hidden = true; } }
   function follow(state, isHello) {
     if (state.errors.length) { show(state.errors); return; }
-    if (isHello && loaded !== null && String(state.generation) === loaded) { hide(); return; }
+    if (isHello && loaded !== null && String(state.generation) === loaded) {
+      hide();
+      if (searched !== null && String(state.search) !== searched) { newIndex(state); }
+      return;
+    }
     location.reload();
+  }
+  // The search index is written after the pages: a page that searches it is told.
+  function newIndex(state) {
+    searched = String(state.search);
+    window.archivesiteSearchIndex = state.search;
+    window.dispatchEvent(new CustomEvent("archivesite:search-index", { detail: state }));
   }
   var source = new EventSource("/__archivesite__/events");
   source.addEventListener("hello", function (ev) {
@@ -289,6 +314,7 @@ LIVERELOAD_JS = r"""// archivesite live reload (preview only; never part of a bu
     follow(JSON.parse(ev.data), true);
   });
   source.addEventListener("reload", function (ev) { follow(JSON.parse(ev.data), false); });
+  source.addEventListener("search-index", function (ev) { newIndex(JSON.parse(ev.data)); });
   source.addEventListener("build-error", function (ev) {
     var state = JSON.parse(ev.data);
     if (state.errors.length) { show(state.errors); } else { hide(); }
@@ -297,9 +323,12 @@ LIVERELOAD_JS = r"""// archivesite live reload (preview only; never part of a bu
 """
 
 
-def inject_script(html: bytes, generation: int) -> bytes:
+def inject_script(html: bytes, generation: int, search: int = 0) -> bytes:
     """Add the live-reload script before the last ``</body>`` (or at the end)."""
-    tag = (f'<script src="{SCRIPT_PATH}" data-generation="{generation}"></script>').encode()
+    tag = (
+        f'<script src="{SCRIPT_PATH}" data-generation="{generation}" data-search="{search}">'
+        "</script>"
+    ).encode()
     at = html.lower().rfind(b"</body>")
     if at < 0:
         return html + tag
@@ -478,7 +507,8 @@ class PreviewHandler(http.server.BaseHTTPRequestHandler):
     def _page(self, body: bytes) -> bytes:
         if not self.server.inject:
             return body
-        return inject_script(body, self.server.livereload.generation)
+        hub = self.server.livereload
+        return inject_script(body, hub.generation, hub.search)
 
     def _not_found(self, head: bool) -> None:
         body = NOT_FOUND_PAGE
