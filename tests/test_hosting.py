@@ -14,6 +14,7 @@ from archivesite.hosting import (
     accepted_codings,
     choose_representation,
     entity_tag,
+    etag_matches,
     gzip_bytes,
     http_date,
     if_range_holds,
@@ -137,3 +138,18 @@ def test_gzip_bytes_are_repeatable() -> None:
     data = b"archive " * 100
     assert gzip_bytes(data) == gzip_bytes(data)
     assert gzip.decompress(gzip_bytes(data)) == data
+
+
+def test_if_none_match() -> None:
+    assert etag_matches('"a"', '"a"') and etag_matches('W/"a"', '"a"')
+    assert etag_matches('"b", "a"', 'W/"a"') and etag_matches("*", '"a"')
+    assert not etag_matches('"b"', '"a"') and not etag_matches(None, '"a"')
+    reply = reply_for(
+        "GET",
+        {"if-none-match": '"a"', "range": "bytes=0-1"},
+        size=10,
+        content_type="text/plain",
+        etag='"a"',
+        last_modified=http_date(0),
+    )
+    assert reply.status == 304 and reply.chunks == () and ("ETag", '"a"') in reply.headers

@@ -33,6 +33,9 @@ def make_site(root: Path) -> Path:
     (static / "index.json").write_bytes(TEXT)
     (static / "index.json.gz").write_bytes(gzip.compress(TEXT, mtime=0))
     (static / "empty.bin").write_bytes(b"")
+    page = b"<!DOCTYPE html><html><body><p>A static page.</p>%s</body></html>" % (b"<p>.</p>" * 100)
+    (static / "extra.html").write_bytes(page)
+    (static / "extra.html.gz").write_bytes(gzip.compress(page, mtime=0))
     return root
 
 
@@ -180,3 +183,21 @@ def test_pages_keep_the_reload_script_when_compressed(serve: tuple[str, ServePro
     else:
         assert "content-encoding" not in h
     assert b"/__archivesite__/livereload.js" in body and b"Something happened" in body
+    # a page with a stored .gz next to it: the stored copy lacks the script, so the page
+    # is compressed as sent
+    status, h, body = fetch(proc, "/extra.html", Accept_Encoding="gzip")
+    if mode == "off":
+        assert "content-encoding" not in h
+    else:
+        assert h["content-encoding"] == "gzip" and h["vary"] == "Accept-Encoding"
+        body = gzip.decompress(body)
+    assert b"/__archivesite__/livereload.js" in body and b"A static page." in body
+
+
+def test_revalidation(serve: tuple[str, ServeProcess]) -> None:
+    _, proc = serve
+    _, h, _ = fetch(proc, "/data.bin")
+    status, h2, body = fetch(proc, "/data.bin", If_None_Match=h["etag"])
+    assert (status, body) == (304, b"") and h2["etag"] == h["etag"]
+    status, _, body = fetch(proc, "/data.bin", If_None_Match='"other"')
+    assert (status, body) == (200, DATA)

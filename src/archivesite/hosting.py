@@ -9,7 +9,8 @@ measured through it match a real deployment:
   (overlapping or adjacent ones merged first); none satisfiable gets ``416`` with
   ``Content-Range: bytes */size``. A malformed header, another unit, a ``HEAD``
   request, or an ``If-Range`` validator that does not match (strong comparison)
-  means the range is ignored and the whole file is sent with ``200``.
+  means the range is ignored and the whole file is sent with ``200``. Every file
+  has an ``ETag`` and ``Last-Modified``; a matching ``If-None-Match`` gets ``304``.
 * **Compression** (:class:`Compress`): ``off`` sends every file as it is;
   ``precompressed`` sends ``x.br`` or ``x.gz`` stored next to ``x`` when the client
   accepts that coding (nginx ``gzip_static``/``brotli_static``, Netlify, Cloudflare
@@ -235,6 +236,16 @@ def if_range_holds(if_range: str | None, etag: str, last_modified: str) -> bool:
         return False
 
 
+def etag_matches(if_none_match: str | None, etag: str) -> bool:
+    """Whether ``If-None-Match`` names ``etag`` (weak comparison, ``*`` matches any)."""
+    if not if_none_match:
+        return False
+    if if_none_match.strip() == "*":
+        return True
+    bare = etag.removeprefix("W/")
+    return any(t.strip().removeprefix("W/") == bare for t in if_none_match.split(","))
+
+
 # --- the reply -----------------------------------------------------------------
 
 
@@ -280,6 +291,8 @@ def reply_for(
         common.append(("Vary", "Accept-Encoding"))
     if ranges_allowed:
         common.append(("Accept-Ranges", "bytes"))
+    if etag_matches(request.get("if-none-match"), etag):
+        return Reply(304, tuple(h for h in common if h[0] != "Accept-Ranges"), ())
     asked = request.get("range")
     ranges: list[ByteRange] | Unsatisfiable | None = None
     if (
