@@ -277,7 +277,6 @@ def reply_for(
     coding: str | None = None,
     varies: bool = False,
     ranges_allowed: bool = True,
-    boundary: str = "archivesite-byteranges",
 ) -> Reply:
     """The response to ``method`` (GET or HEAD) for a representation of ``size`` bytes.
 
@@ -324,6 +323,8 @@ def reply_for(
             ),
             ((start, end),),
         )
+    # The parts' separator must not occur in the data: a digest of the ETag will not.
+    boundary = hashlib.sha256(etag.encode()).hexdigest()[:32]
     chunks: list[Chunk] = []
     for start, end in ranges:
         chunks.append(
