@@ -297,3 +297,17 @@ def test_query_and_filters_live_in_the_address(served: tuple[Path, str], page: A
     page.locator("#search-options a", has_text="newest first").click()
     page.wait_for_url(re.compile(r"\?q=officials&year=2023&sort=newest$"))
     wait_for_count(page, 1)
+
+    # Off to a result and back: the search is still there.
+    page.locator("a.pagefind-ui__result-link").first.click()
+    page.wait_for_url(re.compile(r"/sub/2023/05/06/grain/$"))
+    page.go_back()
+    page.wait_for_function("() => location.search === '?q=officials&year=2023&sort=newest'")
+    wait_for_count(page, 1)
+    assert page.locator(".pagefind-ui__search-input").input_value() == "officials"
+    assert checked_filters(page) == ["year=2023"]
+    # Opening a search adds no history entry of its own (even with its parameters in
+    # another order): one more Back is the page before the order link.
+    page.go_back()
+    page.wait_for_function("() => location.search === '?q=officials&year=2023'")
+    wait_for_count(page, 1)
