@@ -227,3 +227,87 @@ def test_histogram_and_on_this_day_links(served: tuple[Path, str], page: Any) ->
     assert page.locator("section.otd-year h2").all_inner_texts() == ["2022", "2021"]
     titles = page.locator(".teaser-title").all_inner_texts()
     assert titles == ["Talks in Geneva", "Delegates meet again"]
+
+
+def checked_filters(page: Any) -> list[str]:
+    return sorted(
+        page.locator(".pagefind-ui__filter-checkbox:checked").evaluate_all(
+            "els => els.map(e => e.name + '=' + e.value)"
+        )
+    )
+
+
+def wait_for_count(page: Any, n: int) -> None:
+    page.wait_for_function(
+        "n => document.querySelectorAll('.pagefind-ui__result').length === n", arg=n
+    )
+
+
+def test_query_and_filters_live_in_the_address(served: tuple[Path, str], page: Any) -> None:
+    _, base = served
+    page.goto(base + "search/?q=officials")
+    wait_for_count(page, 4)
+
+    # Ticking a filter adds it to the address, as a new history entry.
+    page.locator(".pagefind-ui__filter-name", has_text=re.compile("agency", re.I)).click()
+    page.locator(".pagefind-ui__filter-label", has_text=re.compile(r"^AP")).click()
+    page.wait_for_url(re.compile(r"/sub/search/\?q=officials&agency=AP$"))
+    wait_for_count(page, 2)
+    assert results(page) == ["Bridge repaired", "Harbor reopens"]
+
+    # A reload (or the link, shared) shows the same search: the box and the ticked filter.
+    page.reload()
+    wait_for_count(page, 2)
+    assert page.locator(".pagefind-ui__search-input").input_value() == "officials"
+    assert page.locator("#site-search-q").input_value() == "officials"
+    assert checked_filters(page) == ["agency=AP"]
+    assert results(page) == ["Bridge repaired", "Harbor reopens"]
+
+    # A new query is another entry; the filter stays.
+    page.locator(".pagefind-ui__search-input").fill("harbor")
+    page.wait_for_url(re.compile(r"\?q=harbor&agency=AP$"))
+    wait_for_count(page, 1)
+
+    # Back: the query and the filter of each earlier entry come back.
+    page.go_back()
+    page.wait_for_url(re.compile(r"\?q=officials&agency=AP$"))
+    page.wait_for_function(
+        "() => document.querySelector('.pagefind-ui__search-input').value === 'officials'"
+    )
+    wait_for_count(page, 2)
+    assert checked_filters(page) == ["agency=AP"]
+    page.go_back()
+    page.wait_for_url(re.compile(r"/sub/search/\?q=officials$"))
+    wait_for_count(page, 4)
+    assert checked_filters(page) == []
+    assert page.locator("#site-search-q").input_value() == "officials"
+    page.go_forward()
+    page.wait_for_url(re.compile(r"\?q=officials&agency=AP$"))
+    wait_for_count(page, 2)
+    assert checked_filters(page) == ["agency=AP"]
+
+    # A link with several filters, opened fresh, runs that search.
+    page.goto(base + "search/?q=officials&year=2022&agency=AP")
+    wait_for_count(page, 2)
+    assert checked_filters(page) == ["agency=AP", "year=2022"]
+    page.goto(base + "search/?q=officials&year=2023")
+    wait_for_count(page, 1)
+    assert results(page) == ["Grain deal extended"]
+    # The order links keep the query and the filters.
+    page.locator("#search-options a", has_text="newest first").click()
+    page.wait_for_url(re.compile(r"\?q=officials&year=2023&sort=newest$"))
+    wait_for_count(page, 1)
+
+    # Off to a result and back: the search is still there.
+    page.locator("a.pagefind-ui__result-link").first.click()
+    page.wait_for_url(re.compile(r"/sub/2023/05/06/grain/$"))
+    page.go_back()
+    page.wait_for_function("() => location.search === '?q=officials&year=2023&sort=newest'")
+    wait_for_count(page, 1)
+    assert page.locator(".pagefind-ui__search-input").input_value() == "officials"
+    assert checked_filters(page) == ["year=2023"]
+    # Opening a search adds no history entry of its own (even with its parameters in
+    # another order): one more Back is the page before the order link.
+    page.go_back()
+    page.wait_for_function("() => location.search === '?q=officials&year=2023'")
+    wait_for_count(page, 1)

@@ -350,8 +350,8 @@ def test_without_injection_pages_are_served_as_built(output: Path) -> None:
 
 def test_inject_script() -> None:
     assert inject_script(b"<p>x</p></body></html>", 3) == (
-        b'<p>x</p><script src="/__archivesite__/livereload.js" data-generation="3"></script>'
-        b"</body></html>"
+        b'<p>x</p><script src="/__archivesite__/livereload.js" data-generation="3" data-search="0">'
+        b"</script></body></html>"
     )
     assert inject_script(b"<p>no body", 1).endswith(b"</script>")
     two = inject_script(b"<pre>&lt;/body&gt;</pre></body></body>", 1)
@@ -399,9 +399,9 @@ def test_events_stream_hello_reload_and_errors(server: PreviewServer) -> None:
     hub = server.livereload
     ev = Events(server.port)
     try:
-        assert ev.next() == ("hello", {"generation": 0, "errors": []})
+        assert ev.next() == ("hello", {"generation": 0, "search": 0, "errors": []})
         hub.reload()
-        assert ev.next() == ("reload", {"generation": 1, "errors": []})
+        assert ev.next() == ("reload", {"generation": 1, "search": 0, "errors": []})
         err = ArchiveError("bad front matter: mapping values are not allowed", "content/a.md", 3)
         hub.report([ErrorInfo.from_error(err)])
         name, data = ev.next()
@@ -421,7 +421,7 @@ def test_events_stream_hello_reload_and_errors(server: PreviewServer) -> None:
         assert name == "hello" and data["errors"][0]["line"] == 3  # type: ignore[index]
         ev2.close()
         hub.reload()
-        assert ev.next() == ("reload", {"generation": 2, "errors": []})
+        assert ev.next() == ("reload", {"generation": 2, "search": 0, "errors": []})
     finally:
         ev.close()
 
@@ -454,7 +454,7 @@ def test_livereload_hub_without_clients() -> None:
     hub = LiveReload()
     hub.report([ErrorInfo("x")])
     hub.reload()
-    assert hub.state() == {"generation": 1, "errors": []}
+    assert hub.state() == {"generation": 1, "search": 0, "errors": []}
 
 
 # --- the rebuild loop, with fake stages ---------------------------------------

@@ -310,14 +310,23 @@ def demo_command(directory: Path, articles: int | None) -> None:
     help="Port to listen on (0: any free port).",
 )
 @click.option("--poll", is_flag=True, help="Poll for changes (network and VM mounts).")
-def serve_command(site: Path, host: str, port: int, poll: bool) -> None:
+@click.option(
+    "--compress",
+    type=click.Choice(["off", "gzip", "precompressed"]),
+    default="off",
+    show_default=True,
+    help="Encode responses as a static host would: gzip text on the fly, or send "
+    "x.br/x.gz stored next to x (ranges and byte counts then match that host).",
+)
+def serve_command(site: Path, host: str, port: int, poll: bool, compress: str) -> None:
     """Preview the site: build it into .archivesite/serve/, serve it, and rebuild and
     reload the browser whenever seeds/, content/, templates/, static/ or
     archivesite.toml change. Ctrl-C stops."""
+    from .hosting import Compress
     from .preview import run_preview
 
     try:
-        run_preview(site, host=host, port=port, poll=poll, echo=_echo)
+        run_preview(site, host=host, port=port, poll=poll, echo=_echo, compress=Compress(compress))
     except ArchiveError as exc:
         _fail(exc)
 

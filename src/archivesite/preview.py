@@ -3,7 +3,8 @@
 :class:`serve.Preview` watches the sources and serves the output; this module gives it
 the stages it calls: a build that keeps a :class:`BuildSession` between rebuilds (told
 by the watcher which content files changed, and owning its output folder) and hands the
-search index to a background indexer, so a reload never waits for it; and an import of
+search index to a background indexer, so a reload never waits for it (when a new index
+is in place, open pages are told, so the search page searches it); and an import of
 the seeds that changed. The command line only calls :func:`run_preview`.
 """
 
@@ -21,10 +22,11 @@ from pathlib import Path
 from .build import BuildSession, build
 from .config import Config
 from .errors import ArchiveError, raise_all
+from .hosting import Compress
 from .import_report import report_lines
 from .ingest import find_seeds, import_seeds
 from .locks import holding, import_lock
-from .search import BackgroundIndexer
+from .search import BackgroundIndexer, Changes, SearchReport, update_search_index
 from .serve import Preview
 from .watch import Change, ChangeKind
 
@@ -37,10 +39,17 @@ Echo = Callable[[str, bool], None]  # (text, to stderr)
 
 
 def make_preview(
-    site: Path, *, host: str, port: int, poll: bool
+    site: Path, *, host: str, port: int, poll: bool, compress: Compress = Compress.OFF
 ) -> tuple[Preview, BackgroundIndexer]:
     """A preview of ``site`` (not started) and the indexer its builds hand the search to."""
-    indexer = BackgroundIndexer()
+
+    def index(config: Config, out: Path, changed: Changes) -> SearchReport:
+        report = update_search_index(config, out, changed)
+        if report.action == "indexed":
+            preview.livereload.search_indexed()
+        return report
+
+    indexer = BackgroundIndexer(index)
     session = BuildSession(owns_output=True)
     root = site.resolve()
 
@@ -62,6 +71,7 @@ def make_preview(
             port=port,
             poll=poll,
             before_build=hint,
+            compress=compress,
         )
     except OSError as exc:
         indexer.close(timeout=0)
@@ -82,10 +92,18 @@ def _import(config: Config, paths: Sequence[Path]) -> object:
     return report
 
 
-def run_preview(site: Path, *, host: str, port: int, poll: bool, echo: Echo) -> None:
+def run_preview(
+    site: Path,
+    *,
+    host: str,
+    port: int,
+    poll: bool,
+    echo: Echo,
+    compress: Compress = Compress.OFF,
+) -> None:
     """Serve a preview of ``site`` until Ctrl-C or SIGTERM, telling the user through
     ``echo(text, to_stderr)``."""
-    preview, indexer = make_preview(site, host=host, port=port, poll=poll)
+    preview, indexer = make_preview(site, host=host, port=port, poll=poll, compress=compress)
     # Ctrl-C and kill both stop cleanly, even where a shell started us with SIGINT ignored.
     signal.signal(signal.SIGINT, signal.default_int_handler)
     signal.signal(signal.SIGTERM, signal.default_int_handler)

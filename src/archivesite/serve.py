@@ -4,13 +4,17 @@ Two parts, neither knowing anything about articles:
 
 * :class:`PreviewServer` serves one folder over HTTP: pretty URLs (``/a/b/``
   is ``a/b/index.html``, ``/a/b`` redirects to ``/a/b/``), explicit content
-  types, the site's ``404.html`` with status 404, never a directory listing.
+  types, the site's ``404.html`` with status 404, never a directory listing;
+  byte ranges, validators and compression as a static host answers them
+  (:mod:`archivesite.hosting`).
   Every request path is decoded once, checked and resolved (symlinks
   included) inside the folder, else 404. Slow or endless requests time out
   on their own thread; an over-long request target gets 414. HTML responses
   get a small script (from the reserved ``/__archivesite__/`` prefix) that
-  listens to server-sent events: ``reload`` after a rebuild has finished, and
-  ``build-error`` to show an overlay naming the file and line.
+  listens to server-sent events: ``reload`` after a rebuild has finished,
+  ``build-error`` to show an overlay naming the file and line, and
+  ``search-index`` when a new search index is in place (passed on to the page
+  as the DOM event ``archivesite:search-index``, which the search page follows).
 * :class:`Preview` ties a :class:`~archivesite.watch.Watcher`, the server and
   the injected stage callables together: build into its own folder
   (``.archivesite/serve/``, never ``build/``) with the base URL set to the
@@ -26,8 +30,8 @@ import http.server
 import json
 import logging
 import mimetypes
+import os
 import queue
-import shutil
 import socket
 import socketserver
 import threading
@@ -39,6 +43,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote, unquote
 
+from . import hosting
 from .config import STATE_DIR, Config, load_config
 from .errors import ArchiveError, ArchiveErrors
 from .watch import QUIET_SECONDS, Change, ChangeKind, Watcher
@@ -193,7 +198,8 @@ _CLOSED = object()
 
 
 class LiveReload:
-    """The state browsers follow: a build generation and the current errors.
+    """The state browsers follow: a build generation, the current errors, and how many
+    search indexes have been put in place.
 
     Each server-sent-events client gets its own queue; :meth:`reload` is called
     only after a build has returned, so a browser never reloads into a
@@ -203,13 +209,18 @@ class LiveReload:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self.generation = 0
+        self.search = 0
         self.errors: tuple[ErrorInfo, ...] = ()
         self._clients: set[queue.Queue[object]] = set()
         self.closed = threading.Event()
 
     def state(self) -> dict[str, Any]:
         with self._lock:
-            return {"generation": self.generation, "errors": [e.to_json() for e in self.errors]}
+            return {
+                "generation": self.generation,
+                "search": self.search,
+                "errors": [e.to_json() for e in self.errors],
+            }
 
     def reload(self, errors: Iterable[ErrorInfo] = ()) -> None:
         """A build finished and its files are in place: tell every browser to reload."""
@@ -217,6 +228,12 @@ class LiveReload:
             self.generation += 1
             self.errors = tuple(errors)
         self._send("reload", self.state())
+
+    def search_indexed(self) -> None:
+        """A new search index is in place: open pages searching the old one catch up."""
+        with self._lock:
+            self.search += 1
+        self._send("search-index", self.state())
 
     def report(self, errors: Iterable[ErrorInfo]) -> None:
         """The current problems (empty: none); browsers show or hide the overlay."""
@@ -259,6 +276,7 @@ LIVERELOAD_JS = r"""// archivesite live reload (preview only; never part of a bu
   "use strict";
   var me = document.currentScript;
   var loaded = me ? me.getAttribute("data-generation") : null;
+  var searched = me ? me.getAttribute("data-search") : null;
   var box = null;
   function show(errors) {
     if (!box) {
@@ -277,8 +295,18 @@ LIVERELOAD_JS = r"""// archivesite live reload (preview only; never part of a bu
   function hide() { if (box) { box.hidden = true; } }
   function follow(state, isHello) {
     if (state.errors.length) { show(state.errors); return; }
-    if (isHello && loaded !== null && String(state.generation) === loaded) { hide(); return; }
+    if (isHello && loaded !== null && String(state.generation) === loaded) {
+      hide();
+      if (searched !== null && String(state.search) !== searched) { newIndex(state); }
+      return;
+    }
     location.reload();
+  }
+  // The search index is written after the pages: a page that searches it is told.
+  function newIndex(state) {
+    searched = String(state.search);
+    window.archivesiteSearchIndex = state.search;
+    window.dispatchEvent(new CustomEvent("archivesite:search-index", { detail: state }));
   }
   var source = new EventSource("/__archivesite__/events");
   source.addEventListener("hello", function (ev) {
@@ -286,6 +314,7 @@ LIVERELOAD_JS = r"""// archivesite live reload (preview only; never part of a bu
     follow(JSON.parse(ev.data), true);
   });
   source.addEventListener("reload", function (ev) { follow(JSON.parse(ev.data), false); });
+  source.addEventListener("search-index", function (ev) { newIndex(JSON.parse(ev.data)); });
   source.addEventListener("build-error", function (ev) {
     var state = JSON.parse(ev.data);
     if (state.errors.length) { show(state.errors); } else { hide(); }
@@ -294,9 +323,12 @@ LIVERELOAD_JS = r"""// archivesite live reload (preview only; never part of a bu
 """
 
 
-def inject_script(html: bytes, generation: int) -> bytes:
+def inject_script(html: bytes, generation: int, search: int = 0) -> bytes:
     """Add the live-reload script before the last ``</body>`` (or at the end)."""
-    tag = (f'<script src="{SCRIPT_PATH}" data-generation="{generation}"></script>').encode()
+    tag = (
+        f'<script src="{SCRIPT_PATH}" data-generation="{generation}" data-search="{search}">'
+        "</script>"
+    ).encode()
     at = html.lower().rfind(b"</body>")
     if at < 0:
         return html + tag
@@ -308,6 +340,27 @@ NOT_FOUND_PAGE = (
     b"</head><body><h1>404 Not Found</h1><p>There is no page at this address.</p>"
     b"</body></html>\n"
 )
+
+
+def _sibling_of(path: Path) -> Callable[[str], bool]:
+    """Whether a precompressed copy (``x.gz``, ``x.br``) is stored next to ``path``."""
+    return lambda suffix: path.with_name(path.name + suffix).is_file()
+
+
+def _write_slice(out: Any, data: bytes, start: int, end: int) -> None:
+    out.write(data[start : end + 1])
+
+
+def _copy_slice(src: Any, out: Any, start: int, end: int) -> None:
+    """Copy bytes ``start..end`` (inclusive) of an open file to ``out``."""
+    src.seek(start)
+    left = end - start + 1
+    while left > 0:
+        block = src.read(min(left, 1 << 16))
+        if not block:
+            break  # the file shrank while being sent; the client sees a short body
+        out.write(block)
+        left -= len(block)
 
 
 # --- the HTTP server -------------------------------------------------------
@@ -365,26 +418,97 @@ class PreviewHandler(http.server.BaseHTTPRequestHandler):
             self._not_found(head)
             return
         try:
-            if found.path.suffix.lower() in (".html", ".htm"):
-                body = found.path.read_bytes()
-                self._send(200, content_type(found.path), self._page(body), head)
-                return
-            with found.path.open("rb") as f:
-                size = found.path.stat().st_size
-                self.send_response(200)
-                self.send_header("Content-Type", content_type(found.path))
-                self.send_header("Content-Length", str(size))
-                self.send_header("Cache-Control", "no-store")
-                self.end_headers()
-                if not head:
-                    shutil.copyfileobj(f, self.wfile)
+            self._send_file(found.path, head)
         except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
             self._not_found(head)  # it vanished between resolving and reading
+
+    def _send_file(self, path: Path, head: bool) -> None:
+        """A file as a static host sends it (ranges, compression: :mod:`hosting`); HTML
+        pages carry the live-reload script, so they are answered from memory."""
+        request = {k.lower(): v for k, v in self.headers.items()}
+        ctype = content_type(path)
+        mode = self.server.compress
+        if self.server.inject and path.suffix.lower() in (".html", ".htm"):
+            body = self._page(path.read_bytes())
+            choice = hosting.choose_representation(
+                mode, ctype, len(body), request.get("accept-encoding"), _sibling_of(path)
+            )
+            # A stored sibling lacks the script: compress the page itself now.
+            gzipped = bool(choice.coding) and "gzip" in hosting.accepted_codings(
+                request.get("accept-encoding")
+            )
+            if gzipped:
+                body = hosting.gzip_bytes(body)
+            reply = hosting.reply_for(
+                self.command,
+                request,
+                size=len(body),
+                content_type=ctype,
+                etag=hosting.content_tag(body),
+                last_modified=hosting.http_date(path.stat().st_mtime_ns),
+                coding="gzip" if gzipped else None,
+                varies=choice.varies,
+                ranges_allowed=not choice.on_the_fly,
+            )
+            self._reply(reply, head, lambda start, end: _write_slice(self.wfile, body, start, end))
+            return
+        st = path.stat()
+        choice = hosting.choose_representation(
+            mode, ctype, st.st_size, request.get("accept-encoding"), _sibling_of(path)
+        )
+        facts = hosting.FileFacts(st.st_size, st.st_mtime_ns)
+        if choice.on_the_fly:
+            data = hosting.gzip_bytes(path.read_bytes())
+            reply = hosting.reply_for(
+                self.command,
+                request,
+                size=len(data),
+                content_type=ctype,
+                etag="W/" + hosting.entity_tag(facts),
+                last_modified=hosting.http_date(st.st_mtime_ns),
+                coding=choice.coding,
+                varies=True,
+                ranges_allowed=False,
+            )
+            self._reply(reply, head, lambda start, end: _write_slice(self.wfile, data, start, end))
+            return
+        stored = path.with_name(path.name + choice.suffix)
+        with stored.open("rb") as f:
+            st = os.fstat(f.fileno())
+            facts = hosting.FileFacts(st.st_size, st.st_mtime_ns)
+            reply = hosting.reply_for(
+                self.command,
+                request,
+                size=facts.size,
+                content_type=ctype,
+                etag=hosting.entity_tag(facts, choice.coding),
+                last_modified=hosting.http_date(st.st_mtime_ns),
+                coding=choice.coding,
+                varies=choice.varies,
+            )
+            self._reply(reply, head, lambda start, end: _copy_slice(f, self.wfile, start, end))
+
+    def _reply(
+        self, reply: hosting.Reply, head: bool, write_range: Callable[[int, int], None]
+    ) -> None:
+        self.send_response(reply.status)
+        for name, value in reply.headers:
+            self.send_header(name, value)
+        self.send_header("Cache-Control", "no-store")
+        self.end_headers()
+        if head:
+            return
+        for chunk in reply.chunks:
+            if isinstance(chunk, bytes):
+                self.wfile.write(chunk)
+            else:
+                write_range(*chunk)
 
     def _page(self, body: bytes) -> bytes:
         if not self.server.inject:
             return body
-        return inject_script(body, self.server.livereload.generation)
+        hub = self.server.livereload
+        return inject_script(body, hub.generation, hub.search)
 
     def _not_found(self, head: bool) -> None:
         body = NOT_FOUND_PAGE
@@ -455,8 +579,10 @@ class PreviewServer(http.server.ThreadingHTTPServer):
         keepalive: float = 15.0,
         header_deadline: float = 20.0,
         max_connections: int = 64,
+        compress: hosting.Compress = hosting.Compress.OFF,
     ) -> None:
         self.root = root
+        self.compress = compress
         self.header_deadline = header_deadline
         self.max_connections = max_connections
         self._reading: dict[socket.socket, float] = {}  # request head not read yet: deadline
@@ -586,6 +712,7 @@ class Preview:
         request_timeout: float = 10.0,
         out: Path | None = None,
         before_build: Callable[[frozenset[Change] | None], object] | None = None,
+        compress: hosting.Compress = hosting.Compress.OFF,
     ) -> None:
         self.root = root.resolve()
         if not self.root.is_dir():
@@ -597,7 +724,11 @@ class Preview:
         self.livereload = LiveReload()
         self.host = host
         self.server = PreviewServer(
-            (host, port), self.out, livereload=self.livereload, request_timeout=request_timeout
+            (host, port),
+            self.out,
+            livereload=self.livereload,
+            request_timeout=request_timeout,
+            compress=compress,
         )
         self.url = _url_for(host, self.server.port)
         self.watcher = Watcher(
