@@ -25,6 +25,8 @@ from server import Host
 
 HERE = Path(__file__).resolve().parent
 RUNTIME_SUFFIXES = (".js", ".wasm", ".css", ".html", ".pagefind")
+#: The word every edit adds (the candidates' edit steps append it).
+EDIT_WORD = "zanzibarite"
 
 
 def is_runtime(path: str) -> bool:
@@ -46,6 +48,20 @@ def config(candidate: str, q: corpus.Query, out: Path) -> dict[str, Any]:
     return cfg
 
 
+def page_records(corpus_path: Path) -> dict[str, tuple[str, str]]:
+    """Pagefind's page paths (``/aN.html``) to each record's URL and date."""
+    return {f"a{r['id']}.html": (r["url"], r["date"]) for r in corpus.read(corpus_path)}
+
+
+def resolve(result: dict[str, Any], pages: dict[str, tuple[str, str]]) -> dict[str, Any]:
+    """Results carrying a page path instead of the article's URL and date, resolved."""
+    for r in result["results"]:
+        name = r["url"].rsplit("/", 1)[-1]
+        if name in pages:
+            r["url"], r["date"] = pages[name]
+    return result
+
+
 def judge(result: dict[str, Any], expected: dict[str, Any], q: corpus.Query) -> dict[str, Any]:
     got = {"total": result["total"], "expected_total": expected["total"]}
     if q.by_date:
@@ -59,6 +75,7 @@ def judge(result: dict[str, Any], expected: dict[str, Any], q: corpus.Query) -> 
 
 def measure(candidate: str, out: Path, corpus_path: Path) -> dict[str, Any]:
     expected = truth.answers(corpus_path)
+    pages = page_records(corpus_path) if candidate == "pf" else {}
     rows: dict[str, Any] = {}
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
@@ -76,8 +93,10 @@ def measure(candidate: str, out: Path, corpus_path: Path) -> dict[str, Any]:
                     page.goto(f"{host.url}/web/{candidate}.html")
                     page.wait_for_function("window.runQuery !== undefined")
                     first = page.evaluate("cfg => runQuery(cfg)", config(candidate, q, out))
+                    first = resolve(first, pages)
                     first_log = host.take_log()
                     second = page.evaluate("cfg => runQuery(cfg)", config(candidate, nxt, out))
+                    second = resolve(second, pages)
                     second_log = host.take_log()
                     context.close()
                     rows[q.name] = {
@@ -113,3 +132,27 @@ def whole_file(browser: Any, root: Path, candidate: str, out: Path) -> dict[str,
             outcome = str(exc).splitlines()[0][:200]
         context.close()
         return {"outcome": outcome, **split(host.take_log())}
+
+
+def after_edits(candidate: str, out: Path, corpus_path: Path) -> dict[str, Any]:
+    """After the edit step: the edited word is found, and what the common query costs now."""
+    probes = (corpus.Query("edited", EDIT_WORD, "en"), corpus.QUERIES[1])
+    rows: dict[str, Any] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        (root / "web").symlink_to(HERE / "web")
+        (root / "idx").symlink_to(out)
+        with sync_playwright() as p, Host(root) as host:
+            browser = p.chromium.launch(executable_path="/usr/bin/chromium")
+            for q in probes:
+                context = browser.new_context()
+                page = context.new_page()
+                page.goto(f"{host.url}/web/{candidate}.html")
+                page.wait_for_function("window.runQuery !== undefined")
+                host.take_log()
+                got = page.evaluate("cfg => runQuery(cfg)", config(candidate, q, out))
+                rows[q.name] = {"total": got["total"], "ms": round(got["ms"])}
+                rows[q.name].update(split(host.take_log()))
+                context.close()
+            browser.close()
+    return rows

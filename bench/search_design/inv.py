@@ -13,8 +13,9 @@ Owns the index layout (``web/inv.js`` reads it):
 - ``d/<n>.json``: result metadata (url, title, date, agency) of ``DOC_CHUNK``
   consecutive documents, fetched only for the results shown;
 - ``delta.json``: the edits since the last full build (documents whose indexed
-  postings are void, and their new postings and metadata), read with every query,
-  so an edit is searchable without rewriting any term file.
+  postings are void, their metadata, the term files with a delta), read with every
+  query, and ``t/<n>.delta.json``: the edited documents' postings for the terms of
+  ``t/<n>.json``; so an edit is searchable without rewriting any term file.
 
     python bench/search_design/inv.py --corpus C.jsonl --out OUT --step build
     python bench/search_design/inv.py --corpus C.jsonl --out OUT --step edit --edits 100
@@ -23,6 +24,7 @@ Owns the index layout (``web/inv.js`` reads it):
 from __future__ import annotations
 
 import argparse
+import bisect
 import json
 import random
 import shutil
@@ -119,38 +121,42 @@ def build(corpus_path: Path, out: Path) -> dict[str, Any]:
         "doc_chunk": DOC_CHUNK,
     }
     write_json(out / "manifest.json", manifest)
-    write_json(out / "delta.json", {"void": [], "terms": {}, "docs": {}})
+    write_json(out / "delta.json", {"void": [], "docs": {}, "shards": []})
     state = out.parent / (out.name + "-state.json")
     state.write_text(json.dumps(number))
     return {"terms": nterms, "shards": len(firsts)}
 
 
 def edit(corpus_path: Path, out: Path, edits: int) -> dict[str, Any]:
-    """``edits`` edits since the full build (random articles each gain a word): ``delta.json``."""
-    number = {
-        int(k): v
-        for k, v in json.loads((out.parent / (out.name + "-state.json")).read_text()).items()
-    }
-    rng = random.Random(16)
-    chosen = set(rng.sample(range(len(number)), edits))
+    """``edits`` edits since the full build (random articles each gain a word), as delta files."""
+    state = json.loads((out.parent / (out.name + "-state.json")).read_text())
+    number = {int(k): v for k, v in state.items()}
+    chosen = set(random.Random(16).sample(range(len(number)), edits))
     records = [r for r in corpus.read(corpus_path) if r["id"] in chosen]
     started = time.perf_counter()
-    delta: dict[str, Any] = {"void": [], "terms": {}, "docs": {}}
+    firsts = json.loads((out / "manifest.json").read_text(encoding="utf-8"))["shards"]
+    by_shard: dict[int, dict[str, list[list[int]]]] = {}
+    docs: dict[str, Any] = {}
     for r in records:
         r["text"] += f"\n\nEdited: the {EDIT_WORD} delegation returned."
         n = number[r["id"]]
-        delta["void"] = sorted(set(delta["void"]) | {n})
-        for term in list(delta["terms"]):
-            entry = delta["terms"][term]
-            keep = [i for i, d in enumerate(entry[0]) if d != n]
-            delta["terms"][term] = [[entry[0][i] for i in keep], [entry[1][i] for i in keep]]
-        for term, tf in counts(r).items():
-            entry = delta["terms"].setdefault(term, [[], []])
+        docs[str(n)] = doc_meta(r)
+        for term, tf in sorted(counts(r).items()):
+            shard = by_shard.setdefault(bisect.bisect_right(firsts, term) - 1, {})
+            entry = shard.setdefault(term, [[], []])
             entry[0].append(n)
             entry[1].append(min(tf, 255))
-        delta["docs"][str(n)] = doc_meta(r)
-    size = write_json(out / "delta.json", delta)
-    return {"edit_s": time.perf_counter() - started, "delta_bytes": size, "edits": edits}
+    for stale in (out / "t").glob("*.delta.json"):
+        stale.unlink()
+    size = sum(write_json(out / "t" / f"{i}.delta.json", s) for i, s in by_shard.items())
+    summary = {"void": sorted(map(int, docs)), "docs": docs, "shards": sorted(by_shard)}
+    size += write_json(out / "delta.json", summary)
+    return {
+        "edit_s": time.perf_counter() - started,
+        "delta_bytes": size,
+        "delta_files": len(by_shard) + 1,
+        "edits": edits,
+    }
 
 
 def main() -> None:

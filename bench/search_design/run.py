@@ -36,6 +36,10 @@ from measure import run_measured
 HERE = Path(__file__).resolve().parent
 PY = sys.executable
 CANDIDATES = ("pf", "fts", "inv")
+#: The steps in the order they run; the browser steps measure the index as the steps
+#: before them left it (one edit; then 100 edits).
+ORDER = ("pages", "build", "edit", "browser", "edits", "after_edits")
+BROWSER = {"browser": "measure", "after_edits": "after_edits"}
 
 
 def measured(cmd: list[str], log: Path) -> dict[str, Any]:
@@ -95,7 +99,9 @@ def main() -> None:
     parser.add_argument("--articles", type=int, default=100_000)
     parser.add_argument("--work", type=Path, default=Path("/tmp/search-design"))
     parser.add_argument(
-        "--only", nargs="*", help="steps to run (default: all): pages build edit edits browser"
+        "--only",
+        nargs="*",
+        help="steps to run (default: all): pages build edit browser edits after_edits",
     )
     args = parser.parse_args()
     work = args.work
@@ -106,19 +112,19 @@ def main() -> None:
     result: dict[str, Any] = json.loads(result_path.read_text()) if result_path.exists() else {}
     result.update(candidate=args.candidate, articles=args.articles, load=os.getloadavg())
     todo = steps(args.candidate, c, work, out)
-    for name, cmd in todo.items():
-        if args.only and name not in args.only:
+    for name in ORDER:
+        if (args.only and name not in args.only) or (name not in todo and name not in BROWSER):
             continue
         print(f"{args.candidate} {name} ...", flush=True)
-        result[name] = measured(cmd, work / f"{args.candidate}-{name}.log")
+        if name in BROWSER:
+            import browser
+
+            result[name] = getattr(browser, BROWSER[name])(args.candidate, out, c)
+        else:
+            result[name] = measured(todo[name], work / f"{args.candidate}-{name}.log")
         if name == "build":
             result["size"] = folder_size(out)
         result[f"load_after_{name}"] = os.getloadavg()
-        result_path.write_text(json.dumps(result, indent=1))
-    if not args.only or "browser" in args.only:
-        import browser
-
-        result["browser"] = browser.measure(args.candidate, out, c)
         result_path.write_text(json.dumps(result, indent=1))
     print(json.dumps(result, indent=1))
 

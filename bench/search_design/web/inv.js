@@ -38,7 +38,8 @@
   }
 
   async function postings(base, manifest, delta, term) {
-    const shard = await getJson(`${base}t/${shardOf(manifest.shards, term)}.json`);
+    const n = shardOf(manifest.shards, term);
+    const shard = await getJson(`${base}t/${n}.json`);
     const entry = shard[term];
     const map = new Map();
     if (entry) {
@@ -49,7 +50,9 @@
       }
     }
     for (const doc of delta.void) map.delete(doc);
-    const extra = delta.terms[term];
+    const extra = delta.shards.includes(n)
+      ? (await getJson(`${base}t/${n}.delta.json`, true))[term]
+      : undefined;
     if (extra) for (let i = 0; i < extra[0].length; i++) map.set(extra[0][i], extra[1][i]);
     return map;
   }
