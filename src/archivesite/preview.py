@@ -43,8 +43,10 @@ def make_preview(
 ) -> tuple[Preview, BackgroundIndexer]:
     """A preview of ``site`` (not started) and the indexer its builds hand the search to."""
 
-    def index(config: Config, out: Path, changed: Changes) -> SearchReport:
-        report = update_search_index(config, out, changed)
+    def index(
+        config: Config, out_dir: Path, changed: Changes, *, built_from: str = ""
+    ) -> SearchReport:
+        report = update_search_index(config, out_dir, changed, built_from=built_from)
         if report.action == "indexed":
             preview.livereload.search_indexed()
         return report
