@@ -67,6 +67,8 @@ class ImportReport:
     not_text: tuple[str, ...] = ()  # files in the folders given that no reader takes
     left_out: tuple[str, ...] = ()  # "path:line: why" of records left out on purpose
     articles: tuple[ArticleRecord, ...] = ()  # imported and unchanged, in seed order
+    # (content file, story key) of each article marked as a version of a story
+    versions: tuple[tuple[str, str], ...] = ()
 
     @property
     def file_time(self) -> tuple[ArticleRecord, ...]:
@@ -90,6 +92,9 @@ class ImportReport:
             parts.append(f"skipped (not text) {len(self.not_text)}")
         if self.left_out:
             parts.append(f"records left out {len(self.left_out)}")
+        if self.versions:
+            stories = len({key for _, key in self.versions})
+            parts.append(f"story versions {len(self.versions)} (of {stories} stories)")
         return ", ".join(parts)
 
     @property

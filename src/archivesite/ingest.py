@@ -60,6 +60,7 @@ from .import_report import ArticleRecord, Duplicate, ImportReport, write_csv
 from .readers import LeftOut, ReadOptions, Record, is_plain_text, read_file
 from .seedfiles import folder_files, select_seeds
 from .slugs import article_slug, numbered, title_from_filename
+from .versions import UNMARKED, Version, read_version, story_key
 from .wire import WireStory, parse_wire
 from .workers import default_jobs, forking_pays, map_forked
 
@@ -84,7 +85,11 @@ _BaseDumper: type[yaml.SafeDumper] = getattr(yaml, "CSafeDumper", yaml.SafeDumpe
 class _Dumper(_BaseDumper):  # type: ignore[valid-type,misc]
     """Safe YAML (libyaml where available) with ISO 8601 datetimes
     (``2022-01-11T09:30:00+03:00``) and strings holding Unicode line or paragraph
-    separators double-quoted, so that they read back unchanged."""
+    separators double-quoted, so that they read back unchanged; never an alias (``&id001``)
+    where one value (a date) is written twice."""
+
+    def ignore_aliases(self, data: Any) -> bool:
+        return True
 
 
 def _represent_datetime(dumper: yaml.SafeDumper, value: dt.datetime) -> yaml.Node:
@@ -139,6 +144,8 @@ def story_to_markdown(
     tags: Sequence[str] = (),
     date_reference: DateReference | None = None,
     title_source: str | None = None,
+    story_id: str | None = None,
+    version: Version | None = None,
 ) -> str:
     """The whole content file: YAML front matter (keys in the contract's order) and body."""
     meta: dict[str, Any] = {"title": title}
@@ -165,6 +172,10 @@ def story_to_markdown(
     meta["source_file"] = source_file
     meta["source_sha256"] = source_sha256
     meta["tags"] = list(tags)
+    if story_id is not None:
+        meta["story"] = story_id
+    if version is not None:
+        meta.update(version_meta(version, date))
     front = yaml.dump(
         meta,
         Dumper=_Dumper,
@@ -174,6 +185,25 @@ def story_to_markdown(
         default_flow_style=False,
     )
     return f"---\n{front}---\n{escape_body(body_paragraphs(story))}"
+
+
+def version_meta(version: Version, date: dt.date | None) -> dict[str, Any]:
+    """The front matter of a story's version: its markers, its notes, its corrections
+    (each dated with the version's own date; a ``CORRECTED`` version with no notice
+    adds one saying so)."""
+    meta: dict[str, Any] = {}
+    if version.label:
+        meta["version"] = version.label
+    if version.notes:
+        meta["version_note"] = " ".join(version.notes)
+    texts = list(version.corrections)
+    if version.corrects and not texts:
+        texts.append(f"Corrected version ({version.label}).")
+    if texts:
+        meta["corrections"] = [
+            {"date": date, "text": text} if date is not None else {"text": text} for text in texts
+        ]
+    return meta
 
 
 def body_paragraphs(story: WireStory) -> list[str]:
@@ -263,6 +293,8 @@ class _Seed:
     language: str | None
     stated: dt.date | None = None  # a date the format states (date_source: header)
     tags: tuple[str, ...] = ()
+    version: Version = UNMARKED  # what its headline and notices say about its version
+    story_key: str | None = None  # the story its versions share (front matter ``story``)
 
 
 def _read(
@@ -306,13 +338,14 @@ def _seed(
 ) -> _Seed:
     """One record's facts that need no other record or file (``keep``: with its story)."""
     story = record.story
+    marked_title, version = read_version(story.title, story.notes, story.slug_line)
     if record.id is None:
         path_date = date_in_path(path.absolute())
-        title = story.title or fallback_title(story, path.stem)
+        title = marked_title or fallback_title(story, path.stem)
     else:
         named = path.absolute() / record.name if record.name else path.absolute()
         path_date = date_in_path(named)
-        title = story.title or fallback_title(story, "") or record.id
+        title = marked_title or fallback_title(story, "") or record.id
     suffix = record_suffix(record)
     language = record.language
     if language is not None and language.split("-")[0] == site_language.lower().split("-")[0]:
@@ -342,6 +375,23 @@ def _seed(
         language=language or language_of(story, site_language),
         stated=record.date,
         tags=record.tags,
+        version=version,
+        story_key=_story_key(record, story, title, version),
+    )
+
+
+def _story_key(record: Record, story: WireStory, title: str, version: Version) -> str | None:
+    """The story a record is a version of, where the format names it (an id, a slug
+    line) or the text marks it as a version; else None (the build derives the same
+    key from the title, place and agency, see :mod:`archivesite.stories`)."""
+    if record.story_id is None and story.slug_line is None and not version.marked:
+        return None
+    return story_key(
+        title=title,
+        place=story.dateline.place if story.dateline is not None else None,
+        agency=story.agency,
+        slug_line=story.slug_line,
+        story_id=record.story_id,
     )
 
 
@@ -466,6 +516,8 @@ class _Planned:
             source_file=seed.key,
             source_sha256=seed.raw_sha,
             tags=seed.tags,
+            story_id=seed.story_key,
+            version=seed.version if seed.version.marked else None,
         )
 
 
@@ -666,6 +718,7 @@ def import_seeds(
     edited: list[str] = []
     removed: list[str] = []
     records: dict[str, ArticleRecord] = {}
+    versions: list[tuple[str, str]] = []
     planned.sort(key=lambda p: p.target)
     shown_content = display_path(content)
     for item, written in zip(
@@ -687,6 +740,8 @@ def import_seeds(
         if not item.dated:
             undated.append(shown)
         records[item.seed.key] = _record(item, shown)
+        if item.seed.version.marked and item.seed.story_key is not None:
+            versions.append((shown, item.seed.story_key))
         removed.extend(_retire_old(item, manifest, content))
 
     _save_manifest(manifest, content / MANIFEST_NAME)
@@ -701,6 +756,7 @@ def import_seeds(
         removed=tuple(removed),
         left_out=tuple(left_out),
         articles=tuple(records[key] for key in sorted(records)),
+        versions=tuple(versions),
     )
 
 
@@ -787,6 +843,9 @@ def _record(item: _Planned, shown: str) -> ArticleRecord:
         parts.append(f"agency {seed.agency} from {seed.agency_from}")
     if item.seed.title_source == "fallback":
         parts.append("no title line (a fallback title)")
+    if seed.version.marked and seed.story_key is not None:
+        marker = seed.version.label or "a notice"
+        parts.append(f"a version ({marker}) of story {seed.story_key}")
     return ArticleRecord(
         file=item.seed.shown,
         content=shown,

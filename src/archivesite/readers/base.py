@@ -51,6 +51,7 @@ class Record:
     tags: tuple[str, ...] = ()
     language: str | None = None
     member: str | None = None  # its file's name inside a zip archive
+    story_id: str | None = None  # the id every version of its story shares (a NewsML guid)
 
 
 @dataclass(frozen=True)
