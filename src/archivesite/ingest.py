@@ -371,7 +371,9 @@ def _seed(
         clues=clues_of(story, path_date),
         title=title,
         title_source=None if story.title else "fallback",
-        slug=article_slug(title),
+        # A marked version's file is named by its marker too, so that the original, when
+        # it comes (even after its updates), gets the story's plain slug.
+        slug=article_slug(f"{title} {version.label}" if version.label else title),
         language=language or language_of(story, site_language),
         stated=record.date,
         tags=record.tags,
