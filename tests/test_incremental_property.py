@@ -208,6 +208,11 @@ class IncrementalEqualsClean(RuleBasedStateMachine):
         self._rewrite(first, title=title)
         self._rewrite(second, body=body)
 
+    @rule(first=articles, second=articles)
+    def retitle_as(self, first: Story, second: Story) -> None:
+        """A headline edited to another story's: the two may now be versions of one."""
+        self._rewrite(first, title=second.title)
+
     @rule(article=articles, date=dates)
     def change_date(self, article: Story, date: dt.date) -> None:
         self._rewrite(article, date=date)

@@ -5,7 +5,7 @@ version to its own content file (nothing is lost) with front matter ``story:`` (
 :mod:`archivesite.versions`). Here versions of one story become **one article**: the
 latest version's text and metadata, at the first version's URL and filed under its
 date, with ``updated`` the latest version's time, every version's corrections, and the
-earlier versions in ``versions`` (each with its own URL, :func:`version_url`).
+earlier versions in ``versions`` (each with its own URL, ``v1/``, ``v2/``, ...).
 
 Which articles are versions of one story (:func:`story_groups`):
 
@@ -17,7 +17,8 @@ Which articles are versions of one story (:func:`story_groups`):
   with no ``story`` and no version marker are never joined with each other alone.
 
 The public API: :func:`story_key_of`, :func:`story_groups`, :func:`join_versions`,
-:func:`first_version` (the canonical-URL rule) and :func:`version_url`.
+:func:`first_version` (the canonical-URL rule); a version's URL is
+:func:`archivesite.urls.version_url`.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 
+from . import urls
 from .model import Article, Correction
 from .versions import story_key
 
@@ -35,9 +37,9 @@ __all__ = [
     "join_versions",
     "modified",
     "place_versions",
+    "stay_apart",
     "story_groups",
     "story_key_of",
-    "version_url",
 ]
 
 _CHAINED = ("slug:", "title:")  # keys that join only versions within a day of each other
@@ -116,6 +118,16 @@ def story_groups(articles: Iterable[Article]) -> list[list[Article]]:
     return out
 
 
+def stay_apart(edited: Iterable[Article], others: Iterable[Article]) -> bool:
+    """Whether articles edited in place (a new title) still join no story: none of
+    them is marked as a version and none has the key of a story told in versions."""
+    edited = list(edited)
+    if any(map(_marked, edited)):
+        return False
+    told = {story_key_of(a) for a in others if a.versions or _marked(a)}
+    return told.isdisjoint(map(story_key_of, edited))
+
+
 def first_version(versions: Sequence[Article]) -> Article:
     """The version whose URL and date the joined story keeps: the first filed, so that
     a story's address never changes as versions arrive in time order."""
@@ -167,19 +179,11 @@ def join_versions(articles: Iterable[Article]) -> list[Article]:
     ]
 
 
-def version_url(story_url: str, n: int) -> str:
-    """The URL of a story's ``n``-th version (1: the first): ``.../<slug>/v1/``."""
-    if story_url.endswith("/"):
-        return f"{story_url}v{n}/"
-    stem = story_url.rsplit(".", 1)[0] if "." in story_url.rsplit("/", 1)[-1] else story_url
-    return f"{stem}/v{n}/"
-
-
 def place_versions(article: Article) -> Article:
     """A placed story (with its URL) whose earlier versions get theirs."""
     if not article.versions:
         return article
     placed = tuple(
-        replace(v, url=version_url(article.url, n)) for n, v in enumerate(article.versions, 1)
+        replace(v, url=urls.version_url(article.url, n)) for n, v in enumerate(article.versions, 1)
     )
     return replace(article, versions=placed)
