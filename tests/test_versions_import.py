@@ -96,6 +96,8 @@ def test_ap_slug_line_and_eds_note() -> None:
     assert not version.corrects
     _, fixed = read_version("Fair opens", ("Eds: CORRECTS spelling of mayor's name.",))
     assert fixed.corrections == ("CORRECTS spelling of mayor's name.",)
+    _, added = read_version("Fair opens", ("eds: adds quotes from the mayor.",))
+    assert added.notes == ("adds quotes from the mayor.",) and not added.corrections
 
 
 # --- importing ----------------------------------------------------------------------------
