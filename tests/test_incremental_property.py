@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import shutil
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from hypothesis import HealthCheck, settings
@@ -50,7 +50,15 @@ ARTICLE_OVERRIDE = """{% extends "builtin/article.html" %}
 """
 
 
-def _article(title: str, body: str, date: dt.date, agency: str, place: int, tags: list[str]) -> str:
+def _article(
+    title: str,
+    body: str,
+    date: dt.date,
+    agency: str,
+    place: int,
+    tags: list[str],
+    extra: tuple[str, ...] = (),
+) -> str:
     dateline, city, region = PLACES[place]
     lines = [
         "---",
@@ -63,7 +71,7 @@ def _article(title: str, body: str, date: dt.date, agency: str, place: int, tags
     ]
     if region:
         lines.append(f"region: {region}")
-    lines += [f"agency: {agency}", f"tags: [{', '.join(tags)}]", "---", ""]
+    lines += [f"agency: {agency}", f"tags: [{', '.join(tags)}]", *extra, "---", ""]
     return "\n".join(lines) + f"{dateline} ({agency}) - {body.capitalize()}.\n"
 
 
@@ -78,6 +86,15 @@ class Story:
     agency: str
     place: int
     tags: list[str]
+    corrections: list[str] = field(default_factory=list)
+    versions: list[tuple[Path, str]] = field(default_factory=list)  # (file, body) of each
+
+
+def _corrections(date: dt.date, texts: list[str]) -> tuple[str, ...]:
+    if not texts:
+        return ()
+    items = [f"  - {{date: {date.isoformat()}, text: {t.capitalize()}.}}" for t in texts]
+    return ("corrections:", *items, f"updated: {date.isoformat()}")
 
 
 def _tree(root: Path) -> dict[str, bytes]:
@@ -139,8 +156,37 @@ class IncrementalEqualsClean(RuleBasedStateMachine):
     def _save(self, story: Story) -> None:
         self._write(
             self._path(story.name, story.date),
-            _article(story.title, story.body, story.date, story.agency, story.place, story.tags),
+            _article(
+                story.title, story.body, story.date, story.agency, story.place, story.tags,
+                _corrections(story.date, story.corrections),
+            ),
+        )  # fmt: skip
+
+    @rule(article=articles, body=words, next_day=st.booleans(), corrected=st.booleans())
+    def add_version(self, article: Story, body: str, next_day: bool, corrected: bool) -> None:
+        """A later version of a story: its own file, the same headline, place and agency,
+        marked as an update (or a correction), filed the same day or the next."""
+        n = len(article.versions) + 1
+        date = article.date + dt.timedelta(days=int(next_day))
+        marker = "CORRECTED" if corrected else f"UPDATE {n}"
+        extra = (f"version: {marker}", *_corrections(date, [body] if corrected else []))
+        path = self._path(f"{article.name}-v{n}", date)
+        text = _article(
+            article.title, body, date, article.agency, article.place, article.tags, extra
         )
+        self._write(path, text)
+        article.versions.append((path, text))
+
+    @rule(article=articles, body=words)
+    def edit_version(self, article: Story, body: str) -> None:
+        if article.versions:
+            path, text = article.versions[-1]
+            path.write_text(text.replace("---\n", f"---\nversion_note: {body}\n", 1), "utf-8")
+
+    @rule(article=articles, text=words)
+    def correct(self, article: Story, text: str) -> None:
+        """A correction of an article: its words and date in the front matter."""
+        self._rewrite(article, corrections=[*article.corrections, text])
 
     def _rewrite(self, story: Story, **changes: object) -> None:
         self._path(story.name, story.date).unlink()
@@ -161,6 +207,11 @@ class IncrementalEqualsClean(RuleBasedStateMachine):
         """Edits that move nothing, in two files at once (the warm path's kind of change)."""
         self._rewrite(first, title=title)
         self._rewrite(second, body=body)
+
+    @rule(first=articles, second=articles)
+    def retitle_as(self, first: Story, second: Story) -> None:
+        """A headline edited to another story's: the two may now be versions of one."""
+        self._rewrite(first, title=second.title)
 
     @rule(article=articles, date=dates)
     def change_date(self, article: Story, date: dt.date) -> None:

@@ -22,7 +22,7 @@ import logging
 import os
 import shutil
 import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import NamedTuple, ParamSpec, TypeVar
@@ -312,6 +312,14 @@ def _load_and_plan(
     return Planned(site, plan_outputs(site), loaded, None, full=True)
 
 
+def _body_hashes(articles: Iterable[Article]) -> Iterator[str]:
+    """The bodies the site shows: each article's and its earlier versions'."""
+    for a in articles:
+        yield a.body_hash
+        for v in a.versions:
+            yield v.body_hash
+
+
 def _articles_of(site: Site) -> Iterator[Article]:
     """Every article and page of the site, as placed (with its URL)."""
     yield from site.archive.dated
@@ -370,7 +378,7 @@ def _render_and_commit(
     outcomes, paths, staging = _render(plan, known, job, bodies, jobs, progress)
     try:
         if planned.full:
-            bodies.prune(a.body_hash for a in planned.loaded.values())
+            bodies.prune(_body_hashes(planned.loaded.values()))
         staged = outcomes.written()
         written = tuple(paths[i] for i in staged)
         records = _records(target.out, paths, outcomes, known, full=planned.full)

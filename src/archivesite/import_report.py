@@ -73,6 +73,8 @@ class ImportReport:
     left_out: Collection[str] = ()  # "path:line: why" of records left out on purpose
     articles: Collection[ArticleRecord] = ()  # imported and unchanged, in seed order
     file_time: int = 0  # articles whose year came from their file's modification time
+    # (content file, story key) of each article marked as a version of a story
+    versions: Collection[tuple[str, str]] = ()
 
     def summary(self) -> str:
         parts = [
@@ -91,6 +93,9 @@ class ImportReport:
             parts.append(f"skipped (not text) {len(self.not_text)}")
         if self.left_out:
             parts.append(f"records left out {len(self.left_out)}")
+        if self.versions:
+            stories = len({key for _, key in self.versions})
+            parts.append(f"story versions {len(self.versions)} (of {stories} stories)")
         return ", ".join(parts)
 
     @property

@@ -72,6 +72,7 @@ from .seedfiles import folder_files, select_seeds
 from .slugs import article_slug, numbered, title_from_filename
 from .spool import Place, Spool
 from .unimported import unimported_seeds
+from .versions import UNMARKED, Version, read_version, story_key
 from .wire import WireStory, parse_wire
 from .workers import default_jobs, forking_pays, map_forked
 
@@ -95,7 +96,11 @@ _BaseDumper: type[yaml.SafeDumper] = getattr(yaml, "CSafeDumper", yaml.SafeDumpe
 class _Dumper(_BaseDumper):  # type: ignore[valid-type,misc]
     """Safe YAML (libyaml where available) with ISO 8601 datetimes
     (``2022-01-11T09:30:00+03:00``) and strings holding Unicode line or paragraph
-    separators double-quoted, so that they read back unchanged."""
+    separators double-quoted, so that they read back unchanged; never an alias (``&id001``)
+    where one value (a date) is written twice."""
+
+    def ignore_aliases(self, data: Any) -> bool:
+        return True
 
 
 def _represent_datetime(dumper: yaml.SafeDumper, value: dt.datetime) -> yaml.Node:
@@ -151,6 +156,8 @@ def story_to_markdown(
     date_reference: DateReference | None = None,
     title_source: str | None = None,
     stated: Sequence[tuple[str, str | bool]] = (),
+    story_id: str | None = None,
+    version: Version | None = None,
 ) -> str:
     """The whole content file: YAML front matter (keys in the contract's order) and body."""
     meta: dict[str, Any] = {"title": title}
@@ -178,6 +185,10 @@ def story_to_markdown(
     meta["source_file"] = source_file
     meta["source_sha256"] = source_sha256
     meta["tags"] = list(tags)
+    if story_id is not None:
+        meta["story"] = story_id
+    if version is not None:
+        meta.update(version_meta(version, date))
     front = yaml.dump(
         meta,
         Dumper=_Dumper,
@@ -187,6 +198,25 @@ def story_to_markdown(
         default_flow_style=False,
     )
     return f"---\n{front}---\n{escape_body(body_paragraphs(story))}"
+
+
+def version_meta(version: Version, date: dt.date | None) -> dict[str, Any]:
+    """The front matter of a story's version: its markers, its notes, its corrections
+    (each dated with the version's own date; a ``CORRECTED`` version with no notice
+    adds one saying so)."""
+    meta: dict[str, Any] = {}
+    if version.label:
+        meta["version"] = version.label
+    if version.notes:
+        meta["version_note"] = " ".join(version.notes)
+    texts = list(version.corrections)
+    if version.corrects and not texts:
+        texts.append(f"Corrected version ({version.label}).")
+    if texts:
+        meta["corrections"] = [
+            {"date": date, "text": text} if date is not None else {"text": text} for text in texts
+        ]
+    return meta
 
 
 def body_paragraphs(story: WireStory) -> list[str]:
@@ -278,6 +308,8 @@ class _Seed:
     tags: tuple[str, ...] = ()
     stated_meta: tuple[tuple[str, str | bool], ...] = ()  # author, site_name, ...
     spooled: Place | None = None  # where a collection record's story waits to be written
+    version: Version = UNMARKED  # what its headline and notices say about its version
+    story_key: str | None = None  # the story its versions share (front matter ``story``)
 
 
 _SEED_REST = tuple(
@@ -346,13 +378,14 @@ def _seed(
     """One record's facts that need no other record or file; a file's one story is
     kept with them, a collection record's is spooled."""
     story = record.story
+    marked_title, version = read_version(story.title, story.notes, story.slug_line)
     if record.id is None:
         path_date = date_in_path(path.absolute())
-        title = story.title or fallback_title(story, path.stem)
+        title = marked_title or fallback_title(story, path.stem)
     else:
         named = path.absolute() / record.name if record.name else path.absolute()
         path_date = date_in_path(named)
-        title = story.title or fallback_title(story, "") or record.id
+        title = marked_title or fallback_title(story, "") or record.id
     suffix = record_suffix(record)
     language = record.language
     if language is not None and language.split("-")[0] == site_language.lower().split("-")[0]:
@@ -379,11 +412,30 @@ def _seed(
         clues=clues_of(story, path_date),
         title=title,
         title_source=None if story.title else "fallback",
-        slug=article_slug(title),
+        # A marked version's file is named by its marker too, so that the original, when
+        # it comes (even after its updates), gets the story's plain slug.
+        slug=article_slug(f"{title} {version.label}" if version.label else title),
         language=language or language_of(story, site_language),
         stated=record.date,
         tags=record.tags,
         stated_meta=stated_meta(record),
+        version=version,
+        story_key=_story_key(record, story, title, version),
+    )
+
+
+def _story_key(record: Record, story: WireStory, title: str, version: Version) -> str | None:
+    """The story a record is a version of, where the format names it (an id, a slug
+    line) or the text marks it as a version; else None (the build derives the same
+    key from the title, place and agency, see :mod:`archivesite.stories`)."""
+    if record.story_id is None and story.slug_line is None and not version.marked:
+        return None
+    return story_key(
+        title=title,
+        place=story.dateline.place if story.dateline is not None else None,
+        agency=story.agency,
+        slug_line=story.slug_line,
+        story_id=record.story_id,
     )
 
 
@@ -528,6 +580,8 @@ class _Planned:
             source_sha256=seed.raw_sha,
             tags=seed.tags,
             stated=seed.stated_meta,
+            story_id=seed.story_key,
+            version=seed.version if seed.version.marked else None,
         )
 
 
@@ -708,6 +762,7 @@ def import_seeds(
         left_out=ledger.rows("left_out"),
         articles=ledger.rows("articles", lambda row: ArticleRecord(*row)),
         file_time=ledger.count("file_time"),
+        versions=ledger.rows("versions", tuple),
     )
 
 
@@ -789,6 +844,9 @@ def _record(item: _Planned, shown: str) -> ArticleRecord:
         parts.append(f"agency {seed.agency} from {seed.agency_from}")
     if item.seed.title_source == "fallback":
         parts.append("no title line (a fallback title)")
+    if seed.version.marked and seed.story_key is not None:
+        marker = seed.version.label or "a notice"
+        parts.append(f"a version ({marker}) of story {seed.story_key}")
     return ArticleRecord(
         file=item.seed.shown,
         content=shown,
@@ -970,6 +1028,8 @@ def _apply(ledger: Ledger, content: Path) -> None:
             ledger.add_row("undated", shown)
         record = _record(item, shown)
         ledger.add_row("articles", _ARTICLE_FIELDS(record), sort=seed.key)
+        if seed.version.marked and seed.story_key is not None:
+            ledger.add_row("versions", (shown, seed.story_key), sort=seed.key)
         if record.date_reference == "file-time":
             ledger.add_row("file_time", None)
         for removed in _retire_old(item, ledger, content):

@@ -29,7 +29,7 @@ import yaml
 
 from .config import Config, is_language_tag
 from .errors import ArchiveError, ArchiveErrors, raise_all
-from .model import Article, Dateline
+from .model import Article, Correction, Dateline
 from .scan import content_files
 from .slugs import is_valid_slug, term_slug
 from .urls import NAME_MAX
@@ -50,8 +50,20 @@ _FrontMatterLoader.yaml_implicit_resolvers = {
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
 
-_TEXT_KEYS = ("title", "lede", "summary", "dateline", "place", "region", "agency", "author")
-_KNOWN_KEYS = (*_TEXT_KEYS, "date", "slug", "tags", "draft", "language")
+_TEXT_KEYS = (
+    "title",
+    "lede",
+    "summary",
+    "dateline",
+    "place",
+    "region",
+    "agency",
+    "author",
+    "story",
+    "version",
+    "version_note",
+)
+_KNOWN_KEYS = (*_TEXT_KEYS, "date", "slug", "tags", "draft", "language", "updated", "corrections")
 
 
 class ArticleMemo(Protocol):
@@ -240,6 +252,8 @@ def _article_from(
     _near_misses(meta, lines, path)
     text = _texts(meta, bad)
     date, published = _date(meta, config, bad)
+    updated = _when(meta, "updated", config, bad)
+    corrections = _corrections(meta, config, bad)
     slug = _slug(meta, path.stem, bad)
     tags = _tags(meta, bad)
     _names_fit(slug, tags, text, bad)
@@ -263,6 +277,11 @@ def _article_from(
         language=language if language != config.language else None,
         tags=tags,
         draft=draft,
+        updated=updated,
+        corrections=corrections,
+        story=text["story"],
+        version=text["version"],
+        version_note=text["version_note"],
         **fixed,
     )
 
@@ -318,6 +337,51 @@ def _date(
         )
         return None, None
     return day, stamp
+
+
+def _when(meta: dict[str, Any], key: str, config: Config, bad: Complain) -> dt.date | None:
+    """A date or time such as ``updated`` (an aware datetime in the site's zone)."""
+    value = meta.get(key)
+    if value is None:
+        return None
+    try:
+        day, stamp = _parse_date(value, config)
+    except (ValueError, OverflowError):
+        bad(key, f"bad {key} {value!r}: use 2022-01-11 or 2022-01-11T09:30:00+03:00")
+        return None
+    return stamp or day
+
+
+def _corrections(meta: dict[str, Any], config: Config, bad: Complain) -> tuple[Correction, ...]:
+    """``corrections``: a list of ``{date, text}`` (or of plain texts), oldest first."""
+    raw = meta.get("corrections")
+    if raw is None:
+        return ()
+    if isinstance(raw, str | dict):
+        raw = [raw]
+    usage = "'corrections' must be a list of {date: 2022-01-11, text: what was corrected}"
+    if not isinstance(raw, list):
+        bad("corrections", usage)
+        return ()
+    out: list[Correction] = []
+    for item in raw:
+        entry = {"text": item} if isinstance(item, str) else item
+        text = entry.get("text") if isinstance(entry, dict) else None
+        if not isinstance(text, str) or not text.strip():
+            bad("corrections", usage)
+            return ()
+        when = _when(entry, "date", config, lambda _k, m: bad("corrections", m))
+        out.append(Correction(when, text.strip()))
+    return tuple(sorted(out, key=lambda c: _sort_time(c.date, config)))
+
+
+def _sort_time(when: dt.date | None, config: Config) -> dt.datetime:
+    """A date or time as an aware datetime, for ordering (a date is its midnight)."""
+    if when is None:
+        return dt.datetime.min.replace(tzinfo=dt.UTC)
+    if isinstance(when, dt.datetime):
+        return when
+    return dt.datetime.combine(when, dt.time(0), tzinfo=config.tz)
 
 
 # A day page links to the days before and after it, so neither end of the calendar.

@@ -25,6 +25,15 @@ class Dateline:
 
 
 @dataclass(frozen=True, slots=True)
+class Correction:
+    """One correction of an article: when it was made (a date, or an aware time) and
+    its words."""
+
+    date: dt.date | None
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
 class Article:
     """One content file's metadata (an article, or a static page such as About).
 
@@ -50,6 +59,14 @@ class Article:
     body_line: int = 1  # the body's first line in the source file
     body_hash: str = ""  # sha256 of the body's bytes
     url: str = ""  # URL path relative to the site root; set when the site is assembled
+    updated: dt.date | None = None  # a date, or an aware datetime in the site's zone
+    corrections: tuple[Correction, ...] = ()  # oldest first
+    story: str | None = None  # the story it is a version of (front matter ``story``)
+    version: str | None = None  # its version markers as printed ("UPDATE 1")
+    version_note: str | None = None  # what the version changed, in the wire's words
+    # A story joined from several versions (archivesite.stories): every version but the
+    # one shown, oldest first, each with its own URL; () for an article of one version.
+    versions: tuple[Article, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

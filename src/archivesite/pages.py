@@ -172,6 +172,15 @@ class Pages:
         context["crumbs"] = crumbs
         return context, _body(self.site, a), None
 
+    def version(self, arg: tuple[Article, int]) -> Part:
+        """An earlier version of a story (``arg``: the story and the version's index):
+        its own text and metadata, linked to the story; the story's terms and periods."""
+        story, n = arg
+        context, _, _ = self.article(story, None, None)
+        version = story.versions[n]
+        context = {**context, "article": version, "story": story, "version_number": n + 1}
+        return context, _body(self.site, version), None
+
     def page(self, a: Article) -> Part:
         context = {"article": a, "crumbs": (self.home, NavLink(a.title, ""))}
         return context, _body(self.site, a), None

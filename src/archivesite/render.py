@@ -35,7 +35,7 @@ import hashlib
 import json
 import os
 import zoneinfo
-from collections.abc import Callable, Iterator, MutableMapping
+from collections.abc import Callable, Iterator, MutableMapping, Sequence
 from pathlib import Path
 from types import FunctionType
 from typing import Any, Protocol
@@ -49,7 +49,8 @@ from .entries import follows, skip_special
 from .errors import ArchiveError
 from .i18n import Language, language
 from .markup import render_markdown
-from .model import Article, BodyRef, Output, RenderedFile, SiteInfo, Theme
+from .model import Article, BodyRef, Correction, Output, RenderedFile, SiteInfo, Theme
+from .stories import modified
 from .taxonomies import place_name
 
 _DICT_ATTRIBUTES = frozenset(dir(dict))
@@ -197,7 +198,11 @@ def environment(theme: Theme) -> jinja2.Environment:
         url=_url,
         absolute_url=_absolute_url,
         instant=_instant,
+        updated_instant=_updated_instant,
         date_iso=date_iso,
+        when_iso=when_iso,
+        when_text=_when_text,
+        modified=modified,
         place_name=place_name,
         stylesheet=urls.STYLESHEET,
         taxonomies=taxonomies.TAXONOMIES,
@@ -261,6 +266,42 @@ def _long_date(day: dt.date) -> str:
 
 def _date_text(article: Article) -> str:
     return date_text(article, _PAGE.get().lang)
+
+
+def _when_text(when: dt.date) -> str:
+    """``when_text(value)``: a date (or a time, with its zone) in the site's language."""
+    day = when.date() if isinstance(when, dt.datetime) else when
+    text = _PAGE.get().lang.long_date(day)
+    if isinstance(when, dt.datetime):
+        text += f", {when:%H:%M} {when.tzname()}"
+    return text
+
+
+def when_iso(when: dt.date) -> str:
+    """A date or a time with its offset, for ``<time datetime>`` and JSON-LD."""
+    return when.isoformat()
+
+
+def _updated_instant(article: Article) -> str:
+    """``updated_instant(article)``: when an article last changed, for Atom's
+    ``<updated>`` (its publication where it never changed)."""
+    return updated_instant(article, _PAGE.get().timezone)
+
+
+def updated_instant(article: Article, timezone: str) -> str:
+    when = modified(article)
+    if when is None:
+        return instant(article, timezone)
+    if not isinstance(when, dt.datetime):
+        when = dt.datetime.combine(when, dt.time(0), tzinfo=zoneinfo.ZoneInfo(timezone))
+    return when.isoformat()
+
+
+def _feed_updated(entries: Sequence[Article], timezone: str) -> str:
+    """The feed's ``<updated>``: the latest change of any entry."""
+    if not entries:
+        return "1970-01-01T00:00:00Z"
+    return max((updated_instant(a, timezone) for a in entries), key=dt.datetime.fromisoformat)
 
 
 def _instant(article: Article) -> str:
@@ -361,7 +402,7 @@ def render(output: Output, bodies: BodyStore | None = None) -> RenderedFile:
     if output.body is not None:
         context["body_html"] = Markup(cached_body_html(output.body, bodies))
     article = context.get("article")
-    if output.kind == "article" and isinstance(article, Article):
+    if output.kind in ("article", "version") and isinstance(article, Article):
         context["jsonld_data"] = _news_article(article, output, context)
     token = _PAGE.set(_Page(output))
     try:
@@ -457,8 +498,15 @@ def _variables(output: Output) -> dict[str, Any]:
         "site_lang": Markup(f' lang="{site.language}"') if lang != site.language else "",
         "page_url": output.url,
         "kind": output.kind,
-        "updated": instant(entries[0], site.timezone) if entries else "1970-01-01T00:00:00Z",
+        "updated": _feed_updated(entries or (), site.timezone),
     }
+
+
+def _correction(correction: Correction) -> dict[str, Any]:
+    data: dict[str, Any] = {"@type": "CorrectionComment", "text": correction.text}
+    if correction.date is not None:
+        data["datePublished"] = when_iso(correction.date)
+    return data
 
 
 def _news_article(article: Article, output: Output, context: dict[str, Any]) -> dict[str, Any]:
@@ -470,6 +518,11 @@ def _news_article(article: Article, output: Output, context: dict[str, Any]) -> 
     }
     if article.date is not None:
         data["datePublished"] = date_iso(article)
+    changed = modified(article)
+    if changed is not None:
+        data["dateModified"] = when_iso(changed)
+    if article.corrections:
+        data["correction"] = [_correction(c) for c in reversed(article.corrections)]
     if article.summary:
         data["description"] = article.summary
     if article.dateline is not None:
@@ -494,5 +547,18 @@ def _news_article(article: Article, output: Output, context: dict[str, Any]) -> 
 
 # The helpers _Context.call calls directly (plain functions of their arguments).
 _PLAIN_HELPERS: frozenset[object] = frozenset(
-    {_url, _absolute_url, _instant, date_iso, place_name, _gettext, _ngettext, _long_date}
+    {
+        _url,
+        _absolute_url,
+        _instant,
+        _updated_instant,
+        date_iso,
+        when_iso,
+        _when_text,
+        modified,
+        place_name,
+        _gettext,
+        _ngettext,
+        _long_date,
+    }
 )

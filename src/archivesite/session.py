@@ -20,7 +20,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import NamedTuple, Protocol
 
-from . import load
+from . import load, stories
 from .caches import BODIES_CACHE, ArticleCache, BodyCache, read_template_refs, write_template_refs
 from .config import Config
 from .errors import ArchiveError
@@ -322,6 +322,9 @@ def warm_plan(
         if article is None:
             return None
         parsed[rel] = article
+    retitled = any(a.title != warm.loaded[rel].title for rel, a in parsed.items())
+    if retitled and not stories.stay_apart(parsed.values(), warm.loaded.values()):
+        return None  # a new headline may join a story told in versions
     if cache is not None:
         for rel, article in parsed.items():
             cache.store(rel, digests[rel], article)

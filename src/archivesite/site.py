@@ -30,7 +30,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any, NamedTuple, TypeVar, overload
 
-from . import i18n, taxonomies, urls
+from . import i18n, stories, taxonomies, urls
 from .archive import build_archive, build_taxonomies
 from .config import Config
 from .entries import follows, skip_special
@@ -151,13 +151,15 @@ def assemble(config: Config, articles: Iterable[Article], theme: Theme | None = 
     """Give each article its URL, group the archive and taxonomies, list static files."""
     theme = theme or locate_theme(config)
     placed = [
-        replace(
-            a,
-            url=urls.page_url(a.slug)
-            if a.kind == "page"
-            else urls.article_url(config.permalink, a.slug, a.date),
+        stories.place_versions(
+            replace(
+                a,
+                url=urls.page_url(a.slug)
+                if a.kind == "page"
+                else urls.article_url(config.permalink, a.slug, a.date),
+            )
         )
-        for a in articles
+        for a in stories.join_versions(articles)
     ]
     archive = build_archive(placed)
     pages = tuple(
@@ -464,11 +466,31 @@ def _plan_articles(p: _Draft) -> None:
         a = dated[i]
         p.add(
             a.url, "article", "article.html", a.source, make, i,
-            shows=dated[max(i - 1, 0) : i + 2], lastmod=a.date, at=a.date,
+            shows=dated[max(i - 1, 0) : i + 2], lastmod=_lastmod(a), at=a.date,
         )  # fmt: skip
     make = p.pages.undated
     for i, a in enumerate(undated):
         p.add(a.url, "article", "article.html", a.source, make, i, shows=(a,))
+
+
+def _lastmod(a: Article) -> dt.date | None:
+    """The sitemap's date of an article's page: when it last changed, else its date."""
+    changed = stories.modified(a)
+    if isinstance(changed, dt.datetime):
+        return changed.date()
+    return changed or a.date
+
+
+def _plan_versions(p: _Draft) -> None:
+    """The earlier versions of each story told in several, each at its own URL."""
+    make = p.pages.version
+    arch = p.site.archive
+    for a in itertools.chain(arch.dated, arch.undated):
+        for n, v in enumerate(a.versions):
+            p.add(
+                v.url, "version", "article.html", v.source, make, (a, n),
+                shows=(a,), lastmod=v.date, at=v.date,
+            )  # fmt: skip
 
 
 def _plan_pages(p: _Draft) -> None:
@@ -636,6 +658,7 @@ class Planner(NamedTuple):
 # In plan order: the sitemap lists the HTML pages planned before it.
 PLANNERS: tuple[Planner, ...] = (
     Planner("article", _plan_articles, True),
+    Planner("version", _plan_versions, True),
     Planner("page", _plan_pages, True),
     Planner("home", _plan_home, True),
     Planner("archive", _plan_archive, True),

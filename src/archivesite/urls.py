@@ -40,6 +40,15 @@ def article_url(permalink: str, slug: str, date: dt.date | None) -> str:
     return _clean(path)
 
 
+def version_url(story_url: str, n: int) -> str:
+    """The URL of the ``n``-th version (1: the first) of a story told in several,
+    below the story's own: ``2022/01/11/<slug>/v1/``."""
+    if story_url.endswith("/"):
+        return f"{story_url}v{n}/"
+    stem, dot, _ = story_url.rpartition(".")
+    return f"{stem if dot and '/' not in _ else story_url}/v{n}/"
+
+
 def page_url(slug: str) -> str:
     """A static page (content/pages/<slug>.md)."""
     return f"{slug}/"

@@ -56,10 +56,11 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .dates import ABBREVIATIONS, expand_year
 from .model import Dateline
+from .versions import is_note_line, leading_notices
 
 __all__ = ["WireStory", "normalise_agency", "parse_month", "parse_wire"]
 
@@ -83,6 +84,9 @@ class WireStory:
     dateline_prefix: str | None = None
     # The date of a wire filing line ("AP-NY-02-13-98 1435EST"), where there is one.
     filed: dt.date | None = None
+    # Correction and version notices before the body, as printed (see archivesite.versions).
+    notes: tuple[str, ...] = ()
+    slug_line: str | None = None  # the wire's slug line ("BC-US-Storm,2nd Ld-Writethru")
 
     @property
     def lead(self) -> str | None:
@@ -712,9 +716,11 @@ _WIRE_FILED = re.compile(
     r"^(?:[A-Z]{2,5}-){1,3}(?P<m>\d\d)-(?P<d>\d\d)-(?P<y>\d\d)[ ]+\d{3,4}[ ]?(?:[A-Z]{3})?$"
 )
 # A wire slug line: a cycle code (BC, AM, PM) glued to the story's slug, often with a
-# word count ("BC-Australia-India-Qantas,0225", "a0605 AM-Gulf-Jordan 1st Ld,1368").
+# word count ("BC-Australia-India-Qantas,0225", "a0605 AM-Gulf-Jordan 1st Ld,1368"), and
+# its version after a comma ("BC-US-Storm,2nd Ld-Writethru,0450").
 _WIRE_SLUG = re.compile(
     r"^(?:[a-z]\d{3,4}[ ]+(?:[a-z][ ]+)?(?:[A-Z]{1,4}[ ]+)?)?(?:BC|AM|PM)-[A-Za-z0-9][\w.'&/-]*"
+    r"(?:,[ ]?(?:\d{1,2}(?:st|nd|rd|th)[ ]?Ld|Writethru|Urgent)(?:-Writethru)?)?"
     r"(?:,\d{3,4})?(?:[ ]+\S+){0,4}$"
 )
 
@@ -837,6 +843,8 @@ class _Head:
     header: _Header | None = None
     filed: _Header | None = None
     dateline: _DatelineMatch | None = None  # a dateline line printed before the headline
+    slug: str | None = None  # the first wire slug line
+    notes: list[str] = field(default_factory=list)  # editor's notes before the headline
 
     def date(self, found: _Header | None) -> None:
         self.header = self.header or found
@@ -847,6 +855,12 @@ def _skip_head(lines: list[str], head: _Head) -> int:
     start = 0
     while start < len(lines):
         stripped = lines[start].strip()
+        if stripped and _wire_slug(stripped):
+            head.slug = head.slug or stripped
+        elif stripped and is_note_line(stripped):
+            head.notes.append(stripped)
+            start += 1
+            continue
         if not stripped or _HEAD_BOILERPLATE.match(stripped) or _wire_slug(stripped):
             start += 1
             continue
@@ -983,6 +997,7 @@ def parse_wire(text: str) -> WireStory:
     start = _skip_head(lines, head)
     title, blocks = _take_title(_blocks(lines[start:]), head)
     paragraphs = _body(blocks, head)
+    notices, paragraphs = leading_notices(paragraphs)
     lede, match, paragraphs = _find_dateline(paragraphs, title, head)
 
     agency = match.agency if match else None
@@ -1001,4 +1016,6 @@ def parse_wire(text: str) -> WireStory:
         paragraphs=tuple(paragraphs),
         dateline_prefix=match.prefix if match else None,
         filed=dt.date(head.filed.year, head.filed.month, head.filed.day) if head.filed else None,
+        notes=(*head.notes, *notices),
+        slug_line=head.slug,
     )

@@ -55,6 +55,7 @@ class Record:
     site_name: str | None = None  # the web site or feed it was published on
     url: str | None = None  # the address it was published at
     excerpt: bool = False  # the body is a summary the source gave, not the whole story
+    story_id: str | None = None  # the id every version of its story shares (a NewsML guid)
 
 
 @dataclass(frozen=True)

@@ -114,11 +114,24 @@ def _item(item: Element, sent: str, options: ReadOptions, source: Source) -> lis
             continue
         own = ident if len(groups) == 1 else attr(component, "Duid") or f"{ident}-{number}"
         raw = etree.tostring(component)
-        out.append(record_of(fields, raw=raw, line=component.sourceline or line, ident=own))
+        story = _story_id(item) if len(groups) == 1 else None
+        out.append(
+            record_of(fields, raw=raw, line=component.sourceline or line, ident=own, story_id=story)
+        )
     if not out:
         name = ident or f"NewsItem at line {line}"
         out.append(LeftOut(source.shown, line, f"{name}: no text content in the file; left out"))
     return out
+
+
+def _story_id(item: Element) -> str | None:
+    """The item's public identifier without its revision (``urn:newsml:provider:date:id``):
+    the same in every revision of the story."""
+    public = text_of(find(item, "PublicIdentifier"))
+    if not public or not public.lower().startswith("urn:newsml:"):
+        return None
+    head, _, revision = public.rpartition(":")
+    return head if revision.isdigit() and head.count(":") >= 4 else public
 
 
 def _content(content: Element) -> tuple[str | None, list[str], Element | None]:

@@ -124,7 +124,8 @@ def _item(item: Element, options: ReadOptions, source: Source, package: Fields) 
     fields = _fields(item, options, title)
     fields = dataclasses.replace(fields, paragraphs=tuple(body))
     fields = fields.over(dataclasses.replace(package, title=None, tags=()))
-    return record_of(fields, raw=etree.tostring(item), line=line, ident=guid)
+    # The guid names the item in every version (the version is an attribute of its own).
+    return record_of(fields, raw=etree.tostring(item), line=line, ident=guid, story_id=guid)
 
 
 def _content(item: Element) -> tuple[str | None, list[str]]:

@@ -247,7 +247,9 @@ def nitf_sources(nitf: Element) -> list[str | None]:
 # --- the record -----------------------------------------------------------------------------
 
 
-def record_of(fields: Fields, *, raw: bytes, line: int, ident: str | None) -> Record:
+def record_of(
+    fields: Fields, *, raw: bytes, line: int, ident: str | None, story_id: str | None = None
+) -> Record:
     """The record of one story: its stated title, agency and dateline win (a dateline
     the text rules do not read is cut to its place part; the city and region the
     file marks fill its place and region); the plain-text rules fill the rest."""
@@ -274,6 +276,7 @@ def record_of(fields: Fields, *, raw: bytes, line: int, ident: str | None) -> Re
         text=text,
         line=line,
         id=ident,
+        story_id=story_id,
         date=fields.date,
         tags=fields.tags,
         language=fields.language,
