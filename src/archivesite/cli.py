@@ -172,6 +172,12 @@ def import_command(
     default=None,
     help="Worker processes (default: every core, once there are 500 or more pages to check).",
 )
+@click.option(
+    "--strict",
+    is_flag=True,
+    help="Fail, writing nothing, when a published URL is gone without a successor "
+    "(default: a warning).",
+)
 @no_wait_option
 def build_command(
     site: Path,
@@ -180,12 +186,15 @@ def build_command(
     drafts: bool,
     clean: bool,
     jobs: int | None,
+    strict: bool,
     no_wait: bool,
 ) -> None:
     """Render content/ through the templates into build/ (or --out).
 
     Incremental: only pages whose inputs changed since the last build are
-    rendered, and only files whose bytes changed are written."""
+    rendered, and only files whose bytes changed are written. Every article URL
+    published is kept in published-urls.tsv (commit it with the site): a URL that
+    moved gets a redirect page and a _redirects line; one gone is reported."""
     from .build import build
 
     progress = _BuildProgress() if sys.stderr.isatty() else None
@@ -206,6 +215,7 @@ def build_command(
                 jobs=jobs,
                 progress=progress,
                 wait=not no_wait,
+                strict=strict,
             )
         finally:
             if progress is not None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -49,6 +50,8 @@ class Article:
     body_line: int = 1  # the body's first line in the source file
     body_hash: str = ""  # sha256 of the body's bytes
     url: str = ""  # URL path relative to the site root; set when the site is assembled
+    aliases: tuple[str, ...] = ()  # earlier URL paths (front matter ``aliases``): redirected here
+    origin: str = ""  # where an import took it from (``source_file``); "" for hand-written
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,6 +101,23 @@ class StaticFile:
 
 
 @dataclass(frozen=True, slots=True)
+class Redirect:
+    """A published URL path that moved, and where to (a URL path, or a full URL)."""
+
+    old: str
+    new: str
+
+
+@dataclass(frozen=True, slots=True)
+class Coverage:
+    """What an article page links besides itself: near-copies of the same story
+    ("also carried by") and other reports of the same event, by content source."""
+
+    carried: tuple[str, ...] = ()
+    related: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class Site:
     """Everything the build shows, assembled once and never changed."""
 
@@ -107,6 +127,8 @@ class Site:
     pages: tuple[Article, ...]  # content/pages/*.md, by title
     static: tuple[StaticFile, ...]
     theme: Theme
+    redirects: tuple[Redirect, ...] = ()  # by old URL
+    coverage: Mapping[str, Coverage] = field(default_factory=dict)  # by source; none: absent
 
 
 @dataclass(frozen=True, slots=True)

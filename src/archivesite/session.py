@@ -27,6 +27,7 @@ from .errors import ArchiveError
 from .files import pickle_atomic, stat_of
 from .fingerprints import TemplateRefs
 from .model import Article, Site
+from .published import Settled
 from .record import BuildRecord, read_record, write_record
 from .scan import STATS_CACHE, StatCache
 from .site import Plan, plan_outputs, replace_articles
@@ -61,6 +62,7 @@ class Planned(NamedTuple):
     loaded: dict[str, Article]  # every article and page by source, as placed
     article_pages: tuple[str, ...] | None  # every article page; None: the plan's own
     full: bool
+    settled: Settled | None = None  # the record of published URLs (full plans only)
 
 
 class Memory(Protocol):
