@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import NamedTuple, ParamSpec, TypeVar
 
 from . import commit, faults, i18n, workers
-from .caches import BODIES_CACHE, ArticleCache, BodyCache
+from .caches import BODIES_CACHE, ArticleCache, BodyCache, FeatureCache
 from .commit import check_out, staging_folder
 from .config import Config
 from .errors import ArchiveError
@@ -45,7 +45,7 @@ from .fingerprints import (
 from .load import SharedValues, load_articles
 from .locks import holding, output_lock
 from .markup import set_raw_html
-from .model import Article, Site, Theme
+from .model import Article, Coverage, Site, Theme
 from .published import (
     Published,
     published_path,
@@ -326,9 +326,24 @@ def _load_and_plan(
     site = assemble(config, articles, sources.theme)
     del articles, cache  # each article is kept once: as the site placed it (its URL)
     settled = settle(read_published(config), _articles_of(site), config.redirects)
-    site = replace(site, redirects=settled.redirects)
+    site = replace(site, redirects=settled.redirects, coverage=_coverage(config, site, jobs))
     loaded = {a.source: a for a in _articles_of(site)}
     return Planned(site, plan_outputs(site), loaded, None, full=True, settled=settled)
+
+
+def _coverage(config: Config, site: Site, jobs: int) -> dict[str, Coverage]:
+    """Every article's related coverage, from the features of its text (made only for
+    texts the cache does not know)."""
+    if not config.related.enabled:
+        return {}
+    from .related import relate
+
+    features = FeatureCache(config)
+    dated = site.archive.dated
+    features.fill(dated, jobs)
+    coverage = relate(dated, features.get, config.related)
+    features.save(a.body_hash for a in dated)
+    return coverage
 
 
 def _check_gone(gone: Sequence[Published], strict: bool) -> tuple[str, ...]:

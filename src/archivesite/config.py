@@ -48,7 +48,7 @@ class RelatedConfig:
     # MinHash estimate of the Jaccard similarity of word 3-shingles: a near-copy.
     carried_threshold: float = 0.8
     # Cosine of weighted word vectors, within ``window_days``: a report of the same event.
-    related_threshold: float = 0.3
+    related_threshold: float = 0.45
     window_days: int = 3
     enabled: bool = True
 

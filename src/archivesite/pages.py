@@ -151,11 +151,14 @@ class Pages:
         periods, crumbs = links.get(date_key) or links.setdefault(
             date_key, _date_links(a.date, self)
         )
+        carried, related = self.coverage(a.source)
         context: dict[str, Any] = {
             "article": a,
             "prev": prev_a,
             "next": next_a,
             "periods": periods,
+            "carried": carried,  # near-copies from other agencies or outlets
+            "related": related,  # other reports of the same event
         }
         for kind in taxonomies.TAXONOMIES:
             names = kind.terms_of(a)
@@ -171,6 +174,22 @@ class Pages:
         # The breadcrumb ends at the day: the headline is the page's h1 just below it.
         context["crumbs"] = crumbs
         return context, _body(self.site, a), None
+
+    @functools.cached_property
+    def dated_index(self) -> dict[str, int]:
+        """Each dated article's place in time order, by source."""
+        return {a.source: i for i, a in enumerate(self.site.archive.dated)}
+
+    def coverage(self, source: str) -> tuple[tuple[Article, ...], tuple[Article, ...]]:
+        """The articles an article page links as its coverage: also carried by, related."""
+        found = self.site.coverage.get(source)
+        if found is None:
+            return (), ()
+        dated, index = self.site.archive.dated, self.dated_index
+        return (
+            tuple(dated[index[s]] for s in found.carried),
+            tuple(dated[index[s]] for s in found.related),
+        )
 
     def page(self, a: Article) -> Part:
         context = {"article": a, "crumbs": (self.home, NavLink(a.title, ""))}

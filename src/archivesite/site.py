@@ -447,18 +447,37 @@ def _paginate(
 
 
 def _plan_articles(p: _Draft) -> None:
-    """Each article's page; a dated one links to its neighbours in time, so shows them."""
+    """Each article's page; a dated one links to its neighbours in time and to its
+    related coverage, so shows them."""
     dated, undated = p.site.archive.dated, p.site.archive.undated
     make = p.pages.dated  # one bound method for every head
-    for i in p.near(dated):
+    coverage = p.site.coverage
+    for i in _covering(p, p.near(dated)):
         a = dated[i]
+        shows: Sequence[Article] = dated[max(i - 1, 0) : i + 2]
+        if a.source in coverage:
+            shows = (*shows, *itertools.chain(*p.pages.coverage(a.source)))
         p.add(
             a.url, "article", "article.html", a.source, make, i,
-            shows=dated[max(i - 1, 0) : i + 2], lastmod=a.date, at=a.date,
+            shows=shows, lastmod=a.date, at=a.date,
         )  # fmt: skip
     make = p.pages.undated
     for i, a in enumerate(undated):
         p.add(a.url, "article", "article.html", a.source, make, i, shows=(a,))
+
+
+def _covering(p: _Draft, near: Iterable[int]) -> Iterable[int]:
+    """``near``, and with ``only`` the pages linking a changed article as coverage."""
+    if p.only is None or not p.site.coverage:
+        return near
+    coverage, index = p.site.coverage, p.pages.dated_index
+    linking = {
+        index[t]
+        for s in p.only
+        if s in coverage
+        for t in (*coverage[s].carried, *coverage[s].related)
+    }
+    return sorted(linking.union(near))
 
 
 def _plan_pages(p: _Draft) -> None:

@@ -1,0 +1,525 @@
+"""Related coverage: which articles report the same story as which.
+
+Two kinds, both symmetric (if A links B, B links A):
+
+- **also carried by**: near-copies, the same story as another agency or outlet ran it.
+  Each text's word 3-shingles get a MinHash signature (``datasketch``); locality-
+  sensitive hashing (``MinHashLSH``) finds the candidate pairs and the signatures'
+  estimate of their Jaccard similarity decides (``related.carried_threshold``).
+- **related coverage**: other reports of the same event, reworded, filed within
+  ``related.window_days`` of each other: the cosine of weighted word vectors at or
+  above ``related.related_threshold`` (near-copies are shown as carried, not here).
+
+The word vector of a text depends on that text alone, so that an edit changes only the
+pairs of the edited article, never every pair as corpus-wide weights (IDF) would: a
+word's weight is ``1 + log(count)``, doubled for names and numbers (a word always
+written with a capital, or with a digit), which is what tells one event from another
+of the same kind; function words (``STOPWORDS``, English and Russian) are left out.
+Words are hashed into ``2**22`` columns.
+
+:class:`Features` of each text are made once (:func:`features`) and cached by the
+body's hash (:class:`archivesite.caches.FeatureCache`); :func:`relate` gives every
+article's :class:`~archivesite.model.Coverage` from them, and :func:`update` the
+coverage after a few articles changed, comparing only those with the rest. Pure:
+texts are given, never read here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+import zlib
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import NamedTuple
+
+import numpy as np
+from datasketch import MinHash, MinHashLSH
+from scipy import sparse  # type: ignore[import-untyped]
+
+from .config import RelatedConfig
+from .model import Article, Coverage
+
+NUM_PERM = 128
+SHINGLE = 3  # words per shingle
+COLUMNS = 1 << 22
+NAME_WEIGHT = 2.0
+_WORD = re.compile(r"\w+(?:[.,]\d+)*")  # a number with its separators is one word
+_SEED = 1
+_SCHEME = "affine32"  # named: signatures from another scheme are never compared
+
+STOPWORDS = frozenset(
+    [
+        "a",
+        "about",
+        "above",
+        "after",
+        "again",
+        "against",
+        "all",
+        "also",
+        "am",
+        "an",
+        "and",
+        "any",
+        "are",
+        "as",
+        "at",
+        "be",
+        "because",
+        "been",
+        "before",
+        "being",
+        "below",
+        "between",
+        "both",
+        "but",
+        "by",
+        "can",
+        "could",
+        "did",
+        "do",
+        "does",
+        "doing",
+        "down",
+        "during",
+        "each",
+        "few",
+        "for",
+        "from",
+        "further",
+        "had",
+        "has",
+        "have",
+        "having",
+        "he",
+        "her",
+        "here",
+        "hers",
+        "him",
+        "his",
+        "how",
+        "i",
+        "if",
+        "in",
+        "into",
+        "is",
+        "it",
+        "its",
+        "itself",
+        "just",
+        "me",
+        "more",
+        "most",
+        "my",
+        "no",
+        "nor",
+        "not",
+        "now",
+        "of",
+        "off",
+        "on",
+        "once",
+        "only",
+        "or",
+        "other",
+        "our",
+        "ours",
+        "out",
+        "over",
+        "own",
+        "said",
+        "same",
+        "says",
+        "she",
+        "should",
+        "so",
+        "some",
+        "such",
+        "than",
+        "that",
+        "the",
+        "their",
+        "theirs",
+        "them",
+        "then",
+        "there",
+        "these",
+        "they",
+        "this",
+        "those",
+        "through",
+        "to",
+        "too",
+        "under",
+        "until",
+        "up",
+        "very",
+        "was",
+        "we",
+        "were",
+        "what",
+        "when",
+        "where",
+        "which",
+        "while",
+        "who",
+        "whom",
+        "why",
+        "will",
+        "with",
+        "would",
+        "you",
+        "your",
+        "yours",
+        "mr",
+        "mrs",
+        "ms",
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+        "а",
+        "без",
+        "более",
+        "бы",
+        "был",
+        "была",
+        "были",
+        "было",
+        "быть",
+        "в",
+        "вам",
+        "вас",
+        "весь",
+        "во",
+        "вот",
+        "все",
+        "всего",
+        "всех",
+        "вы",
+        "где",
+        "да",
+        "даже",
+        "для",
+        "до",
+        "его",
+        "ее",
+        "её",
+        "если",
+        "есть",
+        "еще",
+        "ещё",
+        "же",
+        "за",
+        "здесь",
+        "и",
+        "из",
+        "или",
+        "им",
+        "их",
+        "к",
+        "как",
+        "ко",
+        "когда",
+        "кто",
+        "ли",
+        "либо",
+        "мне",
+        "может",
+        "мы",
+        "на",
+        "над",
+        "надо",
+        "наш",
+        "не",
+        "него",
+        "нее",
+        "неё",
+        "нет",
+        "ни",
+        "них",
+        "но",
+        "ну",
+        "о",
+        "об",
+        "однако",
+        "он",
+        "она",
+        "они",
+        "оно",
+        "от",
+        "очень",
+        "по",
+        "под",
+        "при",
+        "с",
+        "со",
+        "так",
+        "также",
+        "такой",
+        "там",
+        "те",
+        "тем",
+        "то",
+        "того",
+        "тоже",
+        "той",
+        "только",
+        "том",
+        "ты",
+        "у",
+        "уже",
+        "хотя",
+        "чего",
+        "чей",
+        "чем",
+        "что",
+        "чтобы",
+        "чье",
+        "чья",
+        "эта",
+        "эти",
+        "это",
+        "я",
+        "заявил",
+        "сообщил",
+    ]
+)
+
+
+class Features(NamedTuple):
+    """What related coverage needs of one text (picklable, about 2 KB)."""
+
+    signature: bytes  # the MinHash values, NUM_PERM unsigned 32-bit integers
+    columns: bytes  # the weighted words' hashed columns, int32, ascending
+    weights: bytes  # their weights, float64, the vector of unit length
+
+
+def features(text: str) -> Features:
+    """The features of one article's text (its body, Markdown as written)."""
+    return features_of_many([text])[0]
+
+
+def features_of_many(texts: Sequence[str]) -> list[Features]:
+    """The features of many texts (their MinHash signatures made together: faster)."""
+    found = [_words(t) for t in texts]
+    shingles = [_shingles(words) for words, _ in found]
+    hashes = MinHash.bulk(shingles, num_perm=NUM_PERM, seed=_SEED, scheme=_SCHEME)
+    out = []
+    for (words, names), h in zip(found, hashes, strict=True):
+        columns, weights = _vector(words, names)
+        signature = np.asarray(h.hashvalues, dtype=np.uint32).tobytes()
+        out.append(Features(signature, columns.tobytes(), weights.tobytes()))
+    return out
+
+
+def _words(text: str) -> tuple[list[str], set[str]]:
+    """A text's words, lowercased, and its names: the words written with a capital where
+    no sentence or line begins, and never without one (``Kessel``, ``Brandt``), and
+    those holding a digit. The first word of a sentence or of a line of a table is
+    capitalised whatever it is, so it does not make a name."""
+    words: list[str] = []
+    capital: set[str] = set()
+    lower: set[str] = set()
+    for m in _WORD.finditer(text):
+        w = m.group()
+        low = w.lower()
+        words.append(low)
+        if any(c.isdigit() for c in w):
+            capital.add(low)
+        elif not w[0].isupper():
+            lower.add(low)
+        elif not _sentence_starts_at(text, m.start()):
+            capital.add(low)
+    return words, capital - lower
+
+
+def _sentence_starts_at(text: str, start: int) -> bool:
+    i = start - 1
+    while i >= 0 and text[i] in " \t\"'“‘«(*_>#-—":
+        i -= 1
+    return i < 0 or text[i] in ".!?\n:;"
+
+
+def _shingles(words: Sequence[str]) -> list[bytes]:
+    if len(words) < SHINGLE:
+        return [" ".join(words).encode()] if words else [b""]
+    n = len(words) - SHINGLE + 1
+    return list({" ".join(words[i : i + SHINGLE]).encode() for i in range(n)})
+
+
+def _vector(words: Sequence[str], names: set[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Hashed columns and unit-length weights of a text's words (see the module's doc)."""
+    counts: dict[str, int] = {}
+    for low in words:
+        if low in STOPWORDS or (len(low) < 2 and not low.isdigit()):
+            continue
+        counts[low] = counts.get(low, 0) + 1
+    weighted: dict[int, float] = {}
+    for low, n in counts.items():
+        boost = NAME_WEIGHT if low in names else 1.0
+        column = zlib.crc32(low.encode()) & (COLUMNS - 1)
+        weighted[column] = weighted.get(column, 0.0) + (1.0 + math.log(n)) * boost
+    columns = np.array(sorted(weighted), dtype=np.int32)
+    weights = np.array([weighted[c] for c in columns.tolist()], dtype=np.float64)
+    norm = float(np.sqrt((weights * weights).sum())) if len(weights) else 0.0
+    return columns, weights / norm if norm else weights
+
+
+def _signature(f: Features) -> np.ndarray:
+    return np.frombuffer(f.signature, dtype=np.uint32)
+
+
+def _matrix(items: Sequence[Features]) -> sparse.csr_matrix:
+    """The word vectors as the rows of one sparse matrix."""
+    cols = [np.frombuffer(f.columns, dtype=np.int32) for f in items]
+    vals = [np.frombuffer(f.weights, dtype=np.float64) for f in items]
+    indptr = np.zeros(len(items) + 1, dtype=np.int64)
+    np.cumsum([len(c) for c in cols], out=indptr[1:])
+    data = np.concatenate(vals) if vals else np.zeros(0)
+    indices = np.concatenate(cols) if cols else np.zeros(0, dtype=np.int32)
+    return sparse.csr_matrix((data, indices, indptr), shape=(len(items), COLUMNS))
+
+
+def _lsh(settings: RelatedConfig) -> MinHashLSH:
+    return MinHashLSH(threshold=settings.carried_threshold, num_perm=NUM_PERM)
+
+
+def _jaccard(a: np.ndarray, b: np.ndarray) -> float:
+    return round(float(np.count_nonzero(a == b)) / NUM_PERM, 6)
+
+
+Pair = tuple[str, str]
+
+
+class _Pairs(NamedTuple):
+    carried: set[Pair]
+    related: set[Pair]
+
+
+def _eligible(articles: Iterable[Article]) -> list[Article]:
+    """The articles coverage is found for: dated ones, in time order."""
+    return sorted(
+        (a for a in articles if a.kind == "article" and a.date is not None),
+        key=lambda a: (a.date or dt.date.min, a.source),
+    )
+
+
+def relate(
+    articles: Iterable[Article], feats: Callable[[Article], Features], settings: RelatedConfig
+) -> dict[str, Coverage]:
+    """Every article's coverage (only those with some), from each one's features."""
+    if not settings.enabled:
+        return {}
+    dated = _eligible(articles)
+    items = [feats(a) for a in dated]
+    pairs = _Pairs(set(), set())
+    lsh = _lsh(settings)
+    sigs = [_signature(f) for f in items]
+    for i, sig in enumerate(sigs):
+        lsh.insert(
+            i, MinHash(num_perm=NUM_PERM, hashvalues=sig, scheme=_SCHEME), check_duplication=False
+        )
+    for i, sig in enumerate(sigs):
+        for j in lsh.query(MinHash(num_perm=NUM_PERM, hashvalues=sig, scheme=_SCHEME)):
+            if j > i and _jaccard(sig, sigs[j]) >= settings.carried_threshold:
+                pairs.carried.add(_ordered(dated[i].source, dated[j].source))
+    _related_pairs(dated, items, range(len(dated)), settings, pairs)
+    return _coverage(pairs, dated)
+
+
+def _related_pairs(
+    dated: Sequence[Article],
+    items: Sequence[Features],
+    rows: Iterable[int],
+    settings: RelatedConfig,
+    pairs: _Pairs,
+) -> None:
+    """Add the related pairs of each article of ``rows`` with those filed within the
+    window (``dated`` in time order), a block of rows at a time."""
+    days = np.array([a.date.toordinal() if a.date else 0 for a in dated], dtype=np.int64)
+    window = settings.window_days
+    rows = sorted(set(rows))
+    block = 256
+    for start in range(0, len(rows), block):
+        chunk = rows[start : start + block]
+        lo = int(np.searchsorted(days, days[chunk[0]] - window, side="left"))
+        hi = int(np.searchsorted(days, days[chunk[-1]] + window, side="right"))
+        left = _matrix([items[i] for i in chunk])
+        right = _matrix(items[lo:hi])
+        sims = (left @ right.T).toarray()
+        for r, i in enumerate(chunk):
+            for c in np.flatnonzero(sims[r] >= settings.related_threshold - 1e-9).tolist():
+                j = lo + c
+                if j == i or abs(days[j] - days[i]) > window:
+                    continue
+                if round(float(sims[r, c]), 6) < settings.related_threshold:
+                    continue
+                pair = _ordered(dated[i].source, dated[j].source)
+                if pair not in pairs.carried:
+                    pairs.related.add(pair)
+
+
+def _ordered(a: str, b: str) -> Pair:
+    return (a, b) if a < b else (b, a)
+
+
+def _coverage(pairs: _Pairs, dated: Sequence[Article]) -> dict[str, Coverage]:
+    """Each article's links, both ways, in time order of the linked articles."""
+    order = {a.source: n for n, a in enumerate(dated)}
+    carried: dict[str, list[str]] = {}
+    related: dict[str, list[str]] = {}
+    for found, into in ((pairs.carried, carried), (pairs.related - pairs.carried, related)):
+        for a, b in found:
+            into.setdefault(a, []).append(b)
+            into.setdefault(b, []).append(a)
+    return {
+        source: Coverage(
+            tuple(sorted(carried.get(source, ()), key=order.__getitem__)),
+            tuple(sorted(related.get(source, ()), key=order.__getitem__)),
+        )
+        for source in sorted(carried.keys() | related.keys(), key=order.__getitem__)
+    }
+
+
+def update(
+    old: Mapping[str, Coverage],
+    articles: Iterable[Article],
+    changed: Iterable[str],
+    feats: Callable[[Article], Features],
+    settings: RelatedConfig,
+) -> tuple[dict[str, Coverage], set[str]]:
+    """The coverage after the texts of ``changed`` articles changed (none moved): only
+    their pairs are found again. Also returns the articles whose coverage changed."""
+    if not settings.enabled:
+        return {}, set()
+    dated = _eligible(articles)
+    index = {a.source: n for n, a in enumerate(dated)}
+    edited = {s for s in changed if s in index}
+    pairs = _Pairs(set(), set())
+    for source, cov in old.items():  # every pair that does not involve an edited article
+        if source in edited:
+            continue
+        pairs.carried.update(_ordered(source, t) for t in cov.carried if t not in edited)
+        pairs.related.update(_ordered(source, t) for t in cov.related if t not in edited)
+    items = [feats(a) for a in dated]
+    sigs = np.stack([_signature(f) for f in items]) if items else np.zeros((0, NUM_PERM))
+    lsh = _lsh(settings)
+    for source in sorted(edited):
+        i = index[source]
+        sig = sigs[i]
+        candidates = np.zeros(len(dated), dtype=bool)
+        for start, end in lsh.hashranges:  # the LSH's own rule: one whole band alike
+            candidates |= (sigs[:, start:end] == sig[start:end]).all(axis=1)
+        for j in np.flatnonzero(candidates).tolist():
+            if j != i and _jaccard(sig, sigs[j]) >= settings.carried_threshold:
+                pairs.carried.add(_ordered(source, dated[j].source))
+    pairs.related.difference_update(pairs.carried)
+    _related_pairs(dated, items, (index[s] for s in edited), settings, pairs)
+    new = _coverage(pairs, dated)
+    affected = {s for s in old.keys() | new.keys() if old.get(s) != new.get(s)}
+    return new, affected
