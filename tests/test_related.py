@@ -227,3 +227,27 @@ def test_pages_with_coverage_and_redirect_pages_pass_vnu(make_site: Callable[...
     messages = run_vnu(pages)
     errors = [m for m in messages if m.get("type") == "error"]
     assert not errors, "\n".join(f"{m.get('url')}: {m.get('message')}" for m in errors)
+
+
+@pytest.mark.parametrize("threshold", [0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95])
+def test_the_bands_are_those_datasketch_chooses(threshold: float) -> None:
+    from datasketch import MinHashLSH
+
+    lsh = MinHashLSH(threshold=threshold, num_perm=related.NUM_PERM)
+    assert related.bands(threshold) == (lsh.b, lsh.r)
+
+
+def test_signatures_are_datasketchs_minhash() -> None:
+    """The signatures are made with numpy, as datasketch's MinHash (scheme affine32) makes
+    them from the texts' shingle hashes: the same values."""
+    import numpy as np
+    from datasketch import MinHash
+
+    for a in ARTICLES[:6]:
+        words = related._words(a["text"])[0]
+        shingles = related.shingle_hashes(related._word_hashes(words)).tolist()
+        ours = np.frombuffer(related.features(a["text"]).signature, dtype=np.uint32)
+        theirs = MinHash.bulk(
+            [shingles], num_perm=related.NUM_PERM, seed=1, scheme="affine32", hashfunc=int
+        )[0].hashvalues
+        assert (ours == theirs).all()

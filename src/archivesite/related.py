@@ -3,7 +3,8 @@
 Two kinds, both symmetric (if A links B, B links A):
 
 - **also carried by**: near-copies, the same story as another agency or outlet ran it.
-  Each text's word 3-shingles get a MinHash signature (``datasketch``); locality-
+  Each text's word 3-shingles get a MinHash signature (as ``datasketch`` makes it, of
+  32-bit shingle hashes made from the words' CRC-32); locality-
   sensitive hashing (``MinHashLSH``) finds the candidate pairs and the signatures'
   estimate of their Jaccard similarity decides (``related.carried_threshold``).
 - **related coverage**: other reports of the same event, reworded, filed within
@@ -27,18 +28,22 @@ texts are given, never read here.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 import re
 import zlib
+from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
-from datasketch import MinHash, MinHashLSH
-from scipy import sparse  # type: ignore[import-untyped]
 
 from .config import RelatedConfig
 from .model import Article, Coverage
+
+if TYPE_CHECKING:
+    from datasketch import MinHash, MinHashLSH
+    from scipy import sparse  # type: ignore[import-untyped]
 
 NUM_PERM = 128
 SHINGLE = 3  # words per shingle
@@ -46,249 +51,26 @@ COLUMNS = 1 << 22
 NAME_WEIGHT = 2.0
 _WORD = re.compile(r"\w+(?:[.,]\d+)*")  # a number with its separators is one word
 _SEED = 1
-_SCHEME = "affine32"  # named: signatures from another scheme are never compared
+# A word that begins a sentence or a line (after any opening quote or bracket).
+_INITIAL = re.compile(r"""(?:^|[.!?:;]\s+|\n\s*)["'“‘«(*_>#—-]*\s*(\w+)""")
+_SCHEME = "affine32"
 
-STOPWORDS = frozenset(
-    [
-        "a",
-        "about",
-        "above",
-        "after",
-        "again",
-        "against",
-        "all",
-        "also",
-        "am",
-        "an",
-        "and",
-        "any",
-        "are",
-        "as",
-        "at",
-        "be",
-        "because",
-        "been",
-        "before",
-        "being",
-        "below",
-        "between",
-        "both",
-        "but",
-        "by",
-        "can",
-        "could",
-        "did",
-        "do",
-        "does",
-        "doing",
-        "down",
-        "during",
-        "each",
-        "few",
-        "for",
-        "from",
-        "further",
-        "had",
-        "has",
-        "have",
-        "having",
-        "he",
-        "her",
-        "here",
-        "hers",
-        "him",
-        "his",
-        "how",
-        "i",
-        "if",
-        "in",
-        "into",
-        "is",
-        "it",
-        "its",
-        "itself",
-        "just",
-        "me",
-        "more",
-        "most",
-        "my",
-        "no",
-        "nor",
-        "not",
-        "now",
-        "of",
-        "off",
-        "on",
-        "once",
-        "only",
-        "or",
-        "other",
-        "our",
-        "ours",
-        "out",
-        "over",
-        "own",
-        "said",
-        "same",
-        "says",
-        "she",
-        "should",
-        "so",
-        "some",
-        "such",
-        "than",
-        "that",
-        "the",
-        "their",
-        "theirs",
-        "them",
-        "then",
-        "there",
-        "these",
-        "they",
-        "this",
-        "those",
-        "through",
-        "to",
-        "too",
-        "under",
-        "until",
-        "up",
-        "very",
-        "was",
-        "we",
-        "were",
-        "what",
-        "when",
-        "where",
-        "which",
-        "while",
-        "who",
-        "whom",
-        "why",
-        "will",
-        "with",
-        "would",
-        "you",
-        "your",
-        "yours",
-        "mr",
-        "mrs",
-        "ms",
-        "monday",
-        "tuesday",
-        "wednesday",
-        "thursday",
-        "friday",
-        "saturday",
-        "sunday",
-        "а",
-        "без",
-        "более",
-        "бы",
-        "был",
-        "была",
-        "были",
-        "было",
-        "быть",
-        "в",
-        "вам",
-        "вас",
-        "весь",
-        "во",
-        "вот",
-        "все",
-        "всего",
-        "всех",
-        "вы",
-        "где",
-        "да",
-        "даже",
-        "для",
-        "до",
-        "его",
-        "ее",
-        "её",
-        "если",
-        "есть",
-        "еще",
-        "ещё",
-        "же",
-        "за",
-        "здесь",
-        "и",
-        "из",
-        "или",
-        "им",
-        "их",
-        "к",
-        "как",
-        "ко",
-        "когда",
-        "кто",
-        "ли",
-        "либо",
-        "мне",
-        "может",
-        "мы",
-        "на",
-        "над",
-        "надо",
-        "наш",
-        "не",
-        "него",
-        "нее",
-        "неё",
-        "нет",
-        "ни",
-        "них",
-        "но",
-        "ну",
-        "о",
-        "об",
-        "однако",
-        "он",
-        "она",
-        "они",
-        "оно",
-        "от",
-        "очень",
-        "по",
-        "под",
-        "при",
-        "с",
-        "со",
-        "так",
-        "также",
-        "такой",
-        "там",
-        "те",
-        "тем",
-        "то",
-        "того",
-        "тоже",
-        "той",
-        "только",
-        "том",
-        "ты",
-        "у",
-        "уже",
-        "хотя",
-        "чего",
-        "чей",
-        "чем",
-        "что",
-        "чтобы",
-        "чье",
-        "чья",
-        "эта",
-        "эти",
-        "это",
-        "я",
-        "заявил",
-        "сообщил",
-    ]
-)
+_STOPWORDS_TEXT = """
+a about above after again against all also am an and any are as at be because been
+before being below between both but by can could did do does doing down during each
+few for from further had has have having he her here hers him his how i if in into is
+it its itself just me more most my no nor not now of off on once only or other our
+ours out over own said same says she should so some such than that the their theirs
+them then there these they this those through to too under until up very was we were
+what when where which while who whom why will with would you your yours mr mrs ms
+monday tuesday wednesday thursday friday saturday sunday
+а без более бы был была были было быть в вам вас весь во вот все всего всех вы где да
+даже для до его ее её если есть еще ещё же за здесь и из или им их к как ко когда кто
+ли либо мне может мы на над надо наш не него нее неё нет ни них но ну о об однако он
+она они оно от очень по под при с со так также такой там те тем то того тоже той только
+том ты у уже хотя чего чей чем что чтобы чье чья эта эти это я заявил сообщил
+"""
+STOPWORDS = frozenset(_STOPWORDS_TEXT.split())  # function words: no sign of an event
 
 
 class Features(NamedTuple):
@@ -305,69 +87,97 @@ def features(text: str) -> Features:
 
 
 def features_of_many(texts: Sequence[str]) -> list[Features]:
-    """The features of many texts (their MinHash signatures made together: faster)."""
-    found = [_words(t) for t in texts]
-    shingles = [_shingles(words) for words, _ in found]
-    hashes = MinHash.bulk(shingles, num_perm=NUM_PERM, seed=_SEED, scheme=_SCHEME)
+    """The features of many texts."""
     out = []
-    for (words, names), h in zip(found, hashes, strict=True):
-        columns, weights = _vector(words, names)
-        signature = np.asarray(h.hashvalues, dtype=np.uint32).tobytes()
-        out.append(Features(signature, columns.tobytes(), weights.tobytes()))
+    for text in texts:
+        words, names = _words(text)
+        hashes = _word_hashes(words)
+        columns, weights = _vector(words, hashes, names)
+        signature = _min_hashes(shingle_hashes(hashes))
+        out.append(Features(signature.tobytes(), columns.tobytes(), weights.tobytes()))
     return out
 
 
 def _words(text: str) -> tuple[list[str], set[str]]:
-    """A text's words, lowercased, and its names: the words written with a capital where
-    no sentence or line begins, and never without one (``Kessel``, ``Brandt``), and
-    those holding a digit. The first word of a sentence or of a line of a table is
-    capitalised whatever it is, so it does not make a name."""
-    words: list[str] = []
-    capital: set[str] = set()
-    lower: set[str] = set()
-    for m in _WORD.finditer(text):
-        w = m.group()
-        low = w.lower()
-        words.append(low)
-        if any(c.isdigit() for c in w):
-            capital.add(low)
-        elif not w[0].isupper():
-            lower.add(low)
-        elif not _sentence_starts_at(text, m.start()):
-            capital.add(low)
-    return words, capital - lower
+    """A text's words, lowercased, and its names: the words written with a capital more
+    often than a sentence or line begins with them, and never without one (``Kessel``,
+    ``Brandt``), and those holding a digit. The first word of a sentence or of a line of
+    a table is capitalised whatever it is, so it does not make a name."""
+    written = _WORD.findall(text)
+    words = " ".join(written).lower().split(" ") if written else []
+    distinct = set(written)
+    capital = {w for w in distinct if w[0].isupper()}
+    lower = distinct - capital
+    counts = Counter(written)
+    initial = Counter(_INITIAL.findall(text))
+    names = {w.lower() for w in capital if counts[w] > initial[w]}
+    names.difference_update(lower)
+    names.update(w for w in lower if not w.isalpha())  # numbers: "20.8", "4th", "1987"
+    return words, names
 
 
-def _sentence_starts_at(text: str, start: int) -> bool:
-    i = start - 1
-    while i >= 0 and text[i] in " \t\"'“‘«(*_>#-—":
-        i -= 1
-    return i < 0 or text[i] in ".!?\n:;"
+def _word_hashes(words: Sequence[str]) -> np.ndarray:
+    """Each word's CRC-32 (of its UTF-8 bytes)."""
+    encoded = map(str.encode, words)
+    return np.fromiter(map(zlib.crc32, encoded), dtype=np.uint32, count=len(words))
 
 
-def _shingles(words: Sequence[str]) -> list[bytes]:
-    if len(words) < SHINGLE:
-        return [" ".join(words).encode()] if words else [b""]
-    n = len(words) - SHINGLE + 1
-    return list({" ".join(words[i : i + SHINGLE]).encode() for i in range(n)})
+_SHINGLE_MIX = (np.uint32(0x9E3779B1), np.uint32(0x85EBCA77))  # odd: no word's bits lost
 
 
-def _vector(words: Sequence[str], names: set[str]) -> tuple[np.ndarray, np.ndarray]:
+def shingle_hashes(word_hashes: np.ndarray) -> np.ndarray:
+    """A 32-bit hash of each run of SHINGLE words, from the words' hashes (the set
+    MinHash describes; one hash for a text shorter than a shingle)."""
+    h = word_hashes
+    if len(h) < SHINGLE:
+        return np.array([int(h.sum()) & 0xFFFFFFFF if len(h) else 0], dtype=np.uint32)
+    m1, m2 = _SHINGLE_MIX
+    return h[:-2] * m1 + h[1:-1] * m2 + h[2:]  # type: ignore[no-any-return]
+
+
+# MinHash as datasketch's MinHash computes it with scheme="affine32" (a test holds the two
+# equal): each shingle's hash, mixed by the MurmurHash3 finalizer, under NUM_PERM affine
+# permutations a*h + b mod 2**32 drawn from RandomState(_SEED); the least of each. Made
+# here, with numpy, so that a build does not import datasketch (and with it
+# scipy.integrate) to hash one edited text.
+_FMIX = (np.uint32(16), np.uint32(0x85EBCA6B), np.uint32(13), np.uint32(0xC2B2AE35))
+
+
+@functools.cache
+def _affine() -> tuple[np.ndarray, np.ndarray]:
+    gen = np.random.RandomState(_SEED)
+    a = gen.randint(0, 1 << 31, NUM_PERM, dtype=np.uint32) * np.uint32(2) + np.uint32(1)
+    b = gen.randint(0, 1 << 32, NUM_PERM, dtype=np.uint32)
+    return a, b
+
+
+def _min_hashes(hv: np.ndarray) -> np.ndarray:
+    s1, m1, s2, m2 = _FMIX
+    hv = hv ^ (hv >> s1)
+    hv = hv * m1
+    hv = hv ^ (hv >> s2)
+    hv = hv * m2
+    hv = (hv ^ (hv >> s1)).reshape(-1, 1)
+    a, b = _affine()
+    return (hv * a + b).min(axis=0)  # type: ignore[no-any-return]
+
+
+def _vector(
+    words: Sequence[str], hashes: np.ndarray, names: set[str]
+) -> tuple[np.ndarray, np.ndarray]:
     """Hashed columns and unit-length weights of a text's words (see the module's doc)."""
-    counts: dict[str, int] = {}
-    for low in words:
-        if low in STOPWORDS or (len(low) < 2 and not low.isdigit()):
-            continue
-        counts[low] = counts.get(low, 0) + 1
-    weighted: dict[int, float] = {}
-    for low, n in counts.items():
-        boost = NAME_WEIGHT if low in names else 1.0
-        column = zlib.crc32(low.encode()) & (COLUMNS - 1)
-        weighted[column] = weighted.get(column, 0.0) + (1.0 + math.log(n)) * boost
-    columns = np.array(sorted(weighted), dtype=np.int32)
-    weights = np.array([weighted[c] for c in columns.tolist()], dtype=np.float64)
-    norm = float(np.sqrt((weights * weights).sum())) if len(weights) else 0.0
-    return columns, weights / norm if norm else weights
+    counts = Counter(words)
+    terms = [w for w in counts.keys() - STOPWORDS if len(w) > 1 or w.isdigit()]
+    if not terms:
+        return np.zeros(0, dtype=np.int32), np.zeros(0)
+    first = {w: i for i, w in enumerate(words)}  # a position of each word: its hash
+    at = np.fromiter(map(first.__getitem__, terms), dtype=np.int64, count=len(terms))
+    n = np.fromiter(map(counts.__getitem__, terms), dtype=np.float64, count=len(terms))
+    boost = np.fromiter(map(names.__contains__, terms), dtype=bool, count=len(terms))
+    weights = (1.0 + np.log(n)) * np.where(boost, NAME_WEIGHT, 1.0)
+    columns, where = np.unique((hashes[at] & (COLUMNS - 1)).astype(np.int32), return_inverse=True)
+    summed = np.bincount(where, weights=weights)
+    return columns, summed / np.sqrt((summed * summed).sum())
 
 
 def _signature(f: Features) -> np.ndarray:
@@ -376,6 +186,8 @@ def _signature(f: Features) -> np.ndarray:
 
 def _matrix(items: Sequence[Features]) -> sparse.csr_matrix:
     """The word vectors as the rows of one sparse matrix."""
+    from scipy import sparse
+
     cols = [np.frombuffer(f.columns, dtype=np.int32) for f in items]
     vals = [np.frombuffer(f.weights, dtype=np.float64) for f in items]
     indptr = np.zeros(len(items) + 1, dtype=np.int64)
@@ -385,8 +197,40 @@ def _matrix(items: Sequence[Features]) -> sparse.csr_matrix:
     return sparse.csr_matrix((data, indices, indptr), shape=(len(items), COLUMNS))
 
 
+def _minhash(signature: np.ndarray) -> MinHash:
+    """datasketch's MinHash of these values (for its LSH index)."""
+    from datasketch import MinHash
+
+    return MinHash(
+        num_perm=NUM_PERM,
+        hashvalues=signature,
+        permutations=np.array(_affine()),
+        scheme=_SCHEME,
+        hashfunc=zlib.crc32,
+    )
+
+
+@functools.cache
+def bands(threshold: float) -> tuple[int, int]:
+    """The LSH's bands and rows per band for a Jaccard threshold: those that minimise the
+    chance of a false positive plus that of a false negative, as ``MinHashLSH`` chooses
+    them (there by integrating with scipy; here on a grid of similarities)."""
+    s = np.linspace(0.0, 1.0, 4001)
+    below, above = s <= threshold, s >= threshold
+    best, found = math.inf, (0, 0)
+    for b in range(1, NUM_PERM + 1):
+        for r in range(1, NUM_PERM // b + 1):
+            p = 1 - (1 - s**r) ** b  # the chance that a pair of similarity s is a candidate
+            error = np.trapezoid(p[below], s[below]) + np.trapezoid(1 - p[above], s[above])
+            if error < best:
+                best, found = float(error), (b, r)
+    return found
+
+
 def _lsh(settings: RelatedConfig) -> MinHashLSH:
-    return MinHashLSH(threshold=settings.carried_threshold, num_perm=NUM_PERM)
+    from datasketch import MinHashLSH
+
+    return MinHashLSH(num_perm=NUM_PERM, params=bands(settings.carried_threshold))
 
 
 def _jaccard(a: np.ndarray, b: np.ndarray) -> float:
@@ -420,12 +264,11 @@ def relate(
     pairs = _Pairs(set(), set())
     lsh = _lsh(settings)
     sigs = [_signature(f) for f in items]
-    for i, sig in enumerate(sigs):
-        lsh.insert(
-            i, MinHash(num_perm=NUM_PERM, hashvalues=sig, scheme=_SCHEME), check_duplication=False
-        )
-    for i, sig in enumerate(sigs):
-        for j in lsh.query(MinHash(num_perm=NUM_PERM, hashvalues=sig, scheme=_SCHEME)):
+    hashes = [_minhash(sig) for sig in sigs]
+    for i, h in enumerate(hashes):
+        lsh.insert(i, h, check_duplication=False)
+    for i, (sig, h) in enumerate(zip(sigs, hashes, strict=True)):
+        for j in lsh.query(h):
             if j > i and _jaccard(sig, sigs[j]) >= settings.carried_threshold:
                 pairs.carried.add(_ordered(dated[i].source, dated[j].source))
     _related_pairs(dated, items, range(len(dated)), settings, pairs)
@@ -508,12 +351,12 @@ def update(
         pairs.related.update(_ordered(source, t) for t in cov.related if t not in edited)
     items = [feats(a) for a in dated]
     sigs = np.stack([_signature(f) for f in items]) if items else np.zeros((0, NUM_PERM))
-    lsh = _lsh(settings)
+    b, r = bands(settings.carried_threshold)
     for source in sorted(edited):
         i = index[source]
         sig = sigs[i]
         candidates = np.zeros(len(dated), dtype=bool)
-        for start, end in lsh.hashranges:  # the LSH's own rule: one whole band alike
+        for start, end in ((k * r, (k + 1) * r) for k in range(b)):  # the LSH's own rule
             candidates |= (sigs[:, start:end] == sig[start:end]).all(axis=1)
         for j in np.flatnonzero(candidates).tolist():
             if j != i and _jaccard(sig, sigs[j]) >= settings.carried_threshold:
