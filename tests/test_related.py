@@ -10,6 +10,7 @@ from __future__ import annotations
 import itertools
 import json
 import random
+import re
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -251,3 +252,34 @@ def test_signatures_are_datasketchs_minhash() -> None:
             [shingles], num_perm=related.NUM_PERM, seed=1, scheme="affine32", hashfunc=int
         )[0].hashvalues
         assert (ours == theirs).all()
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("[related]\nrelated_threshold = 2\n", "related.related_threshold"),
+        ("[related]\nwindow_days = -1\n", "related.window_days"),
+        ("[related]\nsimilarity = 0.5\n", "unknown key 'related.similarity'"),
+        ('[feed]\nfull_text = "yes"\n', "feed.full_text"),
+        ('[redirects]\n"/old/" = 3\n', "redirects"),
+    ],
+)
+def test_bad_settings_are_errors_naming_the_key(text: str, message: str) -> None:
+    from archivesite.config import parse_config
+    from archivesite.errors import ArchiveError
+
+    with pytest.raises(ArchiveError, match=re.escape(message)):
+        parse_config(text, Path("/site"))
+
+
+def test_settings_are_read() -> None:
+    from archivesite.config import parse_config
+
+    config = parse_config(
+        "[related]\ncarried_threshold = 0.9\nwindow_days = 5\n[feed]\nfull_text = true\n"
+        '[redirects]\n"/a/b" = "/c/"\n',
+        Path("/site"),
+    )
+    assert config.related == RelatedConfig(carried_threshold=0.9, window_days=5)
+    assert config.feed_full_text is True
+    assert config.redirects == (("a/b/", "c/"),)

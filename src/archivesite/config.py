@@ -50,6 +50,7 @@ class RelatedConfig:
     # Cosine of weighted word vectors, within ``window_days``: a report of the same event.
     related_threshold: float = 0.45
     window_days: int = 3
+    limit: int = 5  # links of each kind an article page shows: the most similar
     enabled: bool = True
 
 
@@ -276,6 +277,7 @@ _RELATED_KEYS = {
     "carried_threshold": _check_threshold,
     "related_threshold": _check_threshold,
     "window_days": _check_window,
+    "limit": _check_positive_int,
     "enabled": _check_bool,
 }
 _FEED_KEYS = {"full_text": _check_bool}

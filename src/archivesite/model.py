@@ -111,10 +111,11 @@ class Redirect:
 @dataclass(frozen=True, slots=True)
 class Coverage:
     """What an article page links besides itself: near-copies of the same story
-    ("also carried by") and other reports of the same event, by content source."""
+    ("also carried by") and other reports of the same event: each a content source
+    and its similarity, the most similar first."""
 
-    carried: tuple[str, ...] = ()
-    related: tuple[str, ...] = ()
+    carried: tuple[tuple[str, float], ...] = ()
+    related: tuple[tuple[str, float], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -181,14 +181,16 @@ class Pages:
         return {a.source: i for i, a in enumerate(self.site.archive.dated)}
 
     def coverage(self, source: str) -> tuple[tuple[Article, ...], tuple[Article, ...]]:
-        """The articles an article page links as its coverage: also carried by, related."""
+        """The articles an article page links as its coverage (also carried by, related):
+        the ``related.limit`` most similar of each."""
         found = self.site.coverage.get(source)
         if found is None:
             return (), ()
         dated, index = self.site.archive.dated, self.dated_index
+        limit = self.site.config.related.limit
         return (
-            tuple(dated[index[s]] for s in found.carried),
-            tuple(dated[index[s]] for s in found.related),
+            tuple(dated[index[s]] for s, _ in found.carried[:limit]),
+            tuple(dated[index[s]] for s, _ in found.related[:limit]),
         )
 
     def page(self, a: Article) -> Part:

@@ -241,8 +241,10 @@ Pair = tuple[str, str]
 
 
 class _Pairs(NamedTuple):
-    carried: set[Pair]
-    related: set[Pair]
+    """The pairs found, each with its similarity (the ordered pair: the lesser first)."""
+
+    carried: dict[Pair, float]
+    related: dict[Pair, float]
 
 
 def _eligible(articles: Iterable[Article]) -> list[Article]:
@@ -261,7 +263,7 @@ def relate(
         return {}
     dated = _eligible(articles)
     items = [feats(a) for a in dated]
-    pairs = _Pairs(set(), set())
+    pairs = _Pairs({}, {})
     lsh = _lsh(settings)
     sigs = [_signature(f) for f in items]
     hashes = [_minhash(sig) for sig in sigs]
@@ -269,10 +271,18 @@ def relate(
         lsh.insert(i, h, check_duplication=False)
     for i, (sig, h) in enumerate(zip(sigs, hashes, strict=True)):
         for j in lsh.query(h):
-            if j > i and _jaccard(sig, sigs[j]) >= settings.carried_threshold:
-                pairs.carried.add(_ordered(dated[i].source, dated[j].source))
-    _related_pairs(dated, items, range(len(dated)), settings, pairs)
+            if j > i:
+                _add_carried(pairs, dated[i].source, dated[j].source, sig, sigs[j], settings)
+    _related_pairs(dated, items, range(len(dated)), settings, pairs, later_only=True)
     return _coverage(pairs, dated)
+
+
+def _add_carried(
+    pairs: _Pairs, a: str, b: str, sig_a: np.ndarray, sig_b: np.ndarray, settings: RelatedConfig
+) -> None:
+    similarity = _jaccard(sig_a, sig_b)
+    if similarity >= settings.carried_threshold:
+        pairs.carried[_ordered(a, b)] = similarity
 
 
 def _related_pairs(
@@ -281,30 +291,32 @@ def _related_pairs(
     rows: Iterable[int],
     settings: RelatedConfig,
     pairs: _Pairs,
+    *,
+    later_only: bool = False,
 ) -> None:
     """Add the related pairs of each article of ``rows`` with those filed within the
-    window (``dated`` in time order), a block of rows at a time."""
+    window (``dated`` in time order; with ``later_only``, each pair once, from its
+    earlier article), a block of rows at a time; near-copies are not added."""
     days = np.array([a.date.toordinal() if a.date else 0 for a in dated], dtype=np.int64)
-    window = settings.window_days
+    window, threshold = settings.window_days, settings.related_threshold
     rows = sorted(set(rows))
     block = 256
     for start in range(0, len(rows), block):
-        chunk = rows[start : start + block]
+        chunk = np.array(rows[start : start + block], dtype=np.int64)
         lo = int(np.searchsorted(days, days[chunk[0]] - window, side="left"))
         hi = int(np.searchsorted(days, days[chunk[-1]] + window, side="right"))
-        left = _matrix([items[i] for i in chunk])
-        right = _matrix(items[lo:hi])
-        sims = (left @ right.T).toarray()
-        for r, i in enumerate(chunk):
-            for c in np.flatnonzero(sims[r] >= settings.related_threshold - 1e-9).tolist():
-                j = lo + c
-                if j == i or abs(days[j] - days[i]) > window:
-                    continue
-                if round(float(sims[r, c]), 6) < settings.related_threshold:
-                    continue
-                pair = _ordered(dated[i].source, dated[j].source)
-                if pair not in pairs.carried:
-                    pairs.related.add(pair)
+        sims = (_matrix([items[i] for i in chunk]) @ _matrix(items[lo:hi]).T).toarray()
+        sims = np.round(sims, 6)
+        cols = np.arange(lo, hi)
+        keep = (sims >= threshold) & (np.abs(days[lo:hi][None, :] - days[chunk][:, None]) <= window)
+        keep &= cols[None, :] > chunk[:, None] if later_only else cols[None, :] != chunk[:, None]
+        r, c = np.nonzero(keep)
+        for i, j, similarity in zip(
+            chunk[r].tolist(), (c + lo).tolist(), sims[r, c].tolist(), strict=True
+        ):
+            pair = _ordered(dated[i].source, dated[j].source)
+            if pair not in pairs.carried:
+                pairs.related[pair] = similarity
 
 
 def _ordered(a: str, b: str) -> Pair:
@@ -312,19 +324,22 @@ def _ordered(a: str, b: str) -> Pair:
 
 
 def _coverage(pairs: _Pairs, dated: Sequence[Article]) -> dict[str, Coverage]:
-    """Each article's links, both ways, in time order of the linked articles."""
+    """Each article's links, both ways, the most similar first (then in time order)."""
     order = {a.source: n for n, a in enumerate(dated)}
-    carried: dict[str, list[str]] = {}
-    related: dict[str, list[str]] = {}
-    for found, into in ((pairs.carried, carried), (pairs.related - pairs.carried, related)):
-        for a, b in found:
-            into.setdefault(a, []).append(b)
-            into.setdefault(b, []).append(a)
+    carried: dict[str, list[tuple[str, float]]] = {}
+    related: dict[str, list[tuple[str, float]]] = {}
+    for found, into in ((pairs.carried, carried), (pairs.related, related)):
+        for (a, b), similarity in found.items():
+            if into is related and (a, b) in pairs.carried:
+                continue
+            into.setdefault(a, []).append((b, similarity))
+            into.setdefault(b, []).append((a, similarity))
+
+    def ranked(links: list[tuple[str, float]]) -> tuple[tuple[str, float], ...]:
+        return tuple(sorted(links, key=lambda link: (-link[1], order[link[0]])))
+
     return {
-        source: Coverage(
-            tuple(sorted(carried.get(source, ()), key=order.__getitem__)),
-            tuple(sorted(related.get(source, ()), key=order.__getitem__)),
-        )
+        source: Coverage(ranked(carried.get(source, [])), ranked(related.get(source, [])))
         for source in sorted(carried.keys() | related.keys(), key=order.__getitem__)
     }
 
@@ -343,12 +358,12 @@ def update(
     dated = _eligible(articles)
     index = {a.source: n for n, a in enumerate(dated)}
     edited = {s for s in changed if s in index}
-    pairs = _Pairs(set(), set())
+    pairs = _Pairs({}, {})
     for source, cov in old.items():  # every pair that does not involve an edited article
         if source in edited:
             continue
-        pairs.carried.update(_ordered(source, t) for t in cov.carried if t not in edited)
-        pairs.related.update(_ordered(source, t) for t in cov.related if t not in edited)
+        for into, links in ((pairs.carried, cov.carried), (pairs.related, cov.related)):
+            into.update((_ordered(source, t), sim) for t, sim in links if t not in edited)
     items = [feats(a) for a in dated]
     sigs = np.stack([_signature(f) for f in items]) if items else np.zeros((0, NUM_PERM))
     b, r = bands(settings.carried_threshold)
@@ -359,9 +374,10 @@ def update(
         for start, end in ((k * r, (k + 1) * r) for k in range(b)):  # the LSH's own rule
             candidates |= (sigs[:, start:end] == sig[start:end]).all(axis=1)
         for j in np.flatnonzero(candidates).tolist():
-            if j != i and _jaccard(sig, sigs[j]) >= settings.carried_threshold:
-                pairs.carried.add(_ordered(source, dated[j].source))
-    pairs.related.difference_update(pairs.carried)
+            if j != i:
+                _add_carried(pairs, source, dated[j].source, sig, sigs[j], settings)
+    for pair in pairs.carried.keys() & pairs.related.keys():
+        del pairs.related[pair]
     _related_pairs(dated, items, (index[s] for s in edited), settings, pairs)
     new = _coverage(pairs, dated)
     affected = {s for s in old.keys() | new.keys() if old.get(s) != new.get(s)}

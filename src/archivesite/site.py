@@ -475,7 +475,7 @@ def _covering(p: _Draft, near: Iterable[int]) -> Iterable[int]:
         index[t]
         for s in p.only
         if s in coverage
-        for t in (*coverage[s].carried, *coverage[s].related)
+        for t, _ in (*coverage[s].carried, *coverage[s].related)
     }
     return sorted(linking.union(near))
 
