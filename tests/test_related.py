@@ -283,3 +283,24 @@ def test_settings_are_read() -> None:
     assert config.related == RelatedConfig(carried_threshold=0.9, window_days=5)
     assert config.feed_full_text is True
     assert config.redirects == (("a/b/", "c/"),)
+
+
+def test_candidates_are_those_of_datasketchs_lsh() -> None:
+    """Near-copies and unrelated texts: the pairs found alike in a band are the pairs
+    datasketch's MinHashLSH (same bands) returns for each query."""
+    import numpy as np
+    from datasketch import MinHash, MinHashLSH
+
+    rng = random.Random(3)
+    texts = [a["text"] for a in ARTICLES]
+    texts += [t.replace(rng.choice(t.split()), "word", 1) for t in texts[:8]]
+    sigs = np.stack([np.frombuffer(related.features(t).signature, dtype=np.uint32) for t in texts])
+    for threshold in (0.5, 0.8, 0.9):
+        shape = related.bands(threshold)
+        lsh = MinHashLSH(num_perm=related.NUM_PERM, params=shape)
+        hashes = [MinHash(num_perm=related.NUM_PERM, hashvalues=s, scheme="affine32") for s in sigs]
+        for i, h in enumerate(hashes):
+            lsh.insert(i, h)
+        theirs = {(i, j) for i, h in enumerate(hashes) for j in lsh.query(h) if i < j}
+        assert related.candidates(sigs, shape) == theirs
+        assert theirs  # the near-copies at least

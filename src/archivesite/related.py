@@ -4,9 +4,12 @@ Two kinds, both symmetric (if A links B, B links A):
 
 - **also carried by**: near-copies, the same story as another agency or outlet ran it.
   Each text's word 3-shingles get a MinHash signature (as ``datasketch`` makes it, of
-  32-bit shingle hashes made from the words' CRC-32); locality-
-  sensitive hashing (``MinHashLSH``) finds the candidate pairs and the signatures'
-  estimate of their Jaccard similarity decides (``related.carried_threshold``).
+  32-bit shingle hashes made from the words' CRC-32); locality-sensitive hashing
+  finds the candidate pairs, in the bands ``MinHashLSH`` would choose and as it
+  buckets them, and the signatures' estimate of their Jaccard similarity decides
+  (``related.carried_threshold``). Signatures, bands and candidates are made with
+  numpy and tested equal to datasketch's, which imports scipy.integrate (a second
+  a build would spend on the import alone).
 - **related coverage**: other reports of the same event, reworded, filed within
   ``related.window_days`` of each other: the cosine of weighted word vectors at or
   above ``related.related_threshold`` (near-copies are shown as carried, not here).
@@ -29,6 +32,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import itertools
 import math
 import re
 import zlib
@@ -42,7 +46,6 @@ from .config import RelatedConfig
 from .model import Article, Coverage
 
 if TYPE_CHECKING:
-    from datasketch import MinHash, MinHashLSH
     from scipy import sparse  # type: ignore[import-untyped]
 
 NUM_PERM = 128
@@ -197,19 +200,6 @@ def _matrix(items: Sequence[Features]) -> sparse.csr_matrix:
     return sparse.csr_matrix((data, indices, indptr), shape=(len(items), COLUMNS))
 
 
-def _minhash(signature: np.ndarray) -> MinHash:
-    """datasketch's MinHash of these values (for its LSH index)."""
-    from datasketch import MinHash
-
-    return MinHash(
-        num_perm=NUM_PERM,
-        hashvalues=signature,
-        permutations=np.array(_affine()),
-        scheme=_SCHEME,
-        hashfunc=zlib.crc32,
-    )
-
-
 @functools.cache
 def bands(threshold: float) -> tuple[int, int]:
     """The LSH's bands and rows per band for a Jaccard threshold: those that minimise the
@@ -227,10 +217,22 @@ def bands(threshold: float) -> tuple[int, int]:
     return found
 
 
-def _lsh(settings: RelatedConfig) -> MinHashLSH:
-    from datasketch import MinHashLSH
-
-    return MinHashLSH(num_perm=NUM_PERM, params=bands(settings.carried_threshold))
+def candidates(signatures: np.ndarray, shape: tuple[int, int]) -> set[tuple[int, int]]:
+    """The candidate pairs (i < j) of MinHash LSH with ``shape`` (bands, rows): the
+    signatures alike in one whole band, as ``MinHashLSH`` buckets them (a test holds the
+    two equal; made here so that a build does not import scipy.integrate for it)."""
+    b, r = shape
+    found: set[tuple[int, int]] = set()
+    for k in range(b):
+        buckets: dict[bytes, list[int]] = {}
+        for i, key in enumerate(
+            map(bytes, np.ascontiguousarray(signatures[:, k * r : (k + 1) * r]))
+        ):
+            buckets.setdefault(key, []).append(i)
+        for members in buckets.values():
+            if len(members) > 1:
+                found.update(itertools.combinations(members, 2))
+    return found
 
 
 def _jaccard(a: np.ndarray, b: np.ndarray) -> float:
@@ -264,15 +266,9 @@ def relate(
     dated = _eligible(articles)
     items = [feats(a) for a in dated]
     pairs = _Pairs({}, {})
-    lsh = _lsh(settings)
-    sigs = [_signature(f) for f in items]
-    hashes = [_minhash(sig) for sig in sigs]
-    for i, h in enumerate(hashes):
-        lsh.insert(i, h, check_duplication=False)
-    for i, (sig, h) in enumerate(zip(sigs, hashes, strict=True)):
-        for j in lsh.query(h):
-            if j > i:
-                _add_carried(pairs, dated[i].source, dated[j].source, sig, sigs[j], settings)
+    sigs = np.stack([_signature(f) for f in items]) if items else np.zeros((0, NUM_PERM))
+    for i, j in sorted(candidates(sigs, bands(settings.carried_threshold))):
+        _add_carried(pairs, dated[i].source, dated[j].source, sigs[i], sigs[j], settings)
     _related_pairs(dated, items, range(len(dated)), settings, pairs, later_only=True)
     return _coverage(pairs, dated)
 
