@@ -46,7 +46,7 @@ from .config import RelatedConfig
 from .model import Article, Coverage
 
 if TYPE_CHECKING:
-    from scipy import sparse  # type: ignore[import-untyped]
+    from scipy import sparse
 
 NUM_PERM = 128
 SHINGLE = 3  # words per shingle
