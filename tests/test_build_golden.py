@@ -34,6 +34,7 @@ PAGES = {
     "search.html": "search/index.html",  # issue 6
     "on_this_day.html": "on-this-day/01-11/index.html",
     "on_this_day_index.html": "on-this-day/index.html",
+    "redirect.html": "old/next-day/index.html",
 }
 
 
@@ -63,7 +64,9 @@ def _build(root: Path, config: str) -> Path:
             "tags: [diplomacy, economy]\n---\nMOSCOW, January 11. /TASS/. Talks went on.\n\n"
             '"We will see," he said.\n'
         ),
-        "2022/01/12/next-day.md": "---\ntitle: The next day\ndate: 2022-01-12\n---\nMore.\n",
+        "2022/01/12/next-day.md": (
+            "---\ntitle: The next day\ndate: 2022-01-12\naliases: [/old/next-day/]\n---\nMore.\n"
+        ),
         "undated/statement.md": "---\ntitle: A statement\nagency: Interfax\n---\nUndated.\n",
         "pages/about.md": "---\ntitle: About\n---\nAn archive for tests.\n",
     }

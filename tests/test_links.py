@@ -193,7 +193,22 @@ def served_crawl(tmp_path_factory: pytest.TempPathFactory) -> Crawl:
     with serve(parent) as origin:
         base_url = origin + SUB_PATH
         out = build(site, parent / SUB_PATH.strip("/"), base_url)
+        _move_an_article(site)  # a published URL moves: a redirect page stands at the old one
+        out = build(site, parent / SUB_PATH.strip("/"), base_url)
         return crawl(origin, out, base_url)
+
+
+MOVED_SLUG = "moved-for-the-crawler"
+
+
+def _move_an_article(site: Path) -> None:
+    """Give the first article without a slug of its own a new one (so a new URL)."""
+    for path in sorted((site / "content").rglob("*.md")):
+        text = path.read_text(encoding="utf-8")
+        if "pages" not in path.parts and "\nslug:" not in text and "\ndate:" in text:
+            path.write_text(text.replace("---\n", f"---\nslug: {MOVED_SLUG}\n", 1), "utf-8")
+            return
+    raise AssertionError("no article to move")
 
 
 def test_no_broken_internal_link_or_asset(served_crawl: Crawl) -> None:
@@ -203,6 +218,26 @@ def test_no_broken_internal_link_or_asset(served_crawl: Crawl) -> None:
         f"{url}  <- {', '.join(sorted(refs)[:3])}"
         for url, refs in sorted(served_crawl.broken.items())
     )
+
+
+def test_a_moved_article_redirects_under_the_sub_path(served_crawl: Crawl) -> None:
+    """The old URL's page sends readers (refresh, link, canonical) to the new one, which
+    is served; ``_redirects`` names both from the server root, sub-path included."""
+    fetched = served_crawl.fetched  # the server is gone: what the crawl fetched
+    status, _, body = fetched[served_crawl.site + "_redirects"]
+    assert status == 200
+    old, new, code = body.decode("utf-8").splitlines()[0].split()
+    assert code == "301" and old.startswith(SUB_PATH) and new.endswith(f"/{MOVED_SLUG}/")
+    origin = served_crawl.origin
+    status, _, page = fetched[origin + old + "index.html"]
+    assert status == 200
+    text = page.decode("utf-8")
+    refresh = re.search(r'http-equiv="refresh" content="0; url=([^"]+)"', text)
+    assert refresh is not None
+    target = urllib.parse.urljoin(origin + old, refresh.group(1))
+    assert target == origin + new
+    assert fetched[target][0] == 200  # the crawler followed the visible link to it
+    assert f'href="{refresh.group(1)}"' in text
 
 
 def test_every_fragment_points_at_an_id(served_crawl: Crawl) -> None:
@@ -237,7 +272,9 @@ def test_home_page_reaches_every_article(served_crawl: Crawl) -> None:
     pages = {
         url.removesuffix("index.html")
         for url in served_crawl.fetched
-        if url.endswith("/index.html") and url.startswith(site)
+        if url.endswith("/index.html")
+        and url.startswith(site)
+        and b'http-equiv="refresh"' not in served_crawl.fetched[url][2]  # a moved URL's page
     }
     orphans = sorted(pages - reachable)
     assert not orphans, _report(iter(orphans))

@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import NamedTuple, ParamSpec, TypeVar
 
 from . import commit, faults, i18n, workers
-from .caches import BODIES_CACHE, ArticleCache, BodyCache
+from .caches import BODIES_CACHE, ArticleCache, BodyCache, FeatureCache
 from .commit import check_out, staging_folder
 from .config import Config
 from .errors import ArchiveError
@@ -45,7 +45,15 @@ from .fingerprints import (
 from .load import SharedValues, load_articles
 from .locks import holding, output_lock
 from .markup import set_raw_html
-from .model import Article, Site, Theme
+from .model import Article, Coverage, Site, Theme
+from .published import (
+    Published,
+    published_path,
+    read_published,
+    settle,
+    still_gone,
+    write_published,
+)
 from .record import BuildRecord, OutputRecord, record_path
 from .render import environment
 from .search import (
@@ -84,6 +92,7 @@ class BuildReport:
     search: SearchReport | None = None  # None when indexing was handed to ``index_search``
     rendered: int = 0  # outputs rendered (the rest were known up to date by fingerprint)
     planned: int = 0  # outputs planned and checked: all of them, or those showing an edit
+    gone: tuple[str, ...] = ()  # published URLs that went without a successor (full builds)
 
     def summary(self) -> str:
         return (
@@ -155,6 +164,8 @@ def build(
     progress: Progress | None = None,
     session: BuildSession | None = None,
     wait: bool = True,
+    publish: bool = True,
+    strict: bool = False,
 ) -> BuildReport:
     """Build the site into ``out`` (default ``build/``).
 
@@ -166,6 +177,9 @@ def build(
     between builds of one site into one folder in a long-lived process. Builds into
     one folder take turns (:mod:`locks`); with ``wait=False`` a build that finds another
     one running fails at once. A commit a kill interrupted is finished first.
+    ``publish`` updates the record of published URLs (:mod:`published`; not for a
+    preview or a build with drafts); a published URL gone without a successor is a
+    warning, or with ``strict`` an error before anything is written.
     """
     started = time.perf_counter()
     set_raw_html(config.raw_html)
@@ -177,12 +191,18 @@ def build(
         target = _target(config, where, session, clean=clean)
         sources = _scan(config, target, drafts)
         plan_key = _plan_key(config, sources, drafts)
+        gone: tuple[str, ...] = ()
         if _up_to_date(target, sources, plan_key):
             built = _nothing_built(target.previous)
+            gone = _check_gone(still_gone(read_published(config)), strict)
         else:
             planned = _warm(config, target, sources, drafts) or _load_and_plan(
                 config, target, sources, drafts, jobs or default_jobs()
             )
+            if planned.settled is not None:
+                gone = _check_gone(planned.settled.gone, strict)
+                if publish and not drafts and write_published(config, planned.settled.record):
+                    plan_key = ""  # the plan depends on the record: its new digest
             plan_key = plan_key or _plan_key(config, sources, drafts)  # a first build's, now
             built = _render_and_commit(
                 config, target, sources, planned, plan_key, clean, jobs, progress
@@ -201,6 +221,7 @@ def build(
         search=search,
         rendered=built.rendered,
         planned=built.planned,
+        gone=gone,
     )
 
 
@@ -246,6 +267,7 @@ def _plan_key(config: Config, sources: Sources, drafts: bool) -> str:
         repr(sources.theme),
         i18n.catalogue_digest(config.language, sources.theme.site_locales),
         f"drafts={drafts}",
+        file_digest(published_path(config)),
         *(f"{rel}={digest}" for rel, digest in sources.digests.items()),
         *(f"{src}={digest}" for src, digest in sorted(sources.copies.items())),
     )
@@ -308,8 +330,44 @@ def _load_and_plan(
     cache.save()
     site = assemble(config, articles, sources.theme)
     del articles, cache  # each article is kept once: as the site placed it (its URL)
+    settled = settle(read_published(config), _articles_of(site), config.redirects)
+    site = replace(site, redirects=settled.redirects, coverage=_coverage(config, site, jobs))
     loaded = {a.source: a for a in _articles_of(site)}
-    return Planned(site, plan_outputs(site), loaded, None, full=True)
+    return Planned(site, plan_outputs(site), loaded, None, full=True, settled=settled)
+
+
+def _coverage(config: Config, site: Site, jobs: int) -> dict[str, Coverage]:
+    """Every article's related coverage, from the features of its text (made only for
+    texts the cache does not know)."""
+    if not config.related.enabled:
+        return {}
+    from .related import relate
+
+    features = FeatureCache(config)
+    dated = site.archive.dated
+    features.fill(dated, jobs)
+    coverage = relate(dated, features.get, config.related)
+    features.save(a.body_hash for a in dated)
+    return coverage
+
+
+def _check_gone(gone: Sequence[Published], strict: bool) -> tuple[str, ...]:
+    """Each published URL gone without a successor: a warning, or with ``strict`` an
+    error (before anything is written)."""
+    urls = tuple(f"/{entry.url}" for entry in gone)
+    if urls and strict:
+        raise ArchiveError(
+            f"{len(urls)} published URL(s) gone without a successor: {', '.join(urls)}; say "
+            "where each went in [redirects] of archivesite.toml or an article's aliases"
+        )
+    for entry in gone:
+        log.warning(
+            "published URL /%s (%s) is gone without a successor; say where it went in "
+            "[redirects] of archivesite.toml or an article's aliases",
+            entry.url,
+            entry.identity,
+        )
+    return urls
 
 
 def _body_hashes(articles: Iterable[Article]) -> Iterator[str]:

@@ -5,7 +5,9 @@
 - ``bodies.sqlite``: rendered body HTML by the body's sha256 and the Markdown
   configuration's version (a template change never runs Python-Markdown again);
 - ``templates.pickle``: what each template source (by its hash) extends, includes or
-  imports (a build does not parse unchanged templates).
+  imports (a build does not parse unchanged templates);
+- ``features.pickle``: the related-coverage features of each article text, by the
+  body's sha256 (:mod:`archivesite.related`: an edit makes one article's again).
 
 A missing, damaged or out-of-date cache only costs time: every reader returns "nothing
 known" instead of raising, and every writer writes atomically.
@@ -17,25 +19,31 @@ import contextlib
 import logging
 import pickle
 import sqlite3
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .config import Config
 from .files import pickle_atomic
 from .fingerprints import TemplateRefs, code_version, digest_of, markup_version
-from .model import Article
+from .model import Article, BodyRef
+
+if TYPE_CHECKING:
+    from .related import Features
 
 log = logging.getLogger(__name__)
 
 ARTICLES_CACHE = "cache/articles.pickle"
 BODIES_CACHE = "cache/bodies.sqlite"
 TEMPLATE_REFS = "cache/templates.pickle"
+FEATURES_CACHE = "cache/features.pickle"
+_PARALLEL_FEATURES = 400  # texts to read and hash before worker processes pay
 
 
 def discard(config: Config) -> None:
     """Forget every cache (``build --clean``); build records stay, as the list of files to prune."""
     caches = (ARTICLES_CACHE, BODIES_CACHE, BODIES_CACHE + "-wal", BODIES_CACHE + "-shm")
-    for rel in (*caches, TEMPLATE_REFS):
+    for rel in (*caches, TEMPLATE_REFS, FEATURES_CACHE):
         (config.state_dir / rel).unlink(missing_ok=True)
 
 
@@ -111,6 +119,80 @@ class ArticleCache:
             pickle_atomic(self.path, (self.key, kept))
         except OSError as exc:
             log.warning("%s: cannot save cache: %s", self.path, exc)
+
+
+class FeatureCache:
+    """The related-coverage features of article texts, by the body's sha256: made where
+    missing (:meth:`fill`, :meth:`get`), from the body as the article was loaded."""
+
+    def __init__(self, config: Config) -> None:
+        self.path = config.state_dir / FEATURES_CACHE
+        self.root = str(config.root)
+        self.key = code_version()
+        self.entries: dict[str, Features] = {}
+        self.changed = False
+        try:
+            with self.path.open("rb") as f:
+                key, entries = pickle.load(f)
+            if key == self.key and isinstance(entries, dict):
+                self.entries = entries
+        except FileNotFoundError:
+            pass
+        except Exception as exc:  # any damage means: make them again
+            log.debug("%s: unusable cache (%s)", self.path, exc)
+
+    def _ref(self, a: Article) -> BodyRef:
+        return BodyRef(f"{self.root}/{a.source}", a.body_offset, a.body_hash)
+
+    def get(self, a: Article) -> Features:
+        """The features of ``a``'s text, made now where not known."""
+        found = self.entries.get(a.body_hash)
+        if found is None:
+            found = self.entries[a.body_hash] = _features_of([self._ref(a)])[0]
+            self.changed = True
+        return found
+
+    def fill(self, articles: Sequence[Article], jobs: int) -> None:
+        """Make the features of every text not known yet, in worker processes where many."""
+        from .workers import map_forked
+
+        missing = list(
+            {
+                a.body_hash: self._ref(a) for a in articles if a.body_hash not in self.entries
+            }.values()
+        )
+        if not missing:
+            return
+        self.changed = True
+        if len(missing) < _PARALLEL_FEATURES or jobs < 2:
+            made = _features_of(missing)
+            self.entries.update(zip((r.sha256 for r in missing), made, strict=True))
+            return
+        for chunk, made in map_forked(_features_of, missing, jobs, sizes=(50, 500)):
+            self.entries.update(zip((r.sha256 for r in chunk), made, strict=True))
+
+    def save(self, live: Iterable[str] | None = None) -> None:
+        """Keep the features of the ``live`` bodies (all, if not given); atomic, and a
+        failure to save only costs time."""
+        if live is not None:
+            keep = set(live)
+            if len(keep) != len(self.entries) or not keep.issuperset(self.entries):
+                self.entries = {k: v for k, v in self.entries.items() if k in keep}
+                self.changed = True
+        if not self.changed:
+            return
+        try:
+            pickle_atomic(self.path, (self.key, self.entries))
+            self.changed = False
+        except OSError as exc:
+            log.warning("%s: cannot save cache: %s", self.path, exc)
+
+
+def _features_of(refs: list[BodyRef]) -> list[Features]:
+    from .related import features_of_many
+    from .render import read_body
+
+    return features_of_many([read_body(ref) for ref in refs])
 
 
 class BodyCache:

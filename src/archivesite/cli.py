@@ -174,6 +174,12 @@ def import_command(
     default=None,
     help="Worker processes (default: every core, once there are 500 or more pages to check).",
 )
+@click.option(
+    "--strict",
+    is_flag=True,
+    help="Fail, writing nothing, when a published URL is gone without a successor "
+    "(default: a warning).",
+)
 @no_wait_option
 def build_command(
     site: Path,
@@ -182,13 +188,16 @@ def build_command(
     drafts: bool,
     clean: bool,
     jobs: int | None,
+    strict: bool,
     no_wait: bool,
 ) -> None:
     """Render content/ through the templates into build/ (or --out).
 
     Incremental: only pages whose inputs changed since the last build are
-    rendered, and only files whose bytes changed are written. Says how many files in
-    seeds/ are not imported yet, if any."""
+    rendered, and only files whose bytes changed are written. Every article URL
+    published is kept in published-urls.tsv (commit it with the site): a URL that
+    moved gets a redirect page and a _redirects line; one gone is reported. Says how
+    many files in seeds/ are not imported yet, if any."""
     from .build import build
     from .unimported import unimported_note
 
@@ -210,6 +219,7 @@ def build_command(
                 jobs=jobs,
                 progress=progress,
                 wait=not no_wait,
+                strict=strict,
             )
         finally:
             if progress is not None:

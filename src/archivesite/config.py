@@ -16,6 +16,7 @@ from typing import Any
 
 from . import i18n
 from .errors import ArchiveError, raise_all
+from .urls import url_path
 
 CONFIG_NAME = "archivesite.toml"
 # A site's folders, by their names in its root.
@@ -42,6 +43,19 @@ class ImportConfig:
 
 
 @dataclass(frozen=True)
+class RelatedConfig:
+    """The ``[related]`` table: when two articles are shown as coverage of one story."""
+
+    # MinHash estimate of the Jaccard similarity of word 3-shingles: a near-copy.
+    carried_threshold: float = 0.8
+    # Cosine of weighted word vectors, within ``window_days``: a report of the same event.
+    related_threshold: float = 0.45
+    window_days: int = 3
+    limit: int = 5  # links of each kind an article page shows: the most similar
+    enabled: bool = True
+
+
+@dataclass(frozen=True)
 class Config:
     """A site's settings, with defaults for every key."""
 
@@ -62,6 +76,12 @@ class Config:
     # Links below content/, seeds/, templates/ and static/ that resolve outside their
     # folder: skipped with a warning (false) or followed (true).
     follow_symlinks: bool = False
+
+    # [redirects]: an old URL path -> where it went (a URL path or a full URL).
+    redirects: tuple[tuple[str, str], ...] = ()
+    # [feed] full_text: every feed entry carries the article's text, not only its summary.
+    feed_full_text: bool = False
+    related: RelatedConfig = field(default_factory=RelatedConfig)
 
     @property
     def content_dir(self) -> Path:
@@ -247,6 +267,40 @@ def _check_raw_html(key: str, value: object) -> str:
 _MARKDOWN_KEYS = {"raw_html": _check_raw_html}
 
 
+def _check_threshold(key: str, value: object) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 < value <= 1:
+        raise ValueError("must be a number above 0 and at most 1")
+    return float(value)
+
+
+def _check_window(key: str, value: object) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise ValueError("must be a whole number of days, 0 or more")
+    return value
+
+
+_RELATED_KEYS = {
+    "carried_threshold": _check_threshold,
+    "related_threshold": _check_threshold,
+    "window_days": _check_window,
+    "limit": _check_positive_int,
+    "enabled": _check_bool,
+}
+_FEED_KEYS = {"full_text": _check_bool}
+
+
+def _check_redirects(key: str, value: object) -> tuple[tuple[str, str], ...]:
+    """``"/old/path/" = "/new/path/"`` pairs, as URL paths (see :func:`urls.url_path`)."""
+    if not isinstance(value, dict):
+        raise ValueError('expected a table: "/old/path/" = "/new/path/"')
+    pairs = []
+    for old, new in value.items():
+        if not old.strip() or not isinstance(new, str) or not new.strip():
+            raise ValueError(f"{old!r}: expected a URL path or full URL to redirect to")
+        pairs.append((url_path(old), url_path(new)))
+    return tuple(sorted(pairs))
+
+
 def parse_config(text: str, root: Path, path: Path | None = None) -> Config:
     """Parse and validate the text of an ``archivesite.toml``; pure."""
     where = path or root / CONFIG_NAME
@@ -258,6 +312,7 @@ def parse_config(text: str, root: Path, path: Path | None = None) -> Config:
     errors: list[ArchiveError] = []
     values: dict[str, Any] = {}
     import_values: dict[str, Any] = {}
+    sub_values: dict[str, dict[str, Any]] = {"related": {}, "feed": {}}
     for key, value in raw.items():
         if key == "import":
             if not isinstance(value, dict):
@@ -268,6 +323,14 @@ def parse_config(text: str, root: Path, path: Path | None = None) -> Config:
                     f"import.{sub}", sub, subvalue, _IMPORT_KEYS, import_values, errors, text, where
                 )
             continue
+        if key == "redirects":
+            _check(key, key, value, {"redirects": _check_redirects}, values, errors, text, where)
+            continue
+        if key in ("related", "feed") and isinstance(value, dict):
+            checks = _RELATED_KEYS if key == "related" else _FEED_KEYS
+            for sub, subvalue in value.items():
+                _check(f"{key}.{sub}", sub, subvalue, checks, sub_values[key], errors, text, where)
+            continue
         if key == "markdown" and isinstance(value, dict):
             for sub, subvalue in value.items():
                 _check(
@@ -276,7 +339,14 @@ def parse_config(text: str, root: Path, path: Path | None = None) -> Config:
             continue
         _check(key, key, value, _TOP_KEYS, values, errors, text, where)
     raise_all(errors)
-    return Config(root=root, imports=ImportConfig(**import_values), **values)
+    if "full_text" in sub_values["feed"]:
+        values["feed_full_text"] = sub_values["feed"]["full_text"]
+    return Config(
+        root=root,
+        imports=ImportConfig(**import_values),
+        related=RelatedConfig(**sub_values["related"]),
+        **values,
+    )
 
 
 def _check(

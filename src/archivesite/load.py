@@ -27,6 +27,7 @@ from typing import Any, Protocol, TypeVar
 
 import yaml
 
+from . import urls
 from .config import Config, is_language_tag
 from .errors import ArchiveError, ArchiveErrors, raise_all
 from .model import Article, Correction, Dateline
@@ -63,7 +64,18 @@ _TEXT_KEYS = (
     "version",
     "version_note",
 )
-_KNOWN_KEYS = (*_TEXT_KEYS, "date", "slug", "tags", "draft", "language", "updated", "corrections")
+_KNOWN_KEYS = (
+    *_TEXT_KEYS,
+    "date",
+    "slug",
+    "tags",
+    "draft",
+    "language",
+    "updated",
+    "corrections",
+    "aliases",
+    "source_file",
+)
 
 
 class ArticleMemo(Protocol):
@@ -263,8 +275,12 @@ def _article_from(
     language = meta.get("language")
     if language is not None and not is_language_tag(language):
         bad("language", f"bad language {language!r}: use a tag such as 'en' or 'ru'")
+    aliases = _aliases(meta, bad)
+    origin = meta.get("source_file")
     raise_all(errors)
     return Article(
+        aliases=aliases,
+        origin=origin if isinstance(origin, str) else "",
         slug=slug,
         title=text["title"] or "",
         date=date,
@@ -430,6 +446,19 @@ def _tags(meta: dict[str, Any], bad: Complain) -> tuple[str, ...]:
     ):
         return tuple(dict.fromkeys(str(t).strip() for t in raw))
     bad("tags", "'tags' must be a list of names, such as [elections, economy]")
+    return ()
+
+
+def _aliases(meta: dict[str, Any], bad: Complain) -> tuple[str, ...]:
+    """Earlier URL paths of the article (``/2022/01/11/old-slug/``), as URL paths."""
+    raw = meta.get("aliases")
+    if raw is None:
+        return ()
+    if isinstance(raw, str):
+        raw = [raw]
+    if isinstance(raw, list) and all(isinstance(v, str) and v.strip() for v in raw):
+        return tuple(dict.fromkeys(urls.url_path(v) for v in raw))
+    bad("aliases", "'aliases' must be a list of URL paths, such as [/2022/01/11/old-slug/]")
     return ()
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -68,6 +69,9 @@ class Article:
     # one shown, oldest first, each with its own URL; () for an article of one version.
     versions: tuple[Article, ...] = ()
 
+    aliases: tuple[str, ...] = ()  # earlier URL paths (front matter ``aliases``): redirected here
+    origin: str = ""  # where an import took it from (``source_file``); "" for hand-written
+
 
 @dataclass(frozen=True, slots=True)
 class Period:
@@ -116,6 +120,24 @@ class StaticFile:
 
 
 @dataclass(frozen=True, slots=True)
+class Redirect:
+    """A published URL path that moved, and where to (a URL path, or a full URL)."""
+
+    old: str
+    new: str
+
+
+@dataclass(frozen=True, slots=True)
+class Coverage:
+    """What an article page links besides itself: near-copies of the same story
+    ("also carried by") and other reports of the same event: each a content source
+    and its similarity, the most similar first."""
+
+    carried: tuple[tuple[str, float], ...] = ()
+    related: tuple[tuple[str, float], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class Site:
     """Everything the build shows, assembled once and never changed."""
 
@@ -125,6 +147,8 @@ class Site:
     pages: tuple[Article, ...]  # content/pages/*.md, by title
     static: tuple[StaticFile, ...]
     theme: Theme
+    redirects: tuple[Redirect, ...] = ()  # by old URL
+    coverage: Mapping[str, Coverage] = field(default_factory=dict)  # by source; none: absent
 
 
 @dataclass(frozen=True, slots=True)

@@ -151,11 +151,14 @@ class Pages:
         periods, crumbs = links.get(date_key) or links.setdefault(
             date_key, _date_links(a.date, self)
         )
+        carried, related = self.coverage(a.source)
         context: dict[str, Any] = {
             "article": a,
             "prev": prev_a,
             "next": next_a,
             "periods": periods,
+            "carried": carried,  # near-copies from other agencies or outlets
+            "related": related,  # other reports of the same event
         }
         for kind in taxonomies.TAXONOMIES:
             names = kind.terms_of(a)
@@ -180,6 +183,24 @@ class Pages:
         version = story.versions[n]
         context = {**context, "article": version, "story": story, "version_number": n + 1}
         return context, _body(self.site, version), None
+
+    @functools.cached_property
+    def dated_index(self) -> dict[str, int]:
+        """Each dated article's place in time order, by source."""
+        return {a.source: i for i, a in enumerate(self.site.archive.dated)}
+
+    def coverage(self, source: str) -> tuple[tuple[Article, ...], tuple[Article, ...]]:
+        """The articles an article page links as its coverage (also carried by, related):
+        the ``related.limit`` most similar of each."""
+        found = self.site.coverage.get(source)
+        if found is None:
+            return (), ()
+        dated, index = self.site.archive.dated, self.dated_index
+        limit = self.site.config.related.limit
+        return (
+            tuple(dated[index[s]] for s, _ in found.carried[:limit]),
+            tuple(dated[index[s]] for s, _ in found.related[:limit]),
+        )
 
     def page(self, a: Article) -> Part:
         context = {"article": a, "crumbs": (self.home, NavLink(a.title, ""))}

@@ -62,7 +62,7 @@ def make_preview(
                 session.hint = frozenset(c.path.relative_to(root).as_posix() for c in changes)
 
     def rebuild(config: Config, out: Path) -> object:
-        return build(config, out=out, index_search=indexer.request, session=session)
+        return build(config, out=out, index_search=indexer.request, session=session, publish=False)
 
     try:
         preview = Preview(

@@ -204,6 +204,8 @@ def environment(theme: Theme) -> jinja2.Environment:
         when_text=_when_text,
         modified=modified,
         place_name=place_name,
+        body_of=_body_of,
+        rooted=_rooted,
         stylesheet=urls.STYLESHEET,
         taxonomies=taxonomies.TAXONOMIES,
         urls={
@@ -222,9 +224,10 @@ def environment(theme: Theme) -> jinja2.Environment:
 class _Page:
     """The page being rendered, as the page-dependent helpers need it."""
 
-    __slots__ = ("base_url", "lang", "timezone", "url")
+    __slots__ = ("base_url", "bodies", "lang", "timezone", "url")
 
-    def __init__(self, output: Output) -> None:
+    def __init__(self, output: Output, bodies: BodyStore | None = None) -> None:
+        self.bodies = bodies
         site = output.site
         self.base_url = site.base_url
         self.timezone = site.timezone
@@ -247,6 +250,16 @@ def _url(target: str) -> str:
 def _absolute_url(target: str) -> str:
     """``absolute_url(target)``: the full URL of ``target`` (feed, sitemap, canonical)."""
     return urls.absolute(_PAGE.get().base_url, target)
+
+
+def _rooted(target: str) -> str:
+    """``rooted(target)``: the path of ``target`` from the server root (``_redirects``)."""
+    return urls.rooted(_PAGE.get().base_url, target)
+
+
+def _body_of(ref: BodyRef) -> str:
+    """``body_of(ref)``: an article's body HTML, for a feed with full text."""
+    return cached_body_html(ref, _PAGE.get().bodies)
 
 
 def _gettext(message: str) -> str:
@@ -404,7 +417,7 @@ def render(output: Output, bodies: BodyStore | None = None) -> RenderedFile:
     article = context.get("article")
     if output.kind in ("article", "version") and isinstance(article, Article):
         context["jsonld_data"] = _news_article(article, output, context)
-    token = _PAGE.set(_Page(output))
+    token = _PAGE.set(_Page(output, bodies))
     try:
         template = env.get_template(output.template)
         if output.kind == "sitemap":  # many pages, several chunks each: joined as it goes

@@ -21,12 +21,20 @@ from pathlib import Path
 from typing import NamedTuple, Protocol
 
 from . import load, stories
-from .caches import BODIES_CACHE, ArticleCache, BodyCache, read_template_refs, write_template_refs
+from .caches import (
+    BODIES_CACHE,
+    ArticleCache,
+    BodyCache,
+    FeatureCache,
+    read_template_refs,
+    write_template_refs,
+)
 from .config import Config
 from .errors import ArchiveError
 from .files import pickle_atomic, stat_of
 from .fingerprints import TemplateRefs
 from .model import Article, Site
+from .published import Settled
 from .record import BuildRecord, read_record, write_record
 from .scan import STATS_CACHE, StatCache
 from .site import Plan, plan_outputs, replace_articles
@@ -61,6 +69,7 @@ class Planned(NamedTuple):
     loaded: dict[str, Article]  # every article and page by source, as placed
     article_pages: tuple[str, ...] | None  # every article page; None: the plan's own
     full: bool
+    settled: Settled | None = None  # the record of published URLs (full plans only)
 
 
 class Memory(Protocol):
@@ -330,8 +339,23 @@ def warm_plan(
             cache.store(rel, digests[rel], article)
     new = {rel: replace(article, url=warm.loaded[rel].url) for rel, article in parsed.items()}
     site = replace_articles(warm.site, new)
-    plan = plan_outputs(site, only=new)
+    site, affected = _recover(config, site, new)
+    plan = plan_outputs(site, only={*new, *affected})
     return Planned(site, plan, {**warm.loaded, **new}, warm.article_pages, full=False)
+
+
+def _recover(config: Config, site: Site, new: Mapping[str, Article]) -> tuple[Site, set[str]]:
+    """The site with its related coverage found again for the edited articles' pairs
+    only, and the articles whose coverage changed (their pages show it)."""
+    if not config.related.enabled or not any(a.kind == "article" for a in new.values()):
+        return site, set()
+    from .related import update
+
+    features = FeatureCache(config)
+    coverage, affected = update(
+        site.coverage, site.archive.dated, new, features.get, config.related
+    )
+    return replace(site, coverage=coverage), affected
 
 
 def _unmoved(config: Config, old: Article | None, rel: str, drafts: bool) -> Article | None:

@@ -38,6 +38,7 @@ from .errors import ArchiveError, raise_all
 from .model import (
     Archive,
     Article,
+    BodyRef,
     NavLink,
     Output,
     Period,
@@ -459,14 +460,19 @@ def _paginate(
 
 
 def _plan_articles(p: _Draft) -> None:
-    """Each article's page; a dated one links to its neighbours in time, so shows them."""
+    """Each article's page; a dated one links to its neighbours in time and to its
+    related coverage, so shows them."""
     dated, undated = p.site.archive.dated, p.site.archive.undated
     make = p.pages.dated  # one bound method for every head
-    for i in p.near(dated):
+    coverage = p.site.coverage
+    for i in _covering(p, p.near(dated)):
         a = dated[i]
+        shows: Sequence[Article] = dated[max(i - 1, 0) : i + 2]
+        if a.source in coverage:
+            shows = (*shows, *itertools.chain(*p.pages.coverage(a.source)))
         p.add(
             a.url, "article", "article.html", a.source, make, i,
-            shows=dated[max(i - 1, 0) : i + 2], lastmod=_lastmod(a), at=a.date,
+            shows=shows, lastmod=_lastmod(a), at=a.date,
         )  # fmt: skip
     make = p.pages.undated
     for i, a in enumerate(undated):
@@ -491,6 +497,20 @@ def _plan_versions(p: _Draft) -> None:
                 v.url, "version", "article.html", v.source, make, (a, n),
                 shows=(a,), lastmod=v.date, at=v.date,
             )  # fmt: skip
+
+
+def _covering(p: _Draft, near: Iterable[int]) -> Iterable[int]:
+    """``near``, and with ``only`` the pages linking a changed article as coverage."""
+    if p.only is None or not p.site.coverage:
+        return near
+    coverage, index = p.site.coverage, p.pages.dated_index
+    linking = {
+        index[t]
+        for s in p.only
+        if s in coverage
+        for t, _ in (*coverage[s].carried, *coverage[s].related)
+    }
+    return sorted(linking.union(near))
 
 
 def _plan_pages(p: _Draft) -> None:
@@ -583,6 +603,7 @@ def _plan_taxonomies(p: _Draft) -> None:
                     "taxonomy": tax.name,
                     "label": p.pages.lang.gettext(kind.singular),
                     "term": term.name,
+                    "feed": kind.feed_url(term.slug),
                 },
                 (
                     p.pages.home,
@@ -601,7 +622,42 @@ def _plan_feed(p: _Draft) -> None:
     dated = p.site.archive.dated
     size = p.site.config.feed_size
     entries = tuple(reversed(dated[-size:])) if size > 0 else ()
-    p.add_fixed(urls.FEED, "feed", "feed.xml", "the feed", {"entries": entries}, shows=entries)
+    context = _feed_context(p.site, entries, urls.FEED, urls.HOME, "")
+    p.add_fixed(urls.FEED, "feed", "feed.xml", "the feed", context, shows=entries)
+
+
+def _plan_term_feeds(p: _Draft) -> None:
+    """An Atom feed per tag, place and agency (every taxonomy's term): its newest dated
+    articles, for a reader following one subject."""
+    size = p.site.config.feed_size
+    for tax in p.site.taxonomies:
+        kind = taxonomies.by_name(tax.name)
+        label = p.pages.lang.gettext(kind.singular)
+        for term in p.showing(tax.terms, _articles):
+            entries = tuple(itertools.islice((a for a in term.articles if a.date), size))
+            context = _feed_context(
+                p.site, entries, kind.feed_url(term.slug), kind.term_url(term.slug),
+                f"{label}: {term.name}",
+            )  # fmt: skip
+            p.add_fixed(
+                kind.feed_url(term.slug), "feed", "feed.xml",
+                f"the feed of the {kind.singular.lower()} {term.name!r}", context, shows=entries,
+            )  # fmt: skip
+
+
+def _feed_context(
+    site: Site, entries: tuple[Article, ...], url: str, page: str, title: str
+) -> dict[str, Any]:
+    """A feed's context: its entries, where it and the page it follows live, its own
+    title ("" for the site's feed) and, with ``feed.full_text``, each entry's body."""
+    root = site.config.root
+    bodies = (
+        tuple(BodyRef(f"{root}/{a.source}", a.body_offset, a.body_hash) for a in entries)
+        if site.config.feed_full_text
+        else ()
+    )
+    return {"entries": entries, "feed_url": url, "feed_page": page, "feed_title": title,
+            "bodies": bodies}  # fmt: skip
 
 
 def _plan_sitemap(p: _Draft) -> None:
@@ -633,6 +689,22 @@ def _plan_search(p: _Draft) -> None:
         crumbs = (p.pages.home, p.pages.here("Search"))
         p.add_fixed(urls.SEARCH_URL, "search", "search.html", "the search page", {"crumbs": crumbs})
         p.reserve(urls.SEARCH_INDEX, "the search index")
+
+
+def _plan_redirect_pages(p: _Draft) -> None:
+    """A page at each published URL that moved, sending readers on (no script needed)."""
+    for r in p.site.redirects:
+        p.add_fixed(r.old, "redirect", "redirect.html", f"the redirect from /{r.old}",
+                    {"target": r.new})  # fmt: skip
+
+
+def _plan_redirect_file(p: _Draft) -> None:
+    """``_redirects``: the same moves, for the static hosts that read the file (Netlify,
+    Cloudflare Pages) at the root of what they publish."""
+    redirects = p.site.redirects
+    if redirects:
+        p.add_fixed(urls.REDIRECTS, "redirects", "_redirects.txt", "the redirect file",
+                    {"redirects": redirects})  # fmt: skip
 
 
 def _plan_robots(p: _Draft) -> None:
@@ -670,7 +742,10 @@ PLANNERS: tuple[Planner, ...] = (
     Planner("taxonomy", _plan_taxonomies, True),
     Planner("404", _plan_not_found, False),
     Planner("feed", _plan_feed, True),
+    Planner("term_feed", _plan_term_feeds, True),
     Planner("sitemap", _plan_sitemap, False),
+    Planner("redirect", _plan_redirect_pages, False),
+    Planner("redirects", _plan_redirect_file, False),
     Planner("search", _plan_search, False),
     Planner("robots", _plan_robots, False),
     Planner("static", _plan_static, False),

@@ -3,10 +3,11 @@
 One :class:`TaxonomyKind` row per taxonomy says what it is called, where its pages
 live, how it is labelled and how an article's terms are read. The archive groups
 articles by every row (:func:`archivesite.archive.build_taxonomies`), the planner
-gives every row an index page and a page per term, an article page shows its terms
-under the row's ``article_key``, and the templates get the rows (``taxonomies``, and
-``urls.<name>`` for each index). Adding a taxonomy is a row here, plus its templates
-where its pages should look different from the shared ``terms.html``/``term.html``.
+gives every row an index page and a page per term (with its own Atom feed), an
+article page shows its terms under the row's ``article_key``, and the templates get
+the rows (``taxonomies``, and ``urls.<name>`` for each index). Adding a taxonomy is
+a row here, plus its templates where its pages should look different from the shared
+``terms.html``/``term.html``.
 """
 
 from __future__ import annotations
@@ -41,6 +42,10 @@ class TaxonomyKind:
     def term_url(self, slug: str) -> str:
         """The (first) page of the term with this slug."""
         return urls.term_url(self.prefix, slug)
+
+    def feed_url(self, slug: str) -> str:
+        """The Atom feed of the term's articles, beside its first page."""
+        return urls.term_feed_url(self.prefix, slug)
 
 
 def place_name(article: Article) -> str:

@@ -28,6 +28,8 @@ SEARCH_URL = "search/"
 SEARCH_INDEX = "pagefind"  # the folder the search index is written to, after the pages
 NAME_MAX = 255  # bytes in one file name, on the file systems an output goes to
 ON_THIS_DAY = "on-this-day/"
+REDIRECTS = "_redirects"  # the redirect file Netlify and Cloudflare Pages read
+TERM_FEED = "feed.xml"  # a term's feed, in its page's folder
 
 
 def article_url(permalink: str, slug: str, date: dt.date | None) -> str:
@@ -83,6 +85,23 @@ def taxonomy_url(taxonomy: str) -> str:
 
 def term_url(taxonomy: str, slug: str) -> str:
     return f"{taxonomy}/{slug}/"
+
+
+def term_feed_url(taxonomy: str, slug: str) -> str:
+    """The Atom feed of one term's articles: ``tags/elections/feed.xml``."""
+    return term_url(taxonomy, slug) + TERM_FEED
+
+
+def url_path(written: str) -> str:
+    """A URL path as a person writes it (``/2022/01/11/old/``, ``2022/01/11/old``) as the
+    site's URL paths are (``2022/01/11/old/``): no leading slash, and a trailing one
+    where the last segment names no file (has no dot); a full URL stays as it is."""
+    text = written.strip()
+    if is_absolute_base(text):
+        return text
+    path = _clean(text)
+    last = path.rsplit("/", 1)[-1]
+    return path if not last or "." in last else path + "/"
 
 
 def sitemap_part(n: int) -> str:
