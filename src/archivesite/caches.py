@@ -21,7 +21,7 @@ import pickle
 import sqlite3
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .config import Config
 from .files import pickle_atomic
@@ -83,12 +83,7 @@ class ArticleCache:
 
     def _read(self) -> None:
         try:
-            with self.path.open("rb") as f:
-                key, entries = pickle.load(f)
-            if key == self.key and isinstance(entries, dict):
-                self.entries = entries
-        except FileNotFoundError:
-            pass
+            self.entries = _keyed_entries(self.path, self.key)
         except Exception as exc:  # any damage means: parse again
             log.warning("%s: unreadable cache (%s); parsing every file", self.path, exc)
 
@@ -121,6 +116,17 @@ class ArticleCache:
             log.warning("%s: cannot save cache: %s", self.path, exc)
 
 
+def _keyed_entries(path: Path, key: str) -> dict[Any, Any]:
+    """The entries a pickled ``(key, entries)`` cache holds when its key is ``key``; {}
+    when the file is missing or was made under another key. Raises on a damaged file."""
+    try:
+        with path.open("rb") as f:
+            stored, entries = pickle.load(f)
+    except FileNotFoundError:
+        return {}
+    return entries if stored == key and isinstance(entries, dict) else {}
+
+
 class FeatureCache:
     """The related-coverage features of article texts, by the body's sha256: made where
     missing (:meth:`fill`, :meth:`get`), from the body as the article was loaded."""
@@ -132,12 +138,7 @@ class FeatureCache:
         self.entries: dict[str, Features] = {}
         self.changed = False
         try:
-            with self.path.open("rb") as f:
-                key, entries = pickle.load(f)
-            if key == self.key and isinstance(entries, dict):
-                self.entries = entries
-        except FileNotFoundError:
-            pass
+            self.entries = _keyed_entries(self.path, self.key)
         except Exception as exc:  # any damage means: make them again
             log.debug("%s: unusable cache (%s)", self.path, exc)
 
