@@ -15,6 +15,7 @@ from archivesite.errors import ArchiveError
 from archivesite.ingest import story_to_markdown
 from archivesite.readers import LeftOut, ReadOptions, Record, newsml, newsmlg2, nitf, reader_for
 from archivesite.readers.base import Source
+from fuzzing import mutated
 
 FIXTURES = sorted((Path(__file__).resolve().parent / "fixtures" / "agency").glob("*.xml"))
 AGENCY_READERS = (nitf.READER, newsmlg2.READER, newsml.READER)
@@ -53,25 +54,8 @@ def test_arbitrary_bytes_give_items_not_tracebacks(data: bytes) -> None:
     read_all(data)
 
 
-@st.composite
-def mutated(draw: st.DrawFn) -> bytes:
-    data = bytearray(draw(st.sampled_from(FIXTURES)).read_bytes())
-    for _ in range(draw(st.integers(1, 6))):
-        at = draw(st.integers(0, len(data)))
-        kind = draw(st.sampled_from(["cut", "salt", "byte", "repeat"]))
-        if kind == "cut":
-            del data[at : at + draw(st.integers(1, 400))]
-        elif kind == "salt":
-            data[at:at] = draw(st.sampled_from(SALT))
-        elif kind == "byte":
-            data[at:at] = draw(st.binary(min_size=1, max_size=8))
-        else:
-            data[at:at] = data[at : at + draw(st.integers(1, 300))] * draw(st.integers(2, 40))
-    return bytes(data)
-
-
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(mutated())
+@given(mutated(FIXTURES, SALT))
 def test_mutated_fixtures_give_items_not_tracebacks(data: bytes) -> None:
     read_all(data)
 

@@ -16,6 +16,7 @@ from archivesite.errors import ArchiveError
 from archivesite.ingest import stated_meta, story_to_markdown
 from archivesite.readers import LeftOut, ReadOptions, Record, anpa, feeds, htmlpage, reader_for
 from archivesite.readers.base import Source
+from fuzzing import mutated
 from importing import FIXTURES, cli_run, make_site
 
 SAMPLES = sorted(
@@ -62,25 +63,8 @@ def test_arbitrary_bytes_give_items_not_tracebacks(data: bytes) -> None:
     read_all(data)
 
 
-@st.composite
-def mutated(draw: st.DrawFn) -> bytes:
-    data = bytearray(draw(st.sampled_from(SAMPLES)).read_bytes())
-    for _ in range(draw(st.integers(1, 6))):
-        at = draw(st.integers(0, len(data)))
-        kind = draw(st.sampled_from(["cut", "salt", "byte", "repeat"]))
-        if kind == "cut":
-            del data[at : at + draw(st.integers(1, 400))]
-        elif kind == "salt":
-            data[at:at] = draw(st.sampled_from(SALT))
-        elif kind == "byte":
-            data[at:at] = draw(st.binary(min_size=1, max_size=8))
-        else:
-            data[at:at] = data[at : at + draw(st.integers(1, 300))] * draw(st.integers(2, 40))
-    return bytes(data)
-
-
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(mutated())
+@given(mutated(SAMPLES, SALT))
 def test_mutated_fixtures_give_items_not_tracebacks(data: bytes) -> None:
     read_all(data)
 
