@@ -24,7 +24,10 @@ from archivesite.config import load_config
 from archivesite.errors import ArchiveError
 from archivesite.search import BackgroundIndexer, changed_article_pages, update_search_index
 
-pytestmark = pytest.mark.timeout(120)
+pytestmark = pytest.mark.timeout(300)
+
+#: A cap on waiting for a build, an index or a reply, not a timing a test depends on.
+WAIT = 120.0
 
 FILES = {
     "2022/01/11/talks.md": (
@@ -253,6 +256,28 @@ def test_a_failed_index_keeps_the_old_one_and_is_retried(
     assert "gale" in fragments(site / "build")["/2022/01/12/harbor/"]["content"]
 
 
+def test_an_index_with_a_file_left_empty_is_not_swapped_in(
+    site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Pagefind stopped before its answered writes reached the disk (a busy machine)."""
+    build(load_config(site))
+    index = site / "build" / "pagefind"
+    before = snapshot(index)
+    path = site / "content" / "2022" / "01" / "12" / "harbor.md"
+    path.write_text(path.read_text().replace("storm", "gale"))
+    real = search.run_pagefind
+
+    def cut_short(site_dir: Path, dest: Path, **kw: Any) -> int:
+        pages = real(site_dir, dest, **kw)
+        (dest / search.ENTRY_FILE).write_bytes(b"")
+        return pages
+
+    monkeypatch.setattr(search, "run_pagefind", cut_short)
+    with pytest.raises(ArchiveError, match=r"left 1 index file\(s\) empty"):
+        build(load_config(site))
+    assert snapshot(index) == before
+
+
 def test_build_pruning_never_touches_the_index(site: Path) -> None:
     build(load_config(site))
     (site / "content" / "2023" / "03" / "02" / "peregovory.md").unlink()
@@ -269,7 +294,7 @@ def test_background_indexer_never_blocks_the_build(site: Path) -> None:
 
     def slow(config: Any, out: Path, changed: Any, *, built_from: str = "") -> object:
         started.set()
-        assert release.wait(30)
+        assert release.wait(WAIT)
         return update_search_index(config, out, changed, built_from=built_from)
 
     indexer = BackgroundIndexer(slow)
@@ -277,12 +302,12 @@ def test_background_indexer_never_blocks_the_build(site: Path) -> None:
         report = build(load_config(site), index_search=indexer.request)
         assert report.search is None
         assert (site / "build" / "index.html").is_file()  # the build is done ...
-        assert started.wait(10)
+        assert started.wait(WAIT)
         assert not (site / "build" / "pagefind").exists()  # ... the index is not yet
         # A second rebuild while indexing is merged into one follow-up run.
         build(load_config(site), index_search=indexer.request)
         release.set()
-        assert indexer.wait(60)
+        assert indexer.wait(WAIT)
         assert indexer.last_error is None
         assert indexer.runs == 2
         assert len(fragments(site / "build")) == 4
@@ -304,7 +329,7 @@ def test_closing_the_background_indexer_says_whether_a_run_is_still_going() -> N
     indexer = BackgroundIndexer(stuck)
     try:
         indexer.request(None, Path("out"), True)  # type: ignore[arg-type]
-        assert started.wait(10)
+        assert started.wait(WAIT)
         assert indexer.close(timeout=0.2) is False
     finally:
         release.set()
@@ -325,11 +350,11 @@ def test_background_indexer_logs_failures_and_goes_on(
     indexer = BackgroundIndexer(failing)
     try:
         indexer.request(load_config(site), site / "build", True)
-        assert indexer.wait(10)
+        assert indexer.wait(WAIT)
         assert isinstance(indexer.last_error, ArchiveError)
         assert "simulated" in caplog.text
         indexer.request(load_config(site), site / "build", frozenset({"a/index.html"}))
-        assert indexer.wait(10)
+        assert indexer.wait(WAIT)
         assert indexer.last_error is None and indexer.last_report == "ok"
     finally:
         indexer.close()
@@ -359,7 +384,7 @@ def test_preview_server_serves_the_index_and_updates_it_in_the_background(
     gate.set()
 
     def gated(config: Any, out: Path, changed: Any, *, built_from: str = "") -> object:
-        assert gate.wait(30)
+        assert gate.wait(WAIT)
         return update_search_index(config, out, changed, built_from=built_from)
 
     indexer = BackgroundIndexer(gated)
@@ -370,10 +395,12 @@ def test_preview_server_serves_the_index_and_updates_it_in_the_background(
     )
     try:
         preview.start()
-        assert indexer.wait(60)
-        with urllib.request.urlopen(preview.url + "pagefind/pagefind-entry.json", timeout=10) as r:
+        assert indexer.wait(WAIT)
+        with urllib.request.urlopen(
+            preview.url + "pagefind/pagefind-entry.json", timeout=WAIT
+        ) as r:
             assert set(json.loads(r.read())["languages"]) == {"en", "ru"}
-        with urllib.request.urlopen(preview.url + "search/?q=harbor", timeout=10) as r:
+        with urllib.request.urlopen(preview.url + "search/?q=harbor", timeout=WAIT) as r:
             assert b"pagefind-ui.js" in r.read()
 
         # An edit: the rebuild (and so the browser's reload) completes while the
@@ -382,13 +409,13 @@ def test_preview_server_serves_the_index_and_updates_it_in_the_background(
         builds = preview.builds
         path = site / "content" / "2022" / "01" / "12" / "harbor.md"
         path.write_text(path.read_text().replace("harbor reopened", "quay flooded"))
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + WAIT
         while preview.builds == builds and time.monotonic() < deadline:
             time.sleep(0.05)
         assert preview.builds > builds
         assert "quay flooded" not in json.dumps(fragments(preview.out))
         gate.set()
-        assert indexer.wait(60)
+        assert indexer.wait(WAIT)
         assert "quay flooded" in fragments(preview.out)["/2022/01/12/harbor/"]["content"]
     finally:
         gate.set()

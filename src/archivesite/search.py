@@ -203,6 +203,10 @@ def write_search_index(out_dir: Path, *, built_from: str = "") -> SearchReport:
         run_pagefind(out_dir, fresh)
         if not (fresh / ENTRY_FILE).is_file():
             raise ArchiveError(f"Pagefind wrote no {ENTRY_FILE}; the old index is kept", out_dir)
+        if empty := _empty_files(fresh):
+            raise ArchiveError(
+                f"Pagefind left {len(empty)} index file(s) empty; the old index is kept", out_dir
+            )
         if built_from:
             (fresh / BUILT_FROM_FILE).write_text(built_from + "\n", encoding="utf-8")
         kept = _keep_unchanged_mtimes(fresh, index)
@@ -345,6 +349,7 @@ async def _index_directory(site: Path, dest: Path, timeout: float) -> int:
             work = asyncio.ensure_future(index.add_directory(str(site)))
             result = await _unless_exited(work, backend)
             await _unless_exited(asyncio.ensure_future(index.write_files()), backend)
+            await _unless_exited(asyncio.ensure_future(_written(dest)), backend)
     except ArchiveError:
         raise
     except TimeoutError as exc:
@@ -354,6 +359,25 @@ async def _index_directory(site: Path, dest: Path, timeout: float) -> int:
     except Exception as exc:  # the service reports its errors as bare Exceptions
         raise ArchiveError(f"Pagefind failed: {exc}", site) from exc
     return int(result.get("page_count", 0))
+
+
+#: A cap on waiting for Pagefind's answered writes to reach its files.
+WRITE_WAIT_SECONDS = 120.0
+
+
+async def _written(dest: Path) -> None:
+    """Until no file in ``dest`` is empty. Pagefind answers "written" once it has handed
+    the bytes to its own I/O threads, and is stopped right after: on a busy machine that
+    left files empty (an index of "0 pages"). It never writes an empty file itself."""
+    import asyncio
+
+    deadline = time.monotonic() + WRITE_WAIT_SECONDS
+    while _empty_files(dest) and time.monotonic() < deadline:
+        await asyncio.sleep(0.05)
+
+
+def _empty_files(folder: Path) -> list[Path]:
+    return [p for p in folder.rglob("*") if p.is_file() and p.stat().st_size == 0]
 
 
 async def _unless_exited(work: asyncio.Future[Any], backend: Any) -> Any:
