@@ -25,8 +25,10 @@ import babel
 import babel.dates
 import babel.numbers
 from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
+from babel.messages.pofile import PoFileError, read_po
 from babel.support import Translations
+
+from .errors import ArchiveError
 
 BUILTIN_CATALOGUES = Path(__file__).resolve().parent / "locales"
 SITE_CATALOGUES = "locales"  # a site's own folder of <language>.po files
@@ -56,8 +58,17 @@ def _catalogue_files(locale: babel.Locale, site_dir: str | None) -> list[Path]:
 
 
 def _compiled(path: Path, locale: babel.Locale) -> Translations:
-    with path.open("rb") as f:
-        catalogue = read_po(f, locale=locale)
+    # abort_invalid: otherwise Babel prints its warnings on stdout (where serve's start line
+    # goes) and carries on with the entry cut; the reader gets path:line instead.
+    try:
+        with path.open("rb") as f:
+            catalogue = read_po(f, locale=locale, abort_invalid=True)
+    except PoFileError as exc:
+        raise ArchiveError(
+            f"not a valid message catalogue: {str(exc).rsplit(' on ', 1)[0]}: {exc.line.strip()!r}",
+            path,
+            exc.lineno + 1,
+        ) from None
     buffer = io.BytesIO()
     write_mo(buffer, catalogue)
     buffer.seek(0)
