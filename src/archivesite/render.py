@@ -548,6 +548,8 @@ def _news_article(article: Article, output: Output, context: dict[str, Any]) -> 
         data["sourceOrganization"] = {"@type": "Organization", "name": article.agency}
     if article.author:
         data["author"] = {"@type": "Person", "name": article.author}
+    if article.source_url:
+        data["isBasedOn"] = article.source_url
     data["inLanguage"] = context["lang"]
     if article.tags:
         data["keywords"] = list(article.tags)
