@@ -484,3 +484,15 @@ def test_engine_errors_say_what_is_wrong(tmp_path: Path, records: list[SearchRec
     assert got[2]["isError"] and "refused" in got[2]["error"]
     assert got[3]["isError"] and "Unknown sort" in got[3]["error"]
     assert got[4]["isError"] and "Unknown filter" in got[4]["error"]
+
+
+def test_worker_processes_write_the_same_files(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(search_index, "PARALLEL_AFTER", 50)
+    monkeypatch.setattr(search_index, "COUNT_CHUNK", 20)
+    recs = [make_record(i) for i in range(400)]
+    write_index(recs, tmp_path / "one", jobs=1)
+    write_index(iter(recs), tmp_path / "two", jobs=2)
+    one, two = files_of(tmp_path / "one"), files_of(tmp_path / "two")
+    assert {k: v[0] for k, v in one.items()} == {k: v[0] for k, v in two.items()}
