@@ -112,6 +112,7 @@
         if (state.sort === sort) return;
         state.sort = sort;
         remember(false);
+        showSort();
         run();
       });
       sortLine.appendChild(a);
