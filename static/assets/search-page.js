@@ -201,12 +201,14 @@
       time.textContent = dateText(r.date);
       parts.push(time);
     }
-    if (r.place) parts.push(document.createTextNode(r.place));
-    if (r.agency) parts.push(document.createTextNode(r.agency));
-    parts.forEach(function (node, i) {
-      if (i) meta.appendChild(document.createTextNode(" · "));
-      meta.appendChild(node);
+    ["place", "agency"].forEach(function (name) {
+      if (!r[name]) return;
+      var span = document.createElement("span");
+      span.className = name;
+      span.textContent = r[name];
+      parts.push(span);
     });
+    parts.forEach(function (node) { meta.appendChild(node); }); // spaced as an article's meta line
     if (parts.length) li.appendChild(meta);
     if (r.excerpt) {
       var p = document.createElement("p");
@@ -246,7 +248,13 @@
       .then(function (r) {
         if (mine !== generation) return;
         if (offset === 0) list.textContent = "";
-        r.results.forEach(function (hit) { list.appendChild(resultItem(hit)); });
+        var first = null;
+        r.results.forEach(function (hit) {
+          var item = list.appendChild(resultItem(hit));
+          first = first || item;
+        });
+        // After 'More results' the keyboard goes on from the first new result.
+        if (offset > 0 && first) first.querySelector("a").focus();
         shown = offset + r.results.length;
         more.hidden = shown >= r.total;
         say(r.total ? count(r.total) : words.none);
