@@ -38,6 +38,7 @@
   var typedAt = 0;
   var timer = 0;
 
+  var wide = window.matchMedia("(min-width: 40.01rem)");
   var plural = typeof Intl !== "undefined" && Intl.PluralRules ? new Intl.PluralRules(lang) : null;
   var numbers = typeof Intl !== "undefined" ? new Intl.NumberFormat(lang) : null;
   var dates = typeof Intl !== "undefined"
@@ -142,7 +143,9 @@
       any = true;
       var details = document.createElement("details");
       details.dataset.facet = name;
-      details.open = open[name] !== undefined ? open[name] || ticked.length > 0 : ticked.length > 0;
+      // Open on a wide screen, folded on a narrow one (results first), open when ticked.
+      var first = open[name] !== undefined ? open[name] : wide.matches;
+      details.open = first || ticked.length > 0;
       var summary = document.createElement("summary");
       summary.textContent = words[name];
       var fieldset = document.createElement("fieldset");
