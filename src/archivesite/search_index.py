@@ -421,9 +421,8 @@ def _write_fresh(
         (out / "d").mkdir()
         (out / "u").mkdir()
         written, size = 0, 0
-        firsts = _write_terms(runs.merged(), number, out)
+        firsts, term_stamp, size = _write_terms(runs.merged(), number, out)
         written += len(firsts)
-        size += sum((out / "t" / f"{i}.{s}.json").stat().st_size for i, (_, s) in enumerate(firsts))
         n_buckets = max(1, len(order) // URLS_PER_BUCKET)
         stamp, facets, spans, n_chunks, chunk_bytes = _write_docs(
             order, metas, years, out, n_buckets
@@ -444,6 +443,8 @@ def _write_fresh(
         "docs": stamp,
         "doc_stamps": {},
         "terms": firsts,
+        "term_stamp": term_stamp,
+        "term_stamps": {},
         "years": {str(y): span for y, span in sorted(spans.items())},
         "facets": facets,
         "added": {},
@@ -458,22 +459,25 @@ def _write_fresh(
 
 def _write_terms(
     merged: Iterator[tuple[str, np.ndarray, np.ndarray]], number: np.ndarray, out: Path
-) -> list[list[str]]:
-    """The term files: consecutive terms up to :data:`TERM_FILE_BYTES` each."""
+) -> tuple[list[str], str, int]:
+    """The term files (consecutive terms up to :data:`TERM_FILE_BYTES` each, named by one
+    stamp of them all): each one's first term, the stamp, their bytes."""
     import numpy as np
 
-    firsts: list[list[str]] = []
+    firsts: list[str] = []
+    h = hashlib.sha256()
+    total = 0
     parts: list[bytes] = []
     first = ""
     size = 0
 
     def flush() -> None:
-        nonlocal parts, size
+        nonlocal parts, size, total
         if parts:
             data = b"{" + b",".join(parts) + b"}"
-            stamp = _stamp(data)
-            _put(out / "t" / f"{len(firsts)}.{stamp}.json", data, atomic=False)
-            firsts.append([first, stamp])
+            h.update(data)
+            total += _put(out / "t" / f"{len(firsts)}.json", data, atomic=False)
+            firsts.append(first)
         parts, size = [], 0
 
     for term, seqs, tfs in merged:
@@ -491,7 +495,10 @@ def _write_terms(
         parts.append(piece)
         size += len(piece)
     flush()
-    return firsts
+    stamp = h.hexdigest()[:8]
+    for i in range(len(firsts)):
+        (out / "t" / f"{i}.json").rename(out / "t" / f"{i}.{stamp}.json")
+    return firsts, stamp, total
 
 
 def _write_docs(
@@ -579,6 +586,12 @@ def read_manifest(dest: Path) -> dict[str, Any] | None:
     return manifest
 
 
+def term_stamp(manifest: dict[str, Any], i: int) -> str:
+    """The stamp in the name of term file ``i``."""
+    stamp: str = manifest["term_stamps"].get(str(i), manifest["term_stamp"])
+    return stamp
+
+
 def due_for_rewrite(manifest: dict[str, Any]) -> bool:
     """So many documents added or voided since the full write that a new one is due."""
     limit = max(REWRITE_ADDED, int(manifest["base"] * REWRITE_SHARE))
@@ -595,7 +608,7 @@ class _Index:
         self.dirty_chunks: set[int] = set()
         self.buckets: dict[int, dict[str, int]] = {}
         self.dirty_buckets: set[int] = set()
-        self.firsts = [sort_key(t) for t, _ in manifest["terms"]]
+        self.firsts = [sort_key(t) for t in manifest["terms"]]
 
     def chunk(self, n: int) -> list[Any]:
         if n not in self.chunks:
@@ -772,8 +785,7 @@ def _write_update(
         if not merged:
             m["delta"].pop(str(i), None)
             continue
-        first, tstamp = m["terms"][i]
-        term_path = dest / "t" / f"{i}.{tstamp}.json"
+        term_path = dest / "t" / f"{i}.{term_stamp(m, i)}.json"
         if len(data) > max(FOLD_BYTES, FOLD_SHARE * term_path.stat().st_size):
             base = json.loads(term_path.read_text("utf-8"))
             for t, e in base.items():
@@ -785,7 +797,7 @@ def _write_update(
             )
             new_stamp = _stamp(body)
             size += _put(dest / "t" / f"{i}.{new_stamp}.json", body)
-            m["terms"][i] = [first, new_stamp]
+            m["term_stamps"][str(i)] = new_stamp
             m["delta"].pop(str(i), None)
             folded += 1
         else:
@@ -804,6 +816,7 @@ def _write_update(
         files += 1
     m["delta"] = dict(sorted(m["delta"].items(), key=lambda i: int(i[0])))
     m["doc_stamps"] = dict(sorted(m["doc_stamps"].items(), key=lambda i: int(i[0])))
+    m["term_stamps"] = dict(sorted(m["term_stamps"].items(), key=lambda i: int(i[0])))
     return files, size, folded
 
 
@@ -812,7 +825,7 @@ def _listed(dest: Path) -> set[Path]:
     m = read_manifest(dest)
     if m is None:
         return set()
-    paths = {dest / "t" / f"{i}.{s}.json" for i, (_, s) in enumerate(m["terms"])}
+    paths = {dest / "t" / f"{i}.{term_stamp(m, i)}.json" for i in range(len(m["terms"]))}
     paths |= {dest / "t" / f"{i}.{s}.delta.json" for i, s in m["delta"].items()}
     last = (m["next"] - 1) // DOC_CHUNK if m["next"] else -1
     for n in range(last + 1):
