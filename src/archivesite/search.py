@@ -37,7 +37,7 @@ from typing import NamedTuple, Protocol
 from . import search_index, urls
 from .config import Config
 from .errors import ArchiveError
-from .model import Article, BodyRef, Site
+from .model import Article, Site
 from .search_index import IndexStats, SearchRecord, plain_text, read_manifest
 from .taxonomies import place_name
 
@@ -86,10 +86,8 @@ def site_records(config: Config, site: Site) -> SiteRecords:
 
 
 def search_record(root: str, a: Article, language: str) -> SearchRecord:
-    """One article as the index shows it (its body read from its source, hash checked)."""
-    from .render import read_body  # render pulls in Jinja: only indexing needs it here
-
-    body = plain_text(read_body(BodyRef(f"{root}/{a.source}", a.body_offset, a.body_hash)))
+    """One article as the index shows it (its body read from its source)."""
+    body = plain_text(_body(f"{root}/{a.source}", a))
     text = f"{a.lede} {body}" if a.lede and not body.startswith(a.lede[:40]) else body
     return SearchRecord(
         url=a.url,
@@ -101,6 +99,29 @@ def search_record(root: str, a: Article, language: str) -> SearchRecord:
         agency=a.agency or "",
         lang=a.language or language,
     )
+
+
+def _body(path: str, a: Article) -> str:
+    """The body of ``a``; where the file changed since it was loaded (an edit under
+    ``serve`` while the index is written), its body now: the build that edit starts
+    indexes it again."""
+    try:
+        with Path(path).open("rb") as f:
+            f.seek(a.body_offset)
+            data = f.read()
+            if hashlib.sha256(data).hexdigest() != a.body_hash:
+                f.seek(0)
+                data = _after_front_matter(f.read())
+    except OSError as exc:
+        raise ArchiveError(f"cannot read: {exc.strerror}", path) from exc
+    return data.decode("utf-8", "replace")
+
+
+def _after_front_matter(data: bytes) -> bytes:
+    if not data.startswith(b"---"):
+        return data
+    end = data.find(b"\n---", 3)
+    return data[data.find(b"\n", end + 4) + 1 :] if end >= 0 else data
 
 
 class IndexFn(Protocol):
