@@ -449,3 +449,14 @@ def test_a_body_edited_after_loading_is_indexed_as_it_is_now(tmp_path: Path) -> 
     assert search_record(str(tmp_path), a, "en").text == "Old words."
     source.write_text("---\ntitle: A longer title\n---\nNew words.\n")
     assert search_record(str(tmp_path), a, "en").text == "New words."
+
+
+def test_a_half_written_file_a_kill_left_is_removed_by_the_next_build(site: Path) -> None:
+    build(load_config(site))
+    index_dir = site / "build" / "search-index"
+    (index_dir / "manifest.json.999999999.tmp").write_text("{")
+    (index_dir / "t" / "0.abcdef12.delta.json.999999999.tmp").write_text("{")
+    report = build(load_config(site))
+    assert report.search is not None and report.search.action == "unchanged"
+    assert not list(index_dir.rglob("*.tmp"))
+    assert index(site).search("storm") == ["2022/01/12/harbor/"]

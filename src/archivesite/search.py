@@ -248,6 +248,7 @@ def update_search_index(
                 log.info("search = false: removed %s", index)
                 return SearchReport("removed")
             return SearchReport("removed" if removed_legacy else "disabled")
+        search_index.remove_partial(index)
         manifest = read_manifest(index)
         current = manifest is not None and (
             not built_from or manifest.get("built_from") == built_from
