@@ -38,7 +38,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 
 from .errors import ArchiveError
-from .stemming import terms
+from .stemming import counts, terms
 
 if TYPE_CHECKING:
     import numpy as np
@@ -58,7 +58,9 @@ DOC_CHUNK = 16
 #: Characters of a body's plain text kept for the result excerpt.
 EXCERPT_CHARS = 300
 #: Postings held in memory before a sorted run is written to disk.
-RUN_POSTINGS = 6_000_000
+RUN_POSTINGS = 20_000_000
+#: Records one write can take (a posting packs its record's number in 24 bits).
+MAX_RECORDS = 1 << 24
 #: About this many URLs in each bucket of the updater's URL -> document-number map.
 URLS_PER_BUCKET = 1000
 #: A term file's delta is folded into it past this many bytes, or this share of the file.
@@ -124,15 +126,17 @@ def sort_key(term: str) -> bytes:
 
 def term_counts(r: SearchRecord) -> dict[str, int]:
     """Each term's frequency in ``r`` (title words weighted), and its facet terms (1)."""
-    c = Counter(terms(r.text))
+    c = counts(r.text)
     for t in terms(r.title):
         c[t] += TITLE_WEIGHT
-    counts = {t: min(n, MAX_TF) for t, n in c.items()}
+    found = dict(c)
+    if found and max(found.values()) > MAX_TF:
+        found = {t: min(n, MAX_TF) for t, n in found.items()}
     for facet in FACETS:
         value = getattr(r, facet)
         if value:
-            counts[f"{facet}:{value}"] = 1
-    return counts
+            found[f"{facet}:{value}"] = 1
+    return found
 
 
 def doc_meta(r: SearchRecord) -> list[str]:
@@ -191,16 +195,17 @@ class _Runs:
     def __init__(self, work: Path) -> None:
         self.work = work
         self.files: list[Path] = []
-        self.terms: dict[str, tuple[array[int], array[int]]] = {}
+        self.terms: dict[str, array[int]] = {}  # each posting: sequence << 8 | tf
         self.held = 0
 
     def add(self, seq: int, counts: dict[str, int]) -> None:
+        held = self.terms
+        base = seq << 8
         for term, tf in counts.items():
-            lists = self.terms.get(term)
-            if lists is None:
-                lists = self.terms[term] = (array("I"), array("B"))
-            lists[0].append(seq)
-            lists[1].append(tf)
+            postings = held.get(term)
+            if postings is None:
+                postings = held[term] = array("I")
+            postings.append(base | tf)
         self.held += len(counts)
         if self.held >= RUN_POSTINGS:
             self.spill()
@@ -213,27 +218,23 @@ class _Runs:
         self.files.append(path)
         self.terms, self.held = {}, 0
 
-    def _sorted(self) -> Iterator[tuple[bytes, str, bytes, bytes]]:
+    def _sorted(self) -> Iterator[tuple[bytes, str, bytes]]:
         for term in sorted(self.terms, key=sort_key):
-            seqs, tfs = self.terms[term]
-            yield sort_key(term), term, seqs.tobytes(), tfs.tobytes()
+            yield sort_key(term), term, self.terms[term].tobytes()
 
     def merged(self) -> Iterator[tuple[str, np.ndarray, np.ndarray]]:
         """Each term once, in term order, with all its (sequence numbers, tfs)."""
         import numpy as np
 
-        sources: list[Iterator[tuple[bytes, str, bytes, bytes]]] = [
-            _read_run(p) for p in self.files
-        ]
+        sources: list[Iterator[tuple[bytes, str, bytes]]] = [_read_run(p) for p in self.files]
         sources.append(self._sorted())
         for _, group in itertools.groupby(heapq.merge(*sources), key=lambda e: e[0]):
             parts = list(group)
-            seqs = np.concatenate([np.frombuffer(p[2], dtype=np.uint32) for p in parts])
-            tfs = np.concatenate([np.frombuffer(p[3], dtype=np.uint8) for p in parts])
-            yield parts[0][1], seqs, tfs
+            packed = np.concatenate([np.frombuffer(p[2], dtype=np.uint32) for p in parts])
+            yield parts[0][1], (packed >> 8).astype(np.int64), packed & 0xFF
 
 
-def _read_run(path: Path) -> Iterator[tuple[bytes, str, bytes, bytes]]:
+def _read_run(path: Path) -> Iterator[tuple[bytes, str, bytes]]:
     with path.open("rb") as f:
         while True:
             try:
@@ -323,6 +324,8 @@ def _write_fresh(
     seen: dict[str, int] = {}
     try:
         for seq, r in enumerate(records):
+            if seq >= MAX_RECORDS:
+                raise ArchiveError(f"more than {MAX_RECORDS - 1:,} records to index", out)
             if r.url in seen:  # the later record wins: the earlier one's number is void
                 log.warning("search index: %s indexed twice; the later record is kept", r.url)
                 keys[seen[r.url]] = ("", "", -1)
