@@ -136,7 +136,7 @@ def test_terms_are_split_in_utf16_order_and_found_in_their_file(tmp_path: Path) 
         search_index.TERM_FILE_BYTES = shutil_size
     m = read_manifest(tmp_path / "idx")
     assert m is not None
-    firsts = [t for t, _ in m["terms"]]
+    firsts = m["terms"]
     assert firsts == sorted(firsts, key=lambda t: t.encode("utf-16-be", "surrogatepass"))
     ix = Index(tmp_path / "idx")
     for i, w in enumerate(words):
@@ -469,8 +469,8 @@ def test_engine_errors_say_what_is_wrong(tmp_path: Path, records: list[SearchRec
     assert from_file["isError"] and "web server" in from_file["error"]
     m = read_manifest(dest)
     assert m is not None
-    big = f"t/0.{m['terms'][0][1]}.json"
-    first_term = m["terms"][0][0]
+    big = f"t/0.{m['term_stamp']}.json"
+    first_term = m["terms"][0]
     got = run_engine(
         dest,
         [
@@ -484,3 +484,15 @@ def test_engine_errors_say_what_is_wrong(tmp_path: Path, records: list[SearchRec
     assert got[2]["isError"] and "refused" in got[2]["error"]
     assert got[3]["isError"] and "Unknown sort" in got[3]["error"]
     assert got[4]["isError"] and "Unknown filter" in got[4]["error"]
+
+
+def test_worker_processes_write_the_same_files(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(search_index, "PARALLEL_AFTER", 50)
+    monkeypatch.setattr(search_index, "COUNT_CHUNK", 20)
+    recs = [make_record(i) for i in range(400)]
+    write_index(recs, tmp_path / "one", jobs=1)
+    write_index(iter(recs), tmp_path / "two", jobs=2)
+    one, two = files_of(tmp_path / "one"), files_of(tmp_path / "two")
+    assert {k: v[0] for k, v in one.items()} == {k: v[0] for k, v in two.items()}

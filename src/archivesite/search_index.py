@@ -23,6 +23,7 @@ import heapq
 import itertools
 import json
 import logging
+import multiprocessing
 import os
 import pickle
 import re
@@ -31,7 +32,7 @@ import tempfile
 import time
 import zlib
 from array import array
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -59,6 +60,9 @@ DOC_CHUNK = 16
 EXCERPT_CHARS = 300
 #: Postings held in memory before a sorted run is written to disk.
 RUN_POSTINGS = 20_000_000
+#: Records counted in the calling process before worker processes take over, and per task.
+PARALLEL_AFTER = 2000
+COUNT_CHUNK = 500
 #: Records one write can take (a posting packs its record's number in 24 bits).
 MAX_RECORDS = 1 << 24
 #: About this many URLs in each bucket of the updater's URL -> document-number map.
@@ -210,6 +214,18 @@ class _Runs:
         if self.held >= RUN_POSTINGS:
             self.spill()
 
+    def extend(self, packed: list[tuple[str, bytes]]) -> None:
+        """Add postings a worker counted (each term's packed array)."""
+        held = self.terms
+        for term, data in packed:
+            postings = held.get(term)
+            if postings is None:
+                postings = held[term] = array("I")
+            postings.frombytes(data)
+            self.held += len(data) // 4
+        if self.held >= RUN_POSTINGS:
+            self.spill()
+
     def spill(self) -> None:
         path = self.work / f"run-{len(self.files)}.bin"
         with path.open("wb") as f:
@@ -232,6 +248,61 @@ class _Runs:
             parts = list(group)
             packed = np.concatenate([np.frombuffer(p[2], dtype=np.uint32) for p in parts])
             yield parts[0][1], (packed >> 8).astype(np.int64), packed & 0xFF
+
+
+def _count_chunk(chunk: list[tuple[int, SearchRecord]]) -> list[tuple[str, bytes]]:
+    """In a worker process: the packed postings of a chunk of records."""
+    held: dict[str, array[int]] = {}
+    for seq, r in chunk:
+        base = seq << 8
+        for term, tf in term_counts(r).items():
+            postings = held.get(term)
+            if postings is None:
+                postings = held[term] = array("I")
+            postings.append(base | tf)
+    return [(term, postings.tobytes()) for term, postings in held.items()]
+
+
+class _Counting:
+    """Counts records' terms into ``runs``: in this process for the first
+    :data:`PARALLEL_AFTER` records, then in ``jobs`` forked worker processes, with at
+    most two chunks per worker in flight (the stream is never read far ahead)."""
+
+    def __init__(self, runs: _Runs, jobs: int) -> None:
+        self.runs = runs
+        self.jobs = jobs
+        self.chunk: list[tuple[int, SearchRecord]] = []
+        self.pool: Any = None
+        self.flying: deque[Any] = deque()
+
+    def add(self, seq: int, r: SearchRecord) -> None:
+        if self.jobs < 2 or seq < PARALLEL_AFTER:
+            self.runs.add(seq, term_counts(r))
+            return
+        self.chunk.append((seq, r))
+        if len(self.chunk) >= COUNT_CHUNK:
+            self._send()
+
+    def _send(self) -> None:
+        if self.pool is None:
+            self.pool = multiprocessing.get_context("fork").Pool(self.jobs)
+        self.flying.append(self.pool.apply_async(_count_chunk, (self.chunk,)))
+        self.chunk = []
+        while len(self.flying) > 2 * self.jobs:
+            self.runs.extend(self.flying.popleft().get())
+
+    def finish(self) -> None:
+        if self.chunk:
+            self._send()
+        while self.flying:
+            self.runs.extend(self.flying.popleft().get())
+        self.close()
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.terminate()
+            self.pool.join()
+            self.pool = None
 
 
 def _read_run(path: Path) -> Iterator[tuple[bytes, str, bytes]]:
@@ -271,12 +342,14 @@ def write_index(
     built_from: str = "",
     work: Path | None = None,
     prefix: str = "",
+    jobs: int | None = None,
 ) -> IndexStats:
     """Write the index of ``records`` into ``dest`` (replacing any index there).
 
     The index is made in a temporary folder in ``work`` (default: beside ``dest``), named
     ``prefix`` (default ``.<dest name>.``) + ``tmp-<pid>-…``, and swapped in at the end.
-    A record whose URL came before replaces the earlier one.
+    A record whose URL came before replaces the earlier one. Terms are counted in
+    ``jobs`` worker processes (default: one per core) past the first few thousand records.
     """
     started = time.perf_counter()
     dest = Path(dest)
@@ -287,7 +360,9 @@ def write_index(
     tmp = Path(tempfile.mkdtemp(prefix=f"{prefix}tmp-{os.getpid()}-", dir=work))
     try:
         fresh = tmp / "index"
-        files, size, count = _write_fresh(records, fresh, tmp, built_from)
+        files, size, count = _write_fresh(
+            records, fresh, tmp, built_from, (os.cpu_count() or 1) if jobs is None else jobs
+        )
         _swap(fresh, dest, tmp / "old")
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -313,11 +388,12 @@ def _running(pid: int) -> bool:
 
 
 def _write_fresh(
-    records: Iterable[SearchRecord], out: Path, tmp: Path, built_from: str
+    records: Iterable[SearchRecord], out: Path, tmp: Path, built_from: str, jobs: int
 ) -> tuple[int, int, int]:
     import numpy as np
 
     runs = _Runs(tmp)
+    counting = _Counting(runs, jobs)
     metas = _Metas(tmp)
     keys: list[tuple[str, str, int]] = []
     years = array("H")
@@ -333,7 +409,8 @@ def _write_fresh(
             keys.append((r.date, r.url, seq))
             years.append(r.year or 0)
             metas.add(doc_meta(r))
-            runs.add(seq, term_counts(r))
+            counting.add(seq, r)
+        counting.finish()
         del seen
         keys = sorted(k for k in keys if k[2] >= 0)
         number = np.full(len(years), -1, dtype=np.int64)  # sequence -> document number
@@ -344,9 +421,8 @@ def _write_fresh(
         (out / "d").mkdir()
         (out / "u").mkdir()
         written, size = 0, 0
-        firsts = _write_terms(runs.merged(), number, out)
+        firsts, term_stamp, size = _write_terms(runs.merged(), number, out)
         written += len(firsts)
-        size += sum((out / "t" / f"{i}.{s}.json").stat().st_size for i, (_, s) in enumerate(firsts))
         n_buckets = max(1, len(order) // URLS_PER_BUCKET)
         stamp, facets, spans, n_chunks, chunk_bytes = _write_docs(
             order, metas, years, out, n_buckets
@@ -354,6 +430,7 @@ def _write_fresh(
         written += n_chunks + n_buckets
         size += chunk_bytes
     finally:
+        counting.close()
         metas.close()
     manifest = {
         "format": FORMAT,
@@ -366,6 +443,8 @@ def _write_fresh(
         "docs": stamp,
         "doc_stamps": {},
         "terms": firsts,
+        "term_stamp": term_stamp,
+        "term_stamps": {},
         "years": {str(y): span for y, span in sorted(spans.items())},
         "facets": facets,
         "added": {},
@@ -380,22 +459,25 @@ def _write_fresh(
 
 def _write_terms(
     merged: Iterator[tuple[str, np.ndarray, np.ndarray]], number: np.ndarray, out: Path
-) -> list[list[str]]:
-    """The term files: consecutive terms up to :data:`TERM_FILE_BYTES` each."""
+) -> tuple[list[str], str, int]:
+    """The term files (consecutive terms up to :data:`TERM_FILE_BYTES` each, named by one
+    stamp of them all): each one's first term, the stamp, their bytes."""
     import numpy as np
 
-    firsts: list[list[str]] = []
+    firsts: list[str] = []
+    h = hashlib.sha256()
+    total = 0
     parts: list[bytes] = []
     first = ""
     size = 0
 
     def flush() -> None:
-        nonlocal parts, size
+        nonlocal parts, size, total
         if parts:
             data = b"{" + b",".join(parts) + b"}"
-            stamp = _stamp(data)
-            _put(out / "t" / f"{len(firsts)}.{stamp}.json", data, atomic=False)
-            firsts.append([first, stamp])
+            h.update(data)
+            total += _put(out / "t" / f"{len(firsts)}.json", data, atomic=False)
+            firsts.append(first)
         parts, size = [], 0
 
     for term, seqs, tfs in merged:
@@ -413,7 +495,10 @@ def _write_terms(
         parts.append(piece)
         size += len(piece)
     flush()
-    return firsts
+    stamp = h.hexdigest()[:8]
+    for i in range(len(firsts)):
+        (out / "t" / f"{i}.json").rename(out / "t" / f"{i}.{stamp}.json")
+    return firsts, stamp, total
 
 
 def _write_docs(
@@ -501,6 +586,12 @@ def read_manifest(dest: Path) -> dict[str, Any] | None:
     return manifest
 
 
+def term_stamp(manifest: dict[str, Any], i: int) -> str:
+    """The stamp in the name of term file ``i``."""
+    stamp: str = manifest["term_stamps"].get(str(i), manifest["term_stamp"])
+    return stamp
+
+
 def due_for_rewrite(manifest: dict[str, Any]) -> bool:
     """So many documents added or voided since the full write that a new one is due."""
     limit = max(REWRITE_ADDED, int(manifest["base"] * REWRITE_SHARE))
@@ -517,7 +608,7 @@ class _Index:
         self.dirty_chunks: set[int] = set()
         self.buckets: dict[int, dict[str, int]] = {}
         self.dirty_buckets: set[int] = set()
-        self.firsts = [sort_key(t) for t, _ in manifest["terms"]]
+        self.firsts = [sort_key(t) for t in manifest["terms"]]
 
     def chunk(self, n: int) -> list[Any]:
         if n not in self.chunks:
@@ -694,8 +785,7 @@ def _write_update(
         if not merged:
             m["delta"].pop(str(i), None)
             continue
-        first, tstamp = m["terms"][i]
-        term_path = dest / "t" / f"{i}.{tstamp}.json"
+        term_path = dest / "t" / f"{i}.{term_stamp(m, i)}.json"
         if len(data) > max(FOLD_BYTES, FOLD_SHARE * term_path.stat().st_size):
             base = json.loads(term_path.read_text("utf-8"))
             for t, e in base.items():
@@ -707,7 +797,7 @@ def _write_update(
             )
             new_stamp = _stamp(body)
             size += _put(dest / "t" / f"{i}.{new_stamp}.json", body)
-            m["terms"][i] = [first, new_stamp]
+            m["term_stamps"][str(i)] = new_stamp
             m["delta"].pop(str(i), None)
             folded += 1
         else:
@@ -726,6 +816,7 @@ def _write_update(
         files += 1
     m["delta"] = dict(sorted(m["delta"].items(), key=lambda i: int(i[0])))
     m["doc_stamps"] = dict(sorted(m["doc_stamps"].items(), key=lambda i: int(i[0])))
+    m["term_stamps"] = dict(sorted(m["term_stamps"].items(), key=lambda i: int(i[0])))
     return files, size, folded
 
 
@@ -734,7 +825,7 @@ def _listed(dest: Path) -> set[Path]:
     m = read_manifest(dest)
     if m is None:
         return set()
-    paths = {dest / "t" / f"{i}.{s}.json" for i, (_, s) in enumerate(m["terms"])}
+    paths = {dest / "t" / f"{i}.{term_stamp(m, i)}.json" for i in range(len(m["terms"]))}
     paths |= {dest / "t" / f"{i}.{s}.delta.json" for i, s in m["delta"].items()}
     last = (m["next"] - 1) // DOC_CHUNK if m["next"] else -1
     for n in range(last + 1):
