@@ -20,6 +20,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import Stemmer
 
 from archivesite import stemming
 
@@ -28,7 +29,7 @@ RUNNER = ROOT / "tests" / "tools" / "search-terms.cjs"
 TRICKY = ROOT / "tests" / "fixtures" / "stemming" / "tricky.txt"
 CORPUS = ROOT.parent / "shared" / "corpus"
 
-pytestmark = pytest.mark.skipif(shutil.which("node") is None, reason="Node.js is not installed")
+NEEDS_NODE = pytest.mark.skipif(shutil.which("node") is None, reason="Node.js is not installed")
 
 EN_STEMS = [
     "connect",
@@ -246,12 +247,21 @@ def every_word_character() -> Iterator[str]:
             yield f"{c} x{c}ing {c}{c}ies ёж{c}ами"
 
 
+def test_one_snowball_release_on_both_sides() -> None:
+    """The vendored browser stemmers name the release PyStemmer's libstemmer is."""
+    vendored = (ROOT / "static" / "assets" / "snowball-stemmers.js").read_text(encoding="utf-8")
+    release = re.search(r"release: '([^']+)'", vendored)
+    assert release is not None
+    assert release.group(1) == Stemmer.version()
+
+
 def test_fixture_lines_cover_the_tricky_cases() -> None:
     lines = TRICKY.read_text(encoding="utf-8").splitlines()
     assert len(lines) > 10
     assert stemming.terms("Ёжики running") == ["ежик", "run"]
 
 
+@NEEDS_NODE
 def test_browser_terms_equal_python_terms() -> None:
     texts = sorted(
         {line for line in TRICKY.read_text(encoding="utf-8").splitlines() if line}

@@ -12,7 +12,7 @@
   var FACETS = ["year", "place", "agency"];
   var SORTS = ["", "newest", "oldest"];
   var PAGE = 10;
-  var FACET_SHOWN = 40; // values listed per filter (by count); ticked ones always are
+  var FACET_SHOWN = 40; // places or agencies listed (by count); ticked ones always are
   var TYPING_MS = 1500; // edits closer than this are one history entry
 
   var root = document.getElementById("search");
@@ -32,6 +32,7 @@
   var headerBox = document.getElementById("site-search-q");
 
   var engine = null;
+  var showAll = {}; // facets whose every value is listed
   var state = fromAddress();
   var shown = 0; // results on the page
   var generation = 0; // the latest search asked for; older answers are dropped
@@ -135,7 +136,11 @@
     var any = false;
     FACETS.forEach(function (name, i) {
       var ticked = state.filters[name] || [];
-      var values = (facets[name] || []).slice(0, FACET_SHOWN);
+      // Every year (in order); the places and agencies with the most articles, all of
+      // them once asked for.
+      var all = facets[name] || [];
+      var cut = name !== "year" && !showAll[name] && all.length > FACET_SHOWN;
+      var values = cut ? all.slice(0, FACET_SHOWN) : all.slice();
       ticked.forEach(function (v) {
         if (!values.some(function (e) { return e[0] === v; })) values.push([v, null]);
       });
@@ -173,6 +178,19 @@
       });
       details.appendChild(summary);
       details.appendChild(fieldset);
+      if (cut) {
+        var rest = document.createElement("button");
+        rest.type = "button";
+        rest.className = "search-all";
+        rest.textContent = words.all.replace("{num}", numbers ? numbers.format(all.length) : all.length);
+        rest.addEventListener("click", function () {
+          showAll[name] = true;
+          showFilters();
+          var next = panel.querySelector("details[data-facet=" + name + "] input:not(:checked)");
+          if (next) next.focus();
+        });
+        details.appendChild(rest);
+      }
       panel.appendChild(details);
     });
     panel.hidden = !any;
