@@ -97,7 +97,7 @@ class Language:
                 found.add_fallback(chain)
             chain = found
         self.translations = chain or gettext.NullTranslations()
-        self.gettext = self.translations.gettext
+        self._messages: dict[str, str] = {}
         self._words: dict[tuple[str, str, int], str] = {}
         self._dates: dict[tuple[str, dt.date], str] = {}
         days = locale.days
@@ -110,6 +110,14 @@ class Language:
             "",
             *(_title(months["stand-alone"]["abbreviated"][m]) for m in range(1, 13)),
         )
+
+    def gettext(self, message: str) -> str:
+        """The theme's word in this language (memoised: a page asks for some 15, and a
+        message the catalogue leaves untranslated walks the whole fallback chain)."""
+        text = self._messages.get(message)
+        if text is None:
+            text = self._messages[message] = self.translations.gettext(message)
+        return text
 
     def count(self, singular: str, plural: str, n: int) -> str:
         """``1 article``, ``5 articles``, ``5 статей``: the catalogue's plural for ``n``,
