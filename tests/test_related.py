@@ -304,3 +304,19 @@ def test_candidates_are_those_of_datasketchs_lsh() -> None:
         theirs = {(i, j) for i, h in enumerate(hashes) for j in lsh.query(h) if i < j}
         assert related.candidates(sigs, shape) == theirs
         assert theirs  # the near-copies at least
+
+
+def test_the_initial_words_are_those_of_the_plain_pattern() -> None:
+    """The words that begin a sentence or a line, found with a search that skips ahead,
+    are those the plain pattern finds (texts of the fixtures, and edge cases)."""
+    texts = [a["text"] for a in ARTICLES] + [
+        "\nWord one. Two",
+        "“Quote” she said. (Bracket) words: More\n\n  # Title\n- item",
+        "The end.The start; next\tword",
+        "1.5a 3.5th 1,000km U.S. said, «Привет» мир. — Он",
+        "",
+        " ",
+        ". ",
+    ]
+    for text in texts:
+        assert related._initial_words(text) == related._INITIAL.findall(text)
