@@ -322,7 +322,8 @@ def _load_and_plan(
     environment.cache_clear()  # templates are read afresh (a session is long-lived)
     digests = sources.digests
     cache = target.memory.article_cache(config, digests)
-    parsed = _parse_new(config, cache, digests, jobs)
+    features = FeatureCache(config) if config.related.enabled else None
+    parsed = _parse_new(config, cache, digests, jobs, features)
     if not all(digests.values()):  # a first build: the digests the parsing workers took
         for rel, digest in digests.items():
             if not digest:
@@ -335,19 +336,21 @@ def _load_and_plan(
     site = assemble(config, articles, sources.theme)
     del articles, cache  # each article is kept once: as the site placed it (its URL)
     settled = settle(read_published(config), _articles_of(site), config.redirects)
-    site = replace(site, redirects=settled.redirects, coverage=_coverage(config, site, jobs))
+    coverage = _coverage(config, site, jobs, features)
+    site = replace(site, redirects=settled.redirects, coverage=coverage)
     loaded = {a.source: a for a in _articles_of(site)}
     return Planned(site, plan_outputs(site), loaded, None, full=True, settled=settled)
 
 
-def _coverage(config: Config, site: Site, jobs: int) -> dict[str, Coverage]:
+def _coverage(
+    config: Config, site: Site, jobs: int, features: FeatureCache | None
+) -> dict[str, Coverage]:
     """Every article's related coverage, from the features of its text (made only for
-    texts the cache does not know)."""
-    if not config.related.enabled:
+    texts the cache does not know, nor the parsing workers made)."""
+    if not config.related.enabled or features is None:
         return {}
     from .related import relate
 
-    features = FeatureCache(config)
     dated = site.archive.dated
     features.fill(dated, jobs)
     coverage = relate(dated, features.get, config.related)
@@ -390,20 +393,29 @@ def _articles_of(site: Site) -> Iterator[Article]:
 
 
 def _parse_new(
-    config: Config, cache: ArticleCache, digests: Mapping[str, str], jobs: int
+    config: Config,
+    cache: ArticleCache,
+    digests: Mapping[str, str],
+    jobs: int,
+    features: FeatureCache | None,
 ) -> dict[str, str]:
     """Parse the files the cache does not know (or whose digest is not known yet: "") in
     worker processes, where that pays, so that :func:`load_articles` finds them there;
-    it parses and reports any bad ones. Returns the digests of the files parsed."""
+    it parses and reports any bad ones. The workers make the related-coverage features
+    of the texts they read into ``features``. Returns the digests of the files parsed."""
     new = [rel for rel, d in digests.items() if not d or (cache.entries.get(rel) or ("",))[0] != d]
     root = str(config.root) + os.sep
     parsed: dict[str, str] = {}
     shared = SharedValues()
     keys = {rel: rel for rel in new}  # each path once: the digests' own string
-    for path, digest, article in workers.parse_files(config, [root + rel for rel in new], jobs):
+    for path, digest, article, made in workers.parse_files(
+        config, [root + rel for rel in new], jobs
+    ):
         rel = keys.get(path.removeprefix(root)) or path.removeprefix(root)
         cache.store(rel, digest, shared.article(article, rel))
         parsed[rel] = digest
+        if made is not None and features is not None:
+            features.add(article.body_hash, made)
     return parsed
 
 
