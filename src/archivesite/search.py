@@ -28,7 +28,6 @@ import os
 import shutil
 import threading
 import traceback
-from collections import Counter
 from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -37,7 +36,7 @@ from typing import NamedTuple, Protocol
 from . import search_index, urls
 from .config import Config
 from .errors import ArchiveError
-from .model import Article, BodyRef, Site
+from .model import Article, Site
 from .search_index import IndexStats, SearchRecord, plain_text, read_manifest
 from .taxonomies import place_name
 
@@ -86,10 +85,8 @@ def site_records(config: Config, site: Site) -> SiteRecords:
 
 
 def search_record(root: str, a: Article, language: str) -> SearchRecord:
-    """One article as the index shows it (its body read from its source, hash checked)."""
-    from .render import read_body  # render pulls in Jinja: only indexing needs it here
-
-    body = plain_text(read_body(BodyRef(f"{root}/{a.source}", a.body_offset, a.body_hash)))
+    """One article as the index shows it (its body read from its source)."""
+    body = plain_text(_body(f"{root}/{a.source}", a))
     text = f"{a.lede} {body}" if a.lede and not body.startswith(a.lede[:40]) else body
     return SearchRecord(
         url=a.url,
@@ -101,6 +98,29 @@ def search_record(root: str, a: Article, language: str) -> SearchRecord:
         agency=a.agency or "",
         lang=a.language or language,
     )
+
+
+def _body(path: str, a: Article) -> str:
+    """The body of ``a``; where the file changed since it was loaded (an edit under
+    ``serve`` while the index is written), its body now: the build that edit starts
+    indexes it again."""
+    try:
+        with Path(path).open("rb") as f:
+            f.seek(a.body_offset)
+            data = f.read()
+            if hashlib.sha256(data).hexdigest() != a.body_hash:
+                f.seek(0)
+                data = _after_front_matter(f.read())
+    except OSError as exc:
+        raise ArchiveError(f"cannot read: {exc.strerror}", path) from exc
+    return data.decode("utf-8", "replace")
+
+
+def _after_front_matter(data: bytes) -> bytes:
+    if not data.startswith(b"---"):
+        return data
+    end = data.find(b"\n---", 3)
+    return data[data.find(b"\n", end + 4) + 1 :] if end >= 0 else data
 
 
 class IndexFn(Protocol):
@@ -227,6 +247,7 @@ def update_search_index(
                 log.info("search = false: removed %s", index)
                 return SearchReport("removed")
             return SearchReport("removed" if removed_legacy else "disabled")
+        search_index.remove_partial(index)
         manifest = read_manifest(index)
         current = manifest is not None and (
             not built_from or manifest.get("built_from") == built_from
@@ -308,11 +329,6 @@ def _report(stats: IndexStats) -> SearchReport:
         seconds=stats.seconds,
         incremental=not stats.full,
     )
-
-
-def language_counts(records: Iterable[SearchRecord]) -> tuple[tuple[str, int], ...]:
-    """How many records there are in each language (reports, tests)."""
-    return tuple(sorted(Counter(r.lang for r in records).items()))
 
 
 # --- background indexing (the preview server) ----------------------------------

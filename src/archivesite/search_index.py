@@ -377,6 +377,16 @@ def remove_leftovers(work: Path, prefix: str) -> None:
             shutil.rmtree(leftover, ignore_errors=True)
 
 
+def remove_partial(dest: Path) -> None:
+    """Files an update a kill interrupted left half-written in the index folder (none
+    is ever listed by a manifest)."""
+    for pattern in ("*.tmp", "*/*.tmp"):
+        for stale in dest.glob(pattern):
+            pid = stale.name.rsplit(".", 2)[-2]
+            if not (pid.isdigit() and int(pid) != os.getpid() and _running(int(pid))):
+                stale.unlink(missing_ok=True)
+
+
 def _running(pid: int) -> bool:
     try:
         os.kill(pid, 0)
@@ -691,8 +701,7 @@ def update_index(
     manifest = read_manifest(dest)
     if manifest is None:
         raise ArchiveError("no search index to update; write a whole one", dest)
-    for stale in dest.glob("*/*.tmp"):
-        stale.unlink(missing_ok=True)
+    remove_partial(dest)
     ix = _Index(dest, manifest)
     m = manifest
     void: set[int] = set(m["void"])

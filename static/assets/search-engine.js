@@ -330,7 +330,7 @@
       const metas = await Promise.all(page.map(([doc]) => this._meta(doc)));
       const wanted = new Set(terms);
       const results = metas.map((meta) => {
-        const [url, title, date, place, agency, lang, source] = meta;
+        const [url, title, date, place, agency, lang, source] = meta || ["", "", "", "", "", "", ""];
         return { url, title, date, place, agency, lang, excerpt: excerpt(source || "", wanted) };
       });
       return { total: hits.length, results };
