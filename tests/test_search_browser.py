@@ -177,6 +177,7 @@ def test_search_finds_filters_and_forgets_a_deleted_article(
     assert hit.locator("h2 a").get_attribute("href") == "/sub/2022/01/11/talks/"  # sub-path
     assert page.locator("#search-q").input_value() == "missiles"
     assert page.locator("#site-search-q").input_value() == "missiles"  # the header box too
+    assert page.title() == "missiles · Search · Search archive"
 
     # Stemming: 'negotiation' finds 'negotiations'; every word must match.
     page.goto(base + "search/?q=negotiation+Geneva")

@@ -106,6 +106,12 @@
     statusLine.textContent = text;
   }
 
+  // The query in the title too, so history entries and tabs tell searches apart.
+  var pageTitle = document.title;
+  function titled() {
+    document.title = state.q ? state.q + " · " + pageTitle : pageTitle;
+  }
+
   function showSort() {
     sortLine.textContent = "";
     sortLine.appendChild(document.createTextNode(words.order + " "));
@@ -258,6 +264,7 @@
 
   function run() {
     var mine = ++generation;
+    titled();
     shown = 0;
     if (!engine) return;
     if (!state.q && !hasFilters()) {
