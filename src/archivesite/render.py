@@ -35,12 +35,13 @@ import hashlib
 import json
 import os
 import zoneinfo
-from collections.abc import Callable, Iterator, MutableMapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, MutableMapping, Sequence
 from pathlib import Path
 from types import FunctionType
 from typing import Any, Protocol
 
 import jinja2
+import jinja2.meta
 import markupsafe
 from markupsafe import Markup
 
@@ -222,6 +223,26 @@ def environment(theme: Theme) -> jinja2.Environment:
     return env
 
 
+def prepare(site: SiteInfo, templates: Iterable[str]) -> None:
+    """Compile ``templates`` and read the site's language now, in this process, so that
+    worker processes forked after it inherit them instead of each doing it again. A
+    template that fails here is left for :func:`render` to report, page by page."""
+    env = environment(site.theme)
+    language(site.language, site.theme.site_locales, site.messages)
+    todo, seen = list(templates), set()
+    while todo:  # each template, and those it extends, includes or imports
+        name = todo.pop()
+        if name in seen or env.loader is None:
+            continue
+        seen.add(name)
+        try:
+            env.get_template(name)
+            source, _, _ = env.loader.get_source(env, name)
+            todo += filter(None, jinja2.meta.find_referenced_templates(env.parse(source)))
+        except (jinja2.TemplateError, OSError):
+            continue
+
+
 class _Page:
     """The page being rendered, as the page-dependent helpers need it."""
 
@@ -307,7 +328,7 @@ def updated_instant(article: Article, timezone: str) -> str:
     if when is None:
         return instant(article, timezone)
     if not isinstance(when, dt.datetime):
-        when = dt.datetime.combine(when, dt.time(0), tzinfo=zoneinfo.ZoneInfo(timezone))
+        return _midnight(when, timezone)
     return when.isoformat()
 
 
@@ -365,8 +386,13 @@ def instant(article: Article, timezone: str) -> str:
         return article.published.isoformat()
     if article.date is None:
         return "1970-01-01T00:00:00Z"
-    stamp = dt.datetime.combine(article.date, dt.time(0), tzinfo=zoneinfo.ZoneInfo(timezone))
-    return stamp.isoformat()
+    return _midnight(article.date, timezone)
+
+
+@functools.lru_cache(maxsize=1 << 12)  # feeds show each date several times (3 a feed entry)
+def _midnight(day: dt.date, timezone: str) -> str:
+    """Midnight of a calendar date in the site's zone, as RFC 3339."""
+    return dt.datetime.combine(day, dt.time(0), tzinfo=zoneinfo.ZoneInfo(timezone)).isoformat()
 
 
 def read_body(ref: BodyRef) -> str:
@@ -549,6 +575,8 @@ def _news_article(article: Article, output: Output, context: dict[str, Any]) -> 
         data["sourceOrganization"] = {"@type": "Organization", "name": article.agency}
     if article.author:
         data["author"] = {"@type": "Person", "name": article.author}
+    if article.source_url:
+        data["isBasedOn"] = article.source_url
     data["inLanguage"] = context["lang"]
     if article.tags:
         data["keywords"] = list(article.tags)
