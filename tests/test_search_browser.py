@@ -23,7 +23,7 @@ from archivesite.config import load_config
 from processes import CHROMIUM, CHROMIUM_ARGS, needs_chromium
 
 #: A cap on waiting for the page, not a timing a test depends on: a busy machine can take
-#: many seconds to load Pagefind and search.
+#: many seconds to load the engine and search (a wait ends as soon as its condition holds).
 WAIT_MS = 120_000
 
 pytestmark = [
@@ -86,14 +86,16 @@ class Quiet(http.server.SimpleHTTPRequestHandler):
 
 
 @pytest.fixture
-def served(tmp_path: Path) -> Iterator[tuple[Path, str]]:
-    """(site root, URL of the site under /sub/), built into www/sub/ and served from www/."""
+def served(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[tuple[Path, str]]:
+    """(site root, URL of the site under /sub/), built into www/sub/ and served from www/;
+    a test's indirect parameter adds lines to the configuration."""
     root = tmp_path / "site"
     for rel, text in FILES.items():
         path = root / "content" / rel
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
-    (root / "archivesite.toml").write_text('title = "Search archive"\nbase_url = "/sub/"\n')
+    config = 'title = "Search archive"\nbase_url = "/sub/"\n' + getattr(request, "param", "")
+    (root / "archivesite.toml").write_text(config, encoding="utf-8")
     www = tmp_path / "www"
     build(load_config(root), out=www / "sub")
     handler = functools.partial(Quiet, directory=str(www))
@@ -176,6 +178,7 @@ def test_search_finds_filters_and_forgets_a_deleted_article(
     assert hit.locator("h2 a").get_attribute("href") == "/sub/2022/01/11/talks/"  # sub-path
     assert page.locator("#search-q").input_value() == "missiles"
     assert page.locator("#site-search-q").input_value() == "missiles"  # the header box too
+    assert page.title() == "missiles · Search · Search archive"
 
     # Stemming: 'negotiation' finds 'negotiations'; every word must match.
     page.goto(base + "search/?q=negotiation+Geneva")
@@ -362,6 +365,33 @@ def test_query_and_filters_live_in_the_address(served: tuple[Path, str], page: A
     page.go_back()
     page.wait_for_function("() => location.search === '?q=officials&year=2023'")
     wait_for_count(page, 1)
+
+
+@pytest.mark.parametrize("served", ['language = "ru"\n'], indirect=True)
+def test_a_russian_site_searches_in_russian_words(served: tuple[Path, str], page: Any) -> None:
+    _, base = served
+    page.goto(base + "search/?q=officials&sort=newest")
+    page.wait_for_function(
+        "() => document.querySelectorAll('#search-results > li').length === 4"
+        " && /результат/.test(document.getElementById('search-status').textContent)"
+    )
+    assert page.locator("#search-status").inner_text() == "4 результата"  # Russian plural
+    assert page.locator("#search-sort a[aria-current]").inner_text() == "Сначала новые"
+    assert page.locator("#search-filters summary").all_inner_texts() == [
+        "Год",
+        "Место",
+        "Агентство",
+    ]
+    assert "6 мая 2023" in page.locator("#search-results > li").first.inner_text()
+    assert page.get_by_label("Поиск по архиву").count() == 2  # the header's box and the page's
+    page.goto(base + "search/?q=snow")
+    page.wait_for_function(
+        "() => /12 результатов/.test(document.getElementById('search-status').textContent)"
+    )
+    page.goto(base + "search/?q=zzzz")
+    page.wait_for_function(
+        "() => /Ничего не найдено/.test(document.getElementById('search-status').textContent)"
+    )
 
 
 def test_opened_from_a_file_the_page_says_search_needs_a_server(

@@ -28,7 +28,6 @@ import os
 import shutil
 import threading
 import traceback
-from collections import Counter
 from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -330,11 +329,6 @@ def _report(stats: IndexStats) -> SearchReport:
         seconds=stats.seconds,
         incremental=not stats.full,
     )
-
-
-def language_counts(records: Iterable[SearchRecord]) -> tuple[tuple[str, int], ...]:
-    """How many records there are in each language (reports, tests)."""
-    return tuple(sorted(Counter(r.lang for r in records).items()))
 
 
 # --- background indexing (the preview server) ----------------------------------

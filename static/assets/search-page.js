@@ -40,10 +40,16 @@
   var timer = 0;
 
   var wide = window.matchMedia("(min-width: 40.01rem)");
-  var plural = typeof Intl !== "undefined" && Intl.PluralRules ? new Intl.PluralRules(lang) : null;
-  var numbers = typeof Intl !== "undefined" ? new Intl.NumberFormat(lang) : null;
-  var dates = typeof Intl !== "undefined"
-    ? new Intl.DateTimeFormat(lang, { dateStyle: "long", timeZone: "UTC" }) : null;
+  // The page's language for counts, numbers and dates; a tag the browser cannot use
+  // falls back to plain forms rather than stopping the page.
+  function intl(make) {
+    try { return make(); } catch (e) { return null; }
+  }
+  var plural = intl(function () { return new Intl.PluralRules(lang); });
+  var numbers = intl(function () { return new Intl.NumberFormat(lang); });
+  var dates = intl(function () {
+    return new Intl.DateTimeFormat(lang, { dateStyle: "long", timeZone: "UTC" });
+  });
 
   function count(n) {
     var text = (plural && words.results[plural.select(n)]) || words.results.other;
@@ -98,6 +104,12 @@
 
   function say(text) {
     statusLine.textContent = text;
+  }
+
+  // The query in the title too, so history entries and tabs tell searches apart.
+  var pageTitle = document.title;
+  function titled() {
+    document.title = state.q ? state.q + " · " + pageTitle : pageTitle;
   }
 
   function showSort() {
@@ -252,6 +264,7 @@
 
   function run() {
     var mine = ++generation;
+    titled();
     shown = 0;
     if (!engine) return;
     if (!state.q && !hasFilters()) {
