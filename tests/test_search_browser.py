@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import http.server
 import re
+import shutil
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -408,3 +409,13 @@ def test_opened_from_a_file_the_page_says_search_needs_a_server(
     # The rest of the archive still reads from files.
     page.goto((out / "2022" / "01" / "12" / "harbor" / "index.html").as_uri())
     assert page.locator("h1").inner_text() == "Harbor reopens"
+
+
+def test_a_host_without_the_index_gets_a_plain_message(served: tuple[Path, str], page: Any) -> None:
+    root, base = served
+    shutil.rmtree(root.parent / "www" / "sub" / "search-index")  # not uploaded, say
+    page.goto(base + "search/?q=officials")
+    page.wait_for_function(
+        "() => /could not be loaded/.test(document.getElementById('search-status').textContent)"
+    )
+    assert page.locator("#search-results > li").count() == 0
