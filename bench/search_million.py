@@ -15,7 +15,9 @@ generating records (inside the generator), so the index step alone is the differ
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
+import os
 import shutil
 import sys
 import time
@@ -29,15 +31,32 @@ sys.path.insert(0, str(BENCH / "search_design"))
 
 import corpus  # noqa: E402
 
-from measure import run_measured  # noqa: E402
+from measure import run_measured, tree_pss  # noqa: E402
+
+#: Records between two progress lines (a run that cannot finish still tells its rate).
+PROGRESS_EVERY = 50_000
+
+
+def index_api() -> Any:
+    """The module holding ``SearchRecord`` and ``write_index`` (``search`` re-exports them)."""
+    try:
+        from archivesite import search_index
+    except ImportError:
+        from archivesite import search as search_index
+    return search_index
 
 
 def search_records(n: int, clock: list[float]) -> Iterator[Any]:
     """The corpus's first ``n`` records as ``SearchRecord``s; generating time into ``clock``."""
-    from archivesite.search import SearchRecord
+    SearchRecord = index_api().SearchRecord
 
     source = corpus.records(n)
-    while True:
+    begun = time.perf_counter()
+    for i in itertools.count():
+        if i and i % PROGRESS_EVERY == 0:
+            pss = tree_pss(os.getpid())[0] / 2**20
+            print(f"{i} records read in {time.perf_counter() - begun:.0f} s "
+                  f"(generating {clock[0]:.0f} s), PSS now {pss:.0f} MB", flush=True)  # fmt: skip
         started = time.perf_counter()
         r = next(source, None)
         clock[0] += time.perf_counter() - started
@@ -64,9 +83,7 @@ def child(n: int, dest: Path, generate_only: bool) -> None:
         clock[0] = time.perf_counter() - started
         stats: object = f"{count} records"
     else:
-        from archivesite.search import write_index
-
-        stats = write_index(search_records(n, clock), dest)
+        stats = index_api().write_index(search_records(n, clock), dest)
     total = time.perf_counter() - started
     print(json.dumps({"total_s": total, "generating_s": clock[0], "stats": repr(stats)}))
 
