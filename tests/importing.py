@@ -52,6 +52,6 @@ def page_of(site: Path, title: str) -> str:
     """The built article page whose heading is ``title``."""
     for page in sorted((site / "build").rglob("index.html")):
         html = page.read_text(encoding="utf-8")
-        if f'<h1 itemprop="headline" data-pagefind-meta="title">{title}</h1>' in html:
+        if f'<h1 itemprop="headline">{title}</h1>' in html:
             return html
     raise AssertionError(f"no page titled {title!r}")

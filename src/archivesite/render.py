@@ -214,6 +214,7 @@ def environment(theme: Theme) -> jinja2.Environment:
             "undated": urls.UNDATED,
             "feed": urls.FEED,
             "search": urls.SEARCH_URL,
+            "search_index": urls.SEARCH_INDEX + "/",
             "on_this_day": urls.ON_THIS_DAY,
             **{kind.name: kind.url for kind in taxonomies.TAXONOMIES},
         },
