@@ -104,6 +104,7 @@ def measure(out: Path, index_dir: str, truth: dict[str, Any] | None = None) -> d
                     "first": {
                         **split(first_log, index_dir),
                         "ms": round(first["sinceNavigation"]),
+                        "engine_ms": round(first["ms"]),
                         **judge(first, truth and truth[q.name]),
                     },
                     "second": {
@@ -118,11 +119,13 @@ def measure(out: Path, index_dir: str, truth: dict[str, Any] | None = None) -> d
     return rows
 
 
-def query_times(out: Path, index_dir: str, rounds: int = 3) -> dict[str, float]:
-    """Each named query's median time (ms) over ``rounds`` fresh pages, runtime cached."""
+def query_costs(out: Path, index_dir: str, rounds: int = 3) -> dict[str, dict[str, float]]:
+    """Each named query in a fresh page (empty cache), opening the engine and searching:
+    the median of ``rounds`` times (ms), and the index bytes it read (gzipped, as sent)."""
     from playwright.sync_api import sync_playwright
 
     times: dict[str, list[float]] = {q.name: [] for q in corpus.QUERIES}
+    sent: dict[str, int] = {}
     with sync_playwright() as p, Host(out) as host:
         browser = p.chromium.launch(executable_path=CHROMIUM)
         try:
@@ -131,12 +134,17 @@ def query_times(out: Path, index_dir: str, rounds: int = 3) -> dict[str, float]:
                     context = browser.new_context()
                     page = context.new_page()
                     _open(page, host.url)
+                    host.take_log()
                     got = page.evaluate(RUN_QUERY, [f"{host.url}/{index_dir}/", engine_query(q)])
                     times[q.name].append(got["ms"])
+                    sent[q.name] = split(host.take_log(), index_dir)["index_bytes"]
                     context.close()
         finally:
             browser.close()
-    return {name: sorted(ms)[len(ms) // 2] for name, ms in times.items()}
+    return {
+        name: {"ms": sorted(ms)[len(ms) // 2], "index_bytes": sent[name]}
+        for name, ms in times.items()
+    }
 
 
 def search(base: str, index_dir: str, text: str, timeout: float = 60.0) -> int:
