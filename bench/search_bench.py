@@ -264,8 +264,8 @@ def overlay(out: Path, index: Path, root: Path) -> Path:
     root.mkdir(parents=True, exist_ok=True)
     for entry in out.iterdir():
         if entry.name != INDEX_DIR:
-            (root / entry.name).symlink_to(entry)
-    (root / INDEX_DIR).symlink_to(index)
+            (root / entry.name).symlink_to(entry.resolve())
+    (root / INDEX_DIR).symlink_to(index.resolve())
     return root
 
 
@@ -383,6 +383,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--child-build", nargs=2, type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--clean", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    args.work = args.work.resolve()
     if args.child_build:
         child_build(*args.child_build, clean=args.clean)
         return 0
