@@ -219,6 +219,7 @@ def edit_until_indexed(url: str, path: Path, text: str, timeout: float) -> float
 def serve_edits(site: Path, logs: Path, count: int, timeout: float) -> dict[str, Any]:
     """``count`` articles edited under ``serve``, each timed from save to ``search-index``."""
     sources = sorted((site / "content").rglob("*.md"))
+    count = min(count, len(sources))  # each edit a different article
     victims = [sources[(i * len(sources)) // count + len(sources) // (2 * count)]
                for i in range(count)]  # fmt: skip
     originals = {p: p.read_text(encoding="utf-8") for p in victims}
