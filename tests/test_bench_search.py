@@ -1,4 +1,4 @@
-"""The search benchmark (bench/search_bench.py, bench/search_million.py) runs, tiny.
+"""The search benchmarks (bench/search_bench.py, search_million.py, search_index_bench.py) run.
 
 A 50-article site through every step (cold, no-op, browser, serve with three edits),
 so the harness cannot rot; the numbers it prints are not judged here (never timing),
@@ -59,6 +59,17 @@ def test_search_bench_browser_and_serve_steps(tmp_path: Path) -> None:
     assert set(got["edits"]["queries"]["clean"]) == set(got["browser"])
     content = sorted((tmp_path / "site-50" / "content").rglob("*.md"))
     assert not any("zanzibarite" in p.read_text(encoding="utf-8") for p in content)
+
+    # The same records streamed into an index of their own, measured with the site's pages.
+    index, corpus_path = tmp_path / "streamed", tmp_path / "site-50" / "corpus.jsonl"
+    run("search_million.py", "--articles", "50", "--dest", str(index), "--keep")
+    numbers = tmp_path / "index.json"
+    run("search_index_bench.py", "--index", str(index), "--corpus", str(corpus_path),
+        "--pages", str(tmp_path / "out-50"), "--updates", "2", "--json", str(numbers))  # fmt: skip
+    got = json.loads(numbers.read_text())
+    assert got["updates"]["edits"] == 2
+    for name, row in got["browser"].items():
+        assert row["first"]["total"] == row["first"]["exact_total"], name
 
 
 def test_million_script_streams_records_into_the_index_writer(tmp_path: Path) -> None:
