@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import shutil
 import statistics
 import sys
@@ -47,6 +48,9 @@ from archivesite.search import INDEX_DIR  # noqa: E402
 from measure import run_measured  # noqa: E402
 from serve_reload import EventStream, ServeError, ServeProcess, serve_command  # noqa: E402
 
+#: serve's log lines after each page rebuild and each index update.
+REBUILT = re.compile(r"rebuilt in ([0-9.]+) s")
+INDEX_UPDATED = re.compile(r"search index updated: .* in ([0-9.]+) s")
 #: The word every edit appends (not in the corpus).
 EDIT_WORD = "zanzibarite"
 STEPS = ("cold", "noop", "browser", "serve")
@@ -250,7 +254,12 @@ def serve_edits(site: Path, logs: Path, count: int, timeout: float) -> dict[str,
         for path, text in originals.items():
             path.write_text(text, encoding="utf-8")
         raise SystemExit(f"serve failed: {exc}\n{server.tail()}") from exc
+    text = server.text()
+    rebuilds = [float(x) for x in REBUILT.findall(text)][1:]  # the first: the start-up build
+    updates = [float(x) for x in INDEX_UPDATED.findall(text)]
     return {
+        "serve_rebuild_median_s": statistics.median(rebuilds) if rebuilds else None,
+        "serve_index_update_median_s": statistics.median(updates) if updates else None,
         "serve_startup_s": startup,
         "edit_to_searchable_s": seconds,
         "edit_to_searchable_median_s": statistics.median(seconds),
@@ -336,6 +345,10 @@ def print_tables(r: dict[str, Any]) -> None:
         log(f"| serve: save -> index updated, median (max) of {k} edits | "
             f"{s['edit_to_searchable_median_s']:.2f} s ({s['edit_to_searchable_max_s']:.2f} s)"
             f" | <= 5 s |")  # fmt: skip
+        if s.get("serve_rebuild_median_s") is not None:
+            log(f"| serve's log, medians: page rebuild; index update | "
+                f"{s['serve_rebuild_median_s']:.2f} s; "
+                f"{s['serve_index_update_median_s'] or 0:.2f} s | |")  # fmt: skip
         found = " / ".join(str(v) for v in s["edit_word_found"].values())
         log(f"| serve: the edited word found (after 1 / after all) | {found} | 1 / {k} |")
     if "edits" in r:
