@@ -460,3 +460,28 @@ def test_a_half_written_file_a_kill_left_is_removed_by_the_next_build(site: Path
     assert report.search is not None and report.search.action == "unchanged"
     assert not list(index_dir.rglob("*.tmp"))
     assert index(site).search("storm") == ["2022/01/12/harbor/"]
+
+
+def test_an_article_template_change_rewrites_no_term_file(site: Path) -> None:
+    """Every article page changes, none of what the index holds does: the index keeps
+    each article's key and writes only its manifest (what it was built from)."""
+    build(load_config(site))
+    index_dir = site / "build" / "search-index"
+    before = snapshot(index_dir)
+    templates = site / "templates"
+    templates.mkdir()
+    (templates / "article.html").write_text(
+        '{% extends "builtin/article.html" %}{% block footer %}<p>New footer.</p>{% endblock %}'
+    )
+    report = build(load_config(site))
+    assert "2022/01/12/harbor/index.html" in report.written
+    assert report.search is not None and report.search.incremental
+    after = snapshot(index_dir)
+    assert {p for p in after if after[p] != before.get(p)} <= {
+        ".",
+        "manifest.json",
+        "built-from.txt",
+    }
+    assert index(site).search("storm") == ["2022/01/12/harbor/"]
+    again = build(load_config(site))
+    assert again.search is not None and again.search.action == "unchanged"

@@ -280,7 +280,7 @@ def test_crash_leftovers_are_removed_and_a_killed_update_leaves_the_old_index(
         nonlocal calls
         calls += 1
         if calls == 3:
-            (path.with_name(path.name + ".1.tmp")).write_bytes(data[:5])  # half a file
+            (path.with_name(path.name + ".999999999.tmp")).write_bytes(data[:5])  # half a file
             raise KeyboardInterrupt  # the kill
         return real_put(path, data, **kw)
 

@@ -10,11 +10,13 @@ Incremental: the build hands over the article pages it wrote or removed and the 
 of the article pages before and after (:func:`built_from`). When the index shows what
 the last build showed (its ``built_from`` is the digest before), the changed articles go
 into delta files (:func:`~archivesite.search_index.update_index`), searchable at once;
-otherwise, or when much changed, or the delta is due for folding into a clean index, the
-whole index is written again from the site. An index a kill left behind the pages is
-therefore caught up, even with ``.archivesite/`` deleted; a no-op build reads the
-manifest and writes nothing. The index folder is not in the build's manifest: the build
-never prunes it; this module removes it when ``search = false``.
+otherwise each article's key (:func:`record_key`, no body read) is compared with the one
+the index keeps, and the articles whose key changed go into delta files. When many
+changed, or the delta is due for a clean index, the whole index is written again. An
+index a kill left behind the pages is therefore caught up, even with ``.archivesite/``
+deleted; a no-op build reads the manifest and writes nothing. The index folder is not
+in the build's manifest: the build never prunes it; this module removes it when
+``search = false``.
 
 :class:`BackgroundIndexer` runs the same update on a worker thread for the preview
 server, coalescing bursts of rebuilds into one update.
@@ -31,7 +33,7 @@ import traceback
 from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import NamedTuple, Protocol
+from typing import Any, NamedTuple, Protocol
 
 from . import search_index, urls
 from .config import Config
@@ -71,6 +73,10 @@ class SiteRecords:
         for a in self.articles.values():
             yield search_record(self.root, a, self.language)
 
+    def keys(self) -> dict[str, str]:
+        """Each article's key (:func:`record_key`) by URL: no body is read."""
+        return {url: record_key(a, self.language) for url, a in self.articles.items()}
+
     def of(self, urls: Iterable[str]) -> Iterator[SearchRecord]:
         for url in urls:
             a = self.articles.get(url)
@@ -82,6 +88,14 @@ def site_records(config: Config, site: Site) -> SiteRecords:
     """What the search index of ``site`` holds: its articles, undated then by date."""
     articles = {a.url: a for a in (*site.archive.undated, *site.archive.dated)}
     return SiteRecords(str(config.root), config.language, articles)
+
+
+def record_key(a: Article, language: str) -> str:
+    """A digest of everything a search record is made from (the body by its hash)."""
+    date = a.date.isoformat() if a.date else ""
+    place = place_name(a) if a.dateline else ""
+    parts = (a.url, a.title, a.lede or "", a.body_hash, date, place, a.agency or "", language)
+    return hashlib.sha256("\0".join((*parts, a.language or "")).encode()).hexdigest()[:16]
 
 
 def search_record(root: str, a: Article, language: str) -> SearchRecord:
@@ -97,6 +111,7 @@ def search_record(root: str, a: Article, language: str) -> SearchRecord:
         place=place_name(a) if a.dateline else "",
         agency=a.agency or "",
         lang=a.language or language,
+        key=record_key(a, language),
     )
 
 
@@ -263,14 +278,13 @@ def update_search_index(
                 "build again",
                 index,
             )
-        if manifest is not None and _incremental(manifest, changed, since):
-            assert not isinstance(changed, bool)
-            urls_ = sorted({_page_url(p) for p in changed})
+        plan = None
+        if manifest is not None and not search_index.due_for_rewrite(manifest):
+            plan = _delta(index, manifest, changed, since, records)
+        if plan is not None:
+            stale, gone = plan
             stats = search_index.update_index(
-                index,
-                list(records.of(urls_)),
-                [u for u in urls_ if u not in records.articles],
-                built_from=built_from,
+                index, list(records.of(stale)), gone, built_from=built_from
             )
         else:
             stats = write_search_index(out_dir, records, built_from=built_from)
@@ -279,15 +293,29 @@ def update_search_index(
         return report
 
 
-def _incremental(manifest: Mapping[str, object], changed: Changes, since: str) -> bool:
-    """Whether delta files can take ``changed``: the index shows what the last build
-    did, a few articles changed, and the delta is not due for a clean index."""
-    if changed is True or not since or manifest.get("built_from") != since:
-        return False
-    assert not isinstance(changed, bool)
+def _delta(
+    index: Path, manifest: dict[str, Any], changed: Changes, since: str, records: SiteRecords
+) -> tuple[list[str], list[str]] | None:
+    """The URLs to index again and those to drop, when few enough for delta files; None
+    when the index is better written whole.
+
+    Where the index shows what the last build did (``since``), the article pages that
+    build changed say which; otherwise (a kill between the pages and the index, a
+    template that rewrote every article page) each article's key is compared with the
+    key the index keeps for its URL."""
     count = manifest.get("count")
     limit = max(50, int(REWRITE_SHARE * count)) if isinstance(count, int) else 50
-    return len(changed) <= limit and not search_index.due_for_rewrite(dict(manifest))
+    if changed is not True and since and manifest.get("built_from") == since:
+        urls_ = sorted({_page_url(p) for p in (changed or ())})
+        if len(urls_) <= limit:
+            return [u for u in urls_ if u in records.articles], [
+                u for u in urls_ if u not in records.articles
+            ]
+    stored = search_index.indexed_keys(index, manifest)
+    keys = records.keys()
+    stale = sorted(u for u, k in keys.items() if stored.get(u) != k)
+    gone = sorted(set(stored) - set(keys))
+    return (stale, gone) if len(stale) + len(gone) <= limit else None
 
 
 def write_search_index(

@@ -94,6 +94,9 @@ class SearchRecord:
     place: str = ""
     agency: str = ""
     lang: str = ""
+    #: What the record was made from, as a digest (the build passes one): kept with its
+    #: URL so that a later build finds the changed articles without reading them.
+    key: str = ""
 
 
 @dataclass(frozen=True)
@@ -322,14 +325,14 @@ class _Metas:
         self.file: BinaryIO = self.path.open("w+b")
         self.offsets = array("Q")
 
-    def add(self, meta: list[str]) -> None:
+    def add(self, meta: list[str], key: str) -> None:
         self.offsets.append(self.file.tell())
-        pickle.dump(meta, self.file, protocol=pickle.HIGHEST_PROTOCOL)
+        pickle.dump((meta, key), self.file, protocol=pickle.HIGHEST_PROTOCOL)
 
-    def get(self, seq: int) -> list[str]:
+    def get(self, seq: int) -> tuple[list[str], str]:
         self.file.seek(self.offsets[seq])
-        meta: list[str] = pickle.load(self.file)
-        return meta
+        entry: tuple[list[str], str] = pickle.load(self.file)
+        return entry
 
     def close(self) -> None:
         self.file.close()
@@ -418,7 +421,7 @@ def _write_fresh(
             seen[r.url] = seq
             keys.append((r.date, r.url, seq))
             years.append(r.year or 0)
-            metas.add(doc_meta(r))
+            metas.add(doc_meta(r), r.key)
             counting.add(seq, r)
         counting.finish()
         del seen
@@ -519,16 +522,16 @@ def _write_docs(
     h = hashlib.sha256()
     chunks = 0
     size = 0
-    buckets: list[dict[str, int]] = [{} for _ in range(n_buckets)]
+    buckets: list[dict[str, list[Any]]] = [{} for _ in range(n_buckets)]
     counts: dict[str, Counter[str]] = {"year": Counter(), "place": Counter(), "agency": Counter()}
     spans: dict[int, list[int]] = {}
     for start in range(0, len(order), DOC_CHUNK):
         chunk = []
         for num in range(start, min(start + DOC_CHUNK, len(order))):
             seq = int(order[num])
-            meta = metas.get(seq)
+            meta, key = metas.get(seq)
             chunk.append(meta)
-            buckets[_bucket(meta[0], n_buckets)][meta[0]] = num
+            buckets[_bucket(meta[0], n_buckets)][meta[0]] = [num, key]
             year = years[seq]
             if year:
                 spans.setdefault(year, [num, num])[1] = num + 1
@@ -596,6 +599,18 @@ def read_manifest(dest: Path) -> dict[str, Any] | None:
     return manifest
 
 
+def indexed_keys(dest: Path, manifest: dict[str, Any]) -> dict[str, str]:
+    """The key of every searchable document, by URL (what :class:`SearchRecord` ``key``
+    said when it was indexed)."""
+    keys: dict[str, str] = {}
+    for n in range(manifest["url_buckets"]):
+        path = dest / "u" / f"{n}.json"
+        if path.exists():
+            for url, (_, key) in json.loads(path.read_text(encoding="utf-8")).items():
+                keys[url] = key
+    return keys
+
+
 def term_stamp(manifest: dict[str, Any], i: int) -> str:
     """The stamp in the name of term file ``i``."""
     stamp: str = manifest["term_stamps"].get(str(i), manifest["term_stamp"])
@@ -616,7 +631,7 @@ class _Index:
         self.m = manifest
         self.chunks: dict[int, list[Any]] = {}
         self.dirty_chunks: set[int] = set()
-        self.buckets: dict[int, dict[str, int]] = {}
+        self.buckets: dict[int, dict[str, list[Any]]] = {}
         self.dirty_buckets: set[int] = set()
         self.firsts = [sort_key(t) for t in manifest["terms"]]
 
@@ -640,19 +655,19 @@ class _Index:
         chunk[i] = meta
         self.dirty_chunks.add(n)
 
-    def bucket(self, url: str) -> dict[str, int]:
+    def bucket(self, url: str) -> dict[str, list[Any]]:
         b = _bucket(url, self.m["url_buckets"])
         if b not in self.buckets:
             path = self.dest / "u" / f"{b}.json"
             self.buckets[b] = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
         return self.buckets[b]
 
-    def set_number(self, url: str, num: int | None) -> None:
+    def set_number(self, url: str, num: int | None, key: str = "") -> None:
         bucket = self.bucket(url)
         if num is None:
             bucket.pop(url, None)
         else:
-            bucket[url] = num
+            bucket[url] = [num, key]
         self.dirty_buckets.add(_bucket(url, self.m["url_buckets"]))
 
     def file_of(self, term: str) -> int:
@@ -712,7 +727,10 @@ def update_index(
     gone = set(removed) - set(latest)
     n_docs = 0
     for url in sorted(gone | set(latest)):
-        old = ix.bucket(url).get(url)
+        entry = ix.bucket(url).get(url)
+        if entry and url in latest and latest[url].key and entry[1] == latest[url].key:
+            continue  # indexed as it is (its page changed, not what the index holds)
+        old = int(entry[0]) if entry else None
         position: float | None = None
         if old is not None:
             meta = ix.meta(old)
@@ -742,7 +760,7 @@ def update_index(
             position = ix.position(r.date, r.url)
         added[str(num)] = [position, r.year]
         ix.set_meta(num, doc_meta(r))
-        ix.set_number(url, num)
+        ix.set_number(url, num, r.key)
         if r.year:
             counts["year"][str(r.year)] += 1
         for facet in FACETS:
