@@ -8,7 +8,7 @@ import math
 from pathlib import Path
 from typing import Any
 
-from archivesite.search_index import DOC_CHUNK, query_terms, sort_key
+from archivesite.search_index import DOC_CHUNK, query_terms, sort_key, term_stamp
 
 
 class Index:
@@ -16,7 +16,7 @@ class Index:
         self.folder = folder
         self.m = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
         self.void = set(self.m["void"])
-        self.firsts = [sort_key(t) for t, _ in self.m["terms"]]
+        self.firsts = [sort_key(t) for t in self.m["terms"]]
 
     def _json(self, rel: str) -> Any:
         return json.loads((self.folder / rel).read_text(encoding="utf-8"))
@@ -25,7 +25,7 @@ class Index:
         i = max(0, sum(1 for f in self.firsts if f <= sort_key(term)) - 1)
         out: dict[int, int] = {}
         for rel in (
-            f"t/{i}.{self.m['terms'][i][1]}.json",
+            f"t/{i}.{term_stamp(self.m, i)}.json",
             f"t/{i}.{self.m['delta'][str(i)]}.delta.json" if str(i) in self.m["delta"] else "",
         ):
             if not rel:

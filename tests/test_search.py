@@ -422,3 +422,66 @@ def test_preview_server_serves_the_index_and_updates_it_in_the_background(
         gate.set()
         preview.stop()
         indexer.close()
+
+
+def test_a_body_edited_after_loading_is_indexed_as_it_is_now(tmp_path: Path) -> None:
+    """Under serve the index is written after the build: an edit in between is read as
+    it is now (the build the edit starts indexes it again), not refused."""
+    import hashlib
+
+    from archivesite.model import Article
+    from archivesite.search import search_record
+
+    source = tmp_path / "a.md"
+    head, body = "---\ntitle: A\n---\n", "Old words.\n"
+    source.write_text(head + body)
+    a = Article(
+        source="a.md",
+        kind="article",
+        slug="a",
+        title="A",
+        date=None,
+        published=None,
+        body_offset=len(head),
+        body_hash=hashlib.sha256(body.encode()).hexdigest(),
+        url="a/",
+    )
+    assert search_record(str(tmp_path), a, "en").text == "Old words."
+    source.write_text("---\ntitle: A longer title\n---\nNew words.\n")
+    assert search_record(str(tmp_path), a, "en").text == "New words."
+
+
+def test_a_half_written_file_a_kill_left_is_removed_by_the_next_build(site: Path) -> None:
+    build(load_config(site))
+    index_dir = site / "build" / "search-index"
+    (index_dir / "manifest.json.999999999.tmp").write_text("{")
+    (index_dir / "t" / "0.abcdef12.delta.json.999999999.tmp").write_text("{")
+    report = build(load_config(site))
+    assert report.search is not None and report.search.action == "unchanged"
+    assert not list(index_dir.rglob("*.tmp"))
+    assert index(site).search("storm") == ["2022/01/12/harbor/"]
+
+
+def test_an_article_template_change_rewrites_no_term_file(site: Path) -> None:
+    """Every article page changes, none of what the index holds does: the index keeps
+    each article's key and writes only its manifest (what it was built from)."""
+    build(load_config(site))
+    index_dir = site / "build" / "search-index"
+    before = snapshot(index_dir)
+    templates = site / "templates"
+    templates.mkdir()
+    (templates / "article.html").write_text(
+        '{% extends "builtin/article.html" %}{% block footer %}<p>New footer.</p>{% endblock %}'
+    )
+    report = build(load_config(site))
+    assert "2022/01/12/harbor/index.html" in report.written
+    assert report.search is not None and report.search.incremental
+    after = snapshot(index_dir)
+    assert {p for p in after if after[p] != before.get(p)} <= {
+        ".",
+        "manifest.json",
+        "built-from.txt",
+    }
+    assert index(site).search("storm") == ["2022/01/12/harbor/"]
+    again = build(load_config(site))
+    assert again.search is not None and again.search.action == "unchanged"

@@ -132,7 +132,7 @@ def _stop(preview: Preview, indexer: BackgroundIndexer, echo: Echo) -> None:
     try:
         preview.stop()
         if not indexer.close(timeout=_INDEX_WAIT):
-            # Pagefind is still indexing the preview's own folder: leave it unfinished
+            # The indexer is still writing the preview's own index: leave it unfinished
             # rather than wait at exit, where its thread pool would be joined.
             echo("Stopped; the preview's search index was left unfinished.", True)
             _exit(0)

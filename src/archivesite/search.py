@@ -10,11 +10,13 @@ Incremental: the build hands over the article pages it wrote or removed and the 
 of the article pages before and after (:func:`built_from`). When the index shows what
 the last build showed (its ``built_from`` is the digest before), the changed articles go
 into delta files (:func:`~archivesite.search_index.update_index`), searchable at once;
-otherwise, or when much changed, or the delta is due for folding into a clean index, the
-whole index is written again from the site. An index a kill left behind the pages is
-therefore caught up, even with ``.archivesite/`` deleted; a no-op build reads the
-manifest and writes nothing. The index folder is not in the build's manifest: the build
-never prunes it; this module removes it when ``search = false``.
+otherwise each article's key (:func:`record_key`, no body read) is compared with the one
+the index keeps, and the articles whose key changed go into delta files. When many
+changed, or the delta is due for a clean index, the whole index is written again. An
+index a kill left behind the pages is therefore caught up, even with ``.archivesite/``
+deleted; a no-op build reads the manifest and writes nothing. The index folder is not
+in the build's manifest: the build never prunes it; this module removes it when
+``search = false``.
 
 :class:`BackgroundIndexer` runs the same update on a worker thread for the preview
 server, coalescing bursts of rebuilds into one update.
@@ -28,16 +30,15 @@ import os
 import shutil
 import threading
 import traceback
-from collections import Counter
 from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import NamedTuple, Protocol
+from typing import Any, NamedTuple, Protocol
 
 from . import search_index, urls
 from .config import Config
 from .errors import ArchiveError
-from .model import Article, BodyRef, Site
+from .model import Article, Site
 from .search_index import IndexStats, SearchRecord, plain_text, read_manifest
 from .taxonomies import place_name
 
@@ -72,6 +73,10 @@ class SiteRecords:
         for a in self.articles.values():
             yield search_record(self.root, a, self.language)
 
+    def keys(self) -> dict[str, str]:
+        """Each article's key (:func:`record_key`) by URL: no body is read."""
+        return {url: record_key(a, self.language) for url, a in self.articles.items()}
+
     def of(self, urls: Iterable[str]) -> Iterator[SearchRecord]:
         for url in urls:
             a = self.articles.get(url)
@@ -85,11 +90,17 @@ def site_records(config: Config, site: Site) -> SiteRecords:
     return SiteRecords(str(config.root), config.language, articles)
 
 
-def search_record(root: str, a: Article, language: str) -> SearchRecord:
-    """One article as the index shows it (its body read from its source, hash checked)."""
-    from .render import read_body  # render pulls in Jinja: only indexing needs it here
+def record_key(a: Article, language: str) -> str:
+    """A digest of everything a search record is made from (the body by its hash)."""
+    date = a.date.isoformat() if a.date else ""
+    place = place_name(a) if a.dateline else ""
+    parts = (a.url, a.title, a.lede or "", a.body_hash, date, place, a.agency or "", language)
+    return hashlib.sha256("\0".join((*parts, a.language or "")).encode()).hexdigest()[:16]
 
-    body = plain_text(read_body(BodyRef(f"{root}/{a.source}", a.body_offset, a.body_hash)))
+
+def search_record(root: str, a: Article, language: str) -> SearchRecord:
+    """One article as the index shows it (its body read from its source)."""
+    body = plain_text(_body(f"{root}/{a.source}", a))
     text = f"{a.lede} {body}" if a.lede and not body.startswith(a.lede[:40]) else body
     return SearchRecord(
         url=a.url,
@@ -100,7 +111,31 @@ def search_record(root: str, a: Article, language: str) -> SearchRecord:
         place=place_name(a) if a.dateline else "",
         agency=a.agency or "",
         lang=a.language or language,
+        key=record_key(a, language),
     )
+
+
+def _body(path: str, a: Article) -> str:
+    """The body of ``a``; where the file changed since it was loaded (an edit under
+    ``serve`` while the index is written), its body now: the build that edit starts
+    indexes it again."""
+    try:
+        with Path(path).open("rb") as f:
+            f.seek(a.body_offset)
+            data = f.read()
+            if hashlib.sha256(data).hexdigest() != a.body_hash:
+                f.seek(0)
+                data = _after_front_matter(f.read())
+    except OSError as exc:
+        raise ArchiveError(f"cannot read: {exc.strerror}", path) from exc
+    return data.decode("utf-8", "replace")
+
+
+def _after_front_matter(data: bytes) -> bytes:
+    if not data.startswith(b"---"):
+        return data
+    end = data.find(b"\n---", 3)
+    return data[data.find(b"\n", end + 4) + 1 :] if end >= 0 else data
 
 
 class IndexFn(Protocol):
@@ -227,6 +262,7 @@ def update_search_index(
                 log.info("search = false: removed %s", index)
                 return SearchReport("removed")
             return SearchReport("removed" if removed_legacy else "disabled")
+        search_index.remove_partial(index)
         manifest = read_manifest(index)
         current = manifest is not None and (
             not built_from or manifest.get("built_from") == built_from
@@ -242,14 +278,13 @@ def update_search_index(
                 "build again",
                 index,
             )
-        if manifest is not None and _incremental(manifest, changed, since):
-            assert not isinstance(changed, bool)
-            urls_ = sorted({_page_url(p) for p in changed})
+        plan = None
+        if manifest is not None and not search_index.due_for_rewrite(manifest):
+            plan = _delta(index, manifest, changed, since, records)
+        if plan is not None:
+            stale, gone = plan
             stats = search_index.update_index(
-                index,
-                list(records.of(urls_)),
-                [u for u in urls_ if u not in records.articles],
-                built_from=built_from,
+                index, list(records.of(stale)), gone, built_from=built_from
             )
         else:
             stats = write_search_index(out_dir, records, built_from=built_from)
@@ -258,15 +293,29 @@ def update_search_index(
         return report
 
 
-def _incremental(manifest: Mapping[str, object], changed: Changes, since: str) -> bool:
-    """Whether delta files can take ``changed``: the index shows what the last build
-    did, a few articles changed, and the delta is not due for a clean index."""
-    if changed is True or not since or manifest.get("built_from") != since:
-        return False
-    assert not isinstance(changed, bool)
+def _delta(
+    index: Path, manifest: dict[str, Any], changed: Changes, since: str, records: SiteRecords
+) -> tuple[list[str], list[str]] | None:
+    """The URLs to index again and those to drop, when few enough for delta files; None
+    when the index is better written whole.
+
+    Where the index shows what the last build did (``since``), the article pages that
+    build changed say which; otherwise (a kill between the pages and the index, a
+    template that rewrote every article page) each article's key is compared with the
+    key the index keeps for its URL."""
     count = manifest.get("count")
     limit = max(50, int(REWRITE_SHARE * count)) if isinstance(count, int) else 50
-    return len(changed) <= limit and not search_index.due_for_rewrite(dict(manifest))
+    if changed is not True and since and manifest.get("built_from") == since:
+        urls_ = sorted({_page_url(p) for p in (changed or ())})
+        if len(urls_) <= limit:
+            return [u for u in urls_ if u in records.articles], [
+                u for u in urls_ if u not in records.articles
+            ]
+    stored = search_index.indexed_keys(index, manifest)
+    keys = records.keys()
+    stale = sorted(u for u, k in keys.items() if stored.get(u) != k)
+    gone = sorted(set(stored) - set(keys))
+    return (stale, gone) if len(stale) + len(gone) <= limit else None
 
 
 def write_search_index(
@@ -308,11 +357,6 @@ def _report(stats: IndexStats) -> SearchReport:
         seconds=stats.seconds,
         incremental=not stats.full,
     )
-
-
-def language_counts(records: Iterable[SearchRecord]) -> tuple[tuple[str, int], ...]:
-    """How many records there are in each language (reports, tests)."""
-    return tuple(sorted(Counter(r.lang for r in records).items()))
 
 
 # --- background indexing (the preview server) ----------------------------------

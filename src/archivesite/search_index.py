@@ -23,6 +23,7 @@ import heapq
 import itertools
 import json
 import logging
+import multiprocessing
 import os
 import pickle
 import re
@@ -31,14 +32,14 @@ import tempfile
 import time
 import zlib
 from array import array
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 
 from .errors import ArchiveError
-from .stemming import terms
+from .stemming import counts, terms
 
 if TYPE_CHECKING:
     import numpy as np
@@ -58,7 +59,12 @@ DOC_CHUNK = 16
 #: Characters of a body's plain text kept for the result excerpt.
 EXCERPT_CHARS = 300
 #: Postings held in memory before a sorted run is written to disk.
-RUN_POSTINGS = 6_000_000
+RUN_POSTINGS = 20_000_000
+#: Records counted in the calling process before worker processes take over, and per task.
+PARALLEL_AFTER = 2000
+COUNT_CHUNK = 500
+#: Records one write can take (a posting packs its record's number in 24 bits).
+MAX_RECORDS = 1 << 24
 #: About this many URLs in each bucket of the updater's URL -> document-number map.
 URLS_PER_BUCKET = 1000
 #: A term file's delta is folded into it past this many bytes, or this share of the file.
@@ -88,6 +94,9 @@ class SearchRecord:
     place: str = ""
     agency: str = ""
     lang: str = ""
+    #: What the record was made from, as a digest (the build passes one): kept with its
+    #: URL so that a later build finds the changed articles without reading them.
+    key: str = ""
 
 
 @dataclass(frozen=True)
@@ -124,15 +133,17 @@ def sort_key(term: str) -> bytes:
 
 def term_counts(r: SearchRecord) -> dict[str, int]:
     """Each term's frequency in ``r`` (title words weighted), and its facet terms (1)."""
-    c = Counter(terms(r.text))
+    c = counts(r.text)
     for t in terms(r.title):
         c[t] += TITLE_WEIGHT
-    counts = {t: min(n, MAX_TF) for t, n in c.items()}
+    found = dict(c)
+    if found and max(found.values()) > MAX_TF:
+        found = {t: min(n, MAX_TF) for t, n in found.items()}
     for facet in FACETS:
         value = getattr(r, facet)
         if value:
-            counts[f"{facet}:{value}"] = 1
-    return counts
+            found[f"{facet}:{value}"] = 1
+    return found
 
 
 def doc_meta(r: SearchRecord) -> list[str]:
@@ -191,17 +202,30 @@ class _Runs:
     def __init__(self, work: Path) -> None:
         self.work = work
         self.files: list[Path] = []
-        self.terms: dict[str, tuple[array[int], array[int]]] = {}
+        self.terms: dict[str, array[int]] = {}  # each posting: sequence << 8 | tf
         self.held = 0
 
     def add(self, seq: int, counts: dict[str, int]) -> None:
+        held = self.terms
+        base = seq << 8
         for term, tf in counts.items():
-            lists = self.terms.get(term)
-            if lists is None:
-                lists = self.terms[term] = (array("I"), array("B"))
-            lists[0].append(seq)
-            lists[1].append(tf)
+            postings = held.get(term)
+            if postings is None:
+                postings = held[term] = array("I")
+            postings.append(base | tf)
         self.held += len(counts)
+        if self.held >= RUN_POSTINGS:
+            self.spill()
+
+    def extend(self, packed: list[tuple[str, bytes]]) -> None:
+        """Add postings a worker counted (each term's packed array)."""
+        held = self.terms
+        for term, data in packed:
+            postings = held.get(term)
+            if postings is None:
+                postings = held[term] = array("I")
+            postings.frombytes(data)
+            self.held += len(data) // 4
         if self.held >= RUN_POSTINGS:
             self.spill()
 
@@ -213,27 +237,78 @@ class _Runs:
         self.files.append(path)
         self.terms, self.held = {}, 0
 
-    def _sorted(self) -> Iterator[tuple[bytes, str, bytes, bytes]]:
+    def _sorted(self) -> Iterator[tuple[bytes, str, bytes]]:
         for term in sorted(self.terms, key=sort_key):
-            seqs, tfs = self.terms[term]
-            yield sort_key(term), term, seqs.tobytes(), tfs.tobytes()
+            yield sort_key(term), term, self.terms[term].tobytes()
 
     def merged(self) -> Iterator[tuple[str, np.ndarray, np.ndarray]]:
         """Each term once, in term order, with all its (sequence numbers, tfs)."""
         import numpy as np
 
-        sources: list[Iterator[tuple[bytes, str, bytes, bytes]]] = [
-            _read_run(p) for p in self.files
-        ]
+        sources: list[Iterator[tuple[bytes, str, bytes]]] = [_read_run(p) for p in self.files]
         sources.append(self._sorted())
         for _, group in itertools.groupby(heapq.merge(*sources), key=lambda e: e[0]):
             parts = list(group)
-            seqs = np.concatenate([np.frombuffer(p[2], dtype=np.uint32) for p in parts])
-            tfs = np.concatenate([np.frombuffer(p[3], dtype=np.uint8) for p in parts])
-            yield parts[0][1], seqs, tfs
+            packed = np.concatenate([np.frombuffer(p[2], dtype=np.uint32) for p in parts])
+            yield parts[0][1], (packed >> 8).astype(np.int64), packed & 0xFF
 
 
-def _read_run(path: Path) -> Iterator[tuple[bytes, str, bytes, bytes]]:
+def _count_chunk(chunk: list[tuple[int, SearchRecord]]) -> list[tuple[str, bytes]]:
+    """In a worker process: the packed postings of a chunk of records."""
+    held: dict[str, array[int]] = {}
+    for seq, r in chunk:
+        base = seq << 8
+        for term, tf in term_counts(r).items():
+            postings = held.get(term)
+            if postings is None:
+                postings = held[term] = array("I")
+            postings.append(base | tf)
+    return [(term, postings.tobytes()) for term, postings in held.items()]
+
+
+class _Counting:
+    """Counts records' terms into ``runs``: in this process for the first
+    :data:`PARALLEL_AFTER` records, then in ``jobs`` forked worker processes, with at
+    most two chunks per worker in flight (the stream is never read far ahead)."""
+
+    def __init__(self, runs: _Runs, jobs: int) -> None:
+        self.runs = runs
+        self.jobs = jobs
+        self.chunk: list[tuple[int, SearchRecord]] = []
+        self.pool: Any = None
+        self.flying: deque[Any] = deque()
+
+    def add(self, seq: int, r: SearchRecord) -> None:
+        if self.jobs < 2 or seq < PARALLEL_AFTER:
+            self.runs.add(seq, term_counts(r))
+            return
+        self.chunk.append((seq, r))
+        if len(self.chunk) >= COUNT_CHUNK:
+            self._send()
+
+    def _send(self) -> None:
+        if self.pool is None:
+            self.pool = multiprocessing.get_context("fork").Pool(self.jobs)
+        self.flying.append(self.pool.apply_async(_count_chunk, (self.chunk,)))
+        self.chunk = []
+        while len(self.flying) > 2 * self.jobs:
+            self.runs.extend(self.flying.popleft().get())
+
+    def finish(self) -> None:
+        if self.chunk:
+            self._send()
+        while self.flying:
+            self.runs.extend(self.flying.popleft().get())
+        self.close()
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.terminate()
+            self.pool.join()
+            self.pool = None
+
+
+def _read_run(path: Path) -> Iterator[tuple[bytes, str, bytes]]:
     with path.open("rb") as f:
         while True:
             try:
@@ -250,14 +325,14 @@ class _Metas:
         self.file: BinaryIO = self.path.open("w+b")
         self.offsets = array("Q")
 
-    def add(self, meta: list[str]) -> None:
+    def add(self, meta: list[str], key: str) -> None:
         self.offsets.append(self.file.tell())
-        pickle.dump(meta, self.file, protocol=pickle.HIGHEST_PROTOCOL)
+        pickle.dump((meta, key), self.file, protocol=pickle.HIGHEST_PROTOCOL)
 
-    def get(self, seq: int) -> list[str]:
+    def get(self, seq: int) -> tuple[list[str], str]:
         self.file.seek(self.offsets[seq])
-        meta: list[str] = pickle.load(self.file)
-        return meta
+        entry: tuple[list[str], str] = pickle.load(self.file)
+        return entry
 
     def close(self) -> None:
         self.file.close()
@@ -270,12 +345,14 @@ def write_index(
     built_from: str = "",
     work: Path | None = None,
     prefix: str = "",
+    jobs: int | None = None,
 ) -> IndexStats:
     """Write the index of ``records`` into ``dest`` (replacing any index there).
 
     The index is made in a temporary folder in ``work`` (default: beside ``dest``), named
     ``prefix`` (default ``.<dest name>.``) + ``tmp-<pid>-…``, and swapped in at the end.
-    A record whose URL came before replaces the earlier one.
+    A record whose URL came before replaces the earlier one. Terms are counted in
+    ``jobs`` worker processes (default: one per core) past the first few thousand records.
     """
     started = time.perf_counter()
     dest = Path(dest)
@@ -286,7 +363,9 @@ def write_index(
     tmp = Path(tempfile.mkdtemp(prefix=f"{prefix}tmp-{os.getpid()}-", dir=work))
     try:
         fresh = tmp / "index"
-        files, size, count = _write_fresh(records, fresh, tmp, built_from)
+        files, size, count = _write_fresh(
+            records, fresh, tmp, built_from, (os.cpu_count() or 1) if jobs is None else jobs
+        )
         _swap(fresh, dest, tmp / "old")
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -301,6 +380,16 @@ def remove_leftovers(work: Path, prefix: str) -> None:
             shutil.rmtree(leftover, ignore_errors=True)
 
 
+def remove_partial(dest: Path) -> None:
+    """Files an update a kill interrupted left half-written in the index folder (none
+    is ever listed by a manifest)."""
+    for pattern in ("*.tmp", "*/*.tmp"):
+        for stale in dest.glob(pattern):
+            pid = stale.name.rsplit(".", 2)[-2]
+            if not (pid.isdigit() and int(pid) != os.getpid() and _running(int(pid))):
+                stale.unlink(missing_ok=True)
+
+
 def _running(pid: int) -> bool:
     try:
         os.kill(pid, 0)
@@ -312,25 +401,29 @@ def _running(pid: int) -> bool:
 
 
 def _write_fresh(
-    records: Iterable[SearchRecord], out: Path, tmp: Path, built_from: str
+    records: Iterable[SearchRecord], out: Path, tmp: Path, built_from: str, jobs: int
 ) -> tuple[int, int, int]:
     import numpy as np
 
     runs = _Runs(tmp)
+    counting = _Counting(runs, jobs)
     metas = _Metas(tmp)
     keys: list[tuple[str, str, int]] = []
     years = array("H")
     seen: dict[str, int] = {}
     try:
         for seq, r in enumerate(records):
+            if seq >= MAX_RECORDS:
+                raise ArchiveError(f"more than {MAX_RECORDS - 1:,} records to index", out)
             if r.url in seen:  # the later record wins: the earlier one's number is void
                 log.warning("search index: %s indexed twice; the later record is kept", r.url)
                 keys[seen[r.url]] = ("", "", -1)
             seen[r.url] = seq
             keys.append((r.date, r.url, seq))
             years.append(r.year or 0)
-            metas.add(doc_meta(r))
-            runs.add(seq, term_counts(r))
+            metas.add(doc_meta(r), r.key)
+            counting.add(seq, r)
+        counting.finish()
         del seen
         keys = sorted(k for k in keys if k[2] >= 0)
         number = np.full(len(years), -1, dtype=np.int64)  # sequence -> document number
@@ -341,9 +434,8 @@ def _write_fresh(
         (out / "d").mkdir()
         (out / "u").mkdir()
         written, size = 0, 0
-        firsts = _write_terms(runs.merged(), number, out)
+        firsts, term_stamp, size = _write_terms(runs.merged(), number, out)
         written += len(firsts)
-        size += sum((out / "t" / f"{i}.{s}.json").stat().st_size for i, (_, s) in enumerate(firsts))
         n_buckets = max(1, len(order) // URLS_PER_BUCKET)
         stamp, facets, spans, n_chunks, chunk_bytes = _write_docs(
             order, metas, years, out, n_buckets
@@ -351,6 +443,7 @@ def _write_fresh(
         written += n_chunks + n_buckets
         size += chunk_bytes
     finally:
+        counting.close()
         metas.close()
     manifest = {
         "format": FORMAT,
@@ -363,6 +456,8 @@ def _write_fresh(
         "docs": stamp,
         "doc_stamps": {},
         "terms": firsts,
+        "term_stamp": term_stamp,
+        "term_stamps": {},
         "years": {str(y): span for y, span in sorted(spans.items())},
         "facets": facets,
         "added": {},
@@ -377,22 +472,25 @@ def _write_fresh(
 
 def _write_terms(
     merged: Iterator[tuple[str, np.ndarray, np.ndarray]], number: np.ndarray, out: Path
-) -> list[list[str]]:
-    """The term files: consecutive terms up to :data:`TERM_FILE_BYTES` each."""
+) -> tuple[list[str], str, int]:
+    """The term files (consecutive terms up to :data:`TERM_FILE_BYTES` each, named by one
+    stamp of them all): each one's first term, the stamp, their bytes."""
     import numpy as np
 
-    firsts: list[list[str]] = []
+    firsts: list[str] = []
+    h = hashlib.sha256()
+    total = 0
     parts: list[bytes] = []
     first = ""
     size = 0
 
     def flush() -> None:
-        nonlocal parts, size
+        nonlocal parts, size, total
         if parts:
             data = b"{" + b",".join(parts) + b"}"
-            stamp = _stamp(data)
-            _put(out / "t" / f"{len(firsts)}.{stamp}.json", data, atomic=False)
-            firsts.append([first, stamp])
+            h.update(data)
+            total += _put(out / "t" / f"{len(firsts)}.json", data, atomic=False)
+            firsts.append(first)
         parts, size = [], 0
 
     for term, seqs, tfs in merged:
@@ -410,7 +508,10 @@ def _write_terms(
         parts.append(piece)
         size += len(piece)
     flush()
-    return firsts
+    stamp = h.hexdigest()[:8]
+    for i in range(len(firsts)):
+        (out / "t" / f"{i}.json").rename(out / "t" / f"{i}.{stamp}.json")
+    return firsts, stamp, total
 
 
 def _write_docs(
@@ -421,16 +522,16 @@ def _write_docs(
     h = hashlib.sha256()
     chunks = 0
     size = 0
-    buckets: list[dict[str, int]] = [{} for _ in range(n_buckets)]
+    buckets: list[dict[str, list[Any]]] = [{} for _ in range(n_buckets)]
     counts: dict[str, Counter[str]] = {"year": Counter(), "place": Counter(), "agency": Counter()}
     spans: dict[int, list[int]] = {}
     for start in range(0, len(order), DOC_CHUNK):
         chunk = []
         for num in range(start, min(start + DOC_CHUNK, len(order))):
             seq = int(order[num])
-            meta = metas.get(seq)
+            meta, key = metas.get(seq)
             chunk.append(meta)
-            buckets[_bucket(meta[0], n_buckets)][meta[0]] = num
+            buckets[_bucket(meta[0], n_buckets)][meta[0]] = [num, key]
             year = years[seq]
             if year:
                 spans.setdefault(year, [num, num])[1] = num + 1
@@ -498,6 +599,24 @@ def read_manifest(dest: Path) -> dict[str, Any] | None:
     return manifest
 
 
+def indexed_keys(dest: Path, manifest: dict[str, Any]) -> dict[str, str]:
+    """The key of every searchable document, by URL (what :class:`SearchRecord` ``key``
+    said when it was indexed)."""
+    keys: dict[str, str] = {}
+    for n in range(manifest["url_buckets"]):
+        path = dest / "u" / f"{n}.json"
+        if path.exists():
+            for url, (_, key) in json.loads(path.read_text(encoding="utf-8")).items():
+                keys[url] = key
+    return keys
+
+
+def term_stamp(manifest: dict[str, Any], i: int) -> str:
+    """The stamp in the name of term file ``i``."""
+    stamp: str = manifest["term_stamps"].get(str(i), manifest["term_stamp"])
+    return stamp
+
+
 def due_for_rewrite(manifest: dict[str, Any]) -> bool:
     """So many documents added or voided since the full write that a new one is due."""
     limit = max(REWRITE_ADDED, int(manifest["base"] * REWRITE_SHARE))
@@ -512,9 +631,9 @@ class _Index:
         self.m = manifest
         self.chunks: dict[int, list[Any]] = {}
         self.dirty_chunks: set[int] = set()
-        self.buckets: dict[int, dict[str, int]] = {}
+        self.buckets: dict[int, dict[str, list[Any]]] = {}
         self.dirty_buckets: set[int] = set()
-        self.firsts = [sort_key(t) for t, _ in manifest["terms"]]
+        self.firsts = [sort_key(t) for t in manifest["terms"]]
 
     def chunk(self, n: int) -> list[Any]:
         if n not in self.chunks:
@@ -536,19 +655,19 @@ class _Index:
         chunk[i] = meta
         self.dirty_chunks.add(n)
 
-    def bucket(self, url: str) -> dict[str, int]:
+    def bucket(self, url: str) -> dict[str, list[Any]]:
         b = _bucket(url, self.m["url_buckets"])
         if b not in self.buckets:
             path = self.dest / "u" / f"{b}.json"
             self.buckets[b] = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
         return self.buckets[b]
 
-    def set_number(self, url: str, num: int | None) -> None:
+    def set_number(self, url: str, num: int | None, key: str = "") -> None:
         bucket = self.bucket(url)
         if num is None:
             bucket.pop(url, None)
         else:
-            bucket[url] = num
+            bucket[url] = [num, key]
         self.dirty_buckets.add(_bucket(url, self.m["url_buckets"]))
 
     def file_of(self, term: str) -> int:
@@ -597,8 +716,7 @@ def update_index(
     manifest = read_manifest(dest)
     if manifest is None:
         raise ArchiveError("no search index to update; write a whole one", dest)
-    for stale in dest.glob("*/*.tmp"):
-        stale.unlink(missing_ok=True)
+    remove_partial(dest)
     ix = _Index(dest, manifest)
     m = manifest
     void: set[int] = set(m["void"])
@@ -609,7 +727,10 @@ def update_index(
     gone = set(removed) - set(latest)
     n_docs = 0
     for url in sorted(gone | set(latest)):
-        old = ix.bucket(url).get(url)
+        entry = ix.bucket(url).get(url)
+        if entry and url in latest and latest[url].key and entry[1] == latest[url].key:
+            continue  # indexed as it is (its page changed, not what the index holds)
+        old = int(entry[0]) if entry else None
         position: float | None = None
         if old is not None:
             meta = ix.meta(old)
@@ -639,7 +760,7 @@ def update_index(
             position = ix.position(r.date, r.url)
         added[str(num)] = [position, r.year]
         ix.set_meta(num, doc_meta(r))
-        ix.set_number(url, num)
+        ix.set_number(url, num, r.key)
         if r.year:
             counts["year"][str(r.year)] += 1
         for facet in FACETS:
@@ -691,8 +812,7 @@ def _write_update(
         if not merged:
             m["delta"].pop(str(i), None)
             continue
-        first, tstamp = m["terms"][i]
-        term_path = dest / "t" / f"{i}.{tstamp}.json"
+        term_path = dest / "t" / f"{i}.{term_stamp(m, i)}.json"
         if len(data) > max(FOLD_BYTES, FOLD_SHARE * term_path.stat().st_size):
             base = json.loads(term_path.read_text("utf-8"))
             for t, e in base.items():
@@ -704,7 +824,7 @@ def _write_update(
             )
             new_stamp = _stamp(body)
             size += _put(dest / "t" / f"{i}.{new_stamp}.json", body)
-            m["terms"][i] = [first, new_stamp]
+            m["term_stamps"][str(i)] = new_stamp
             m["delta"].pop(str(i), None)
             folded += 1
         else:
@@ -723,6 +843,7 @@ def _write_update(
         files += 1
     m["delta"] = dict(sorted(m["delta"].items(), key=lambda i: int(i[0])))
     m["doc_stamps"] = dict(sorted(m["doc_stamps"].items(), key=lambda i: int(i[0])))
+    m["term_stamps"] = dict(sorted(m["term_stamps"].items(), key=lambda i: int(i[0])))
     return files, size, folded
 
 
@@ -731,7 +852,7 @@ def _listed(dest: Path) -> set[Path]:
     m = read_manifest(dest)
     if m is None:
         return set()
-    paths = {dest / "t" / f"{i}.{s}.json" for i, (_, s) in enumerate(m["terms"])}
+    paths = {dest / "t" / f"{i}.{term_stamp(m, i)}.json" for i in range(len(m["terms"]))}
     paths |= {dest / "t" / f"{i}.{s}.delta.json" for i, s in m["delta"].items()}
     last = (m["next"] - 1) // DOC_CHUNK if m["next"] else -1
     for n in range(last + 1):

@@ -190,7 +190,7 @@
       let hi = terms.length - 1;
       while (lo < hi) {
         const mid = (lo + hi + 1) >> 1;
-        if (cmpUnits(terms[mid][0], term) <= 0) lo = mid;
+        if (cmpUnits(terms[mid], term) <= 0) lo = mid;
         else hi = mid - 1;
       }
       return lo;
@@ -201,7 +201,8 @@
       const out = new Map();
       if (!this.m.terms.length) return out;
       const i = this._fileOf(term);
-      const rels = [`t/${i}.${this.m.terms[i][1]}.json`];
+      const stamp = this.m.term_stamps[String(i)] || this.m.term_stamp;
+      const rels = [`t/${i}.${stamp}.json`];
       const delta = this.m.delta[String(i)];
       if (delta) rels.push(`t/${i}.${delta}.delta.json`);
       const files = await Promise.all(rels.map((r) => this._file(r)));
@@ -329,7 +330,7 @@
       const metas = await Promise.all(page.map(([doc]) => this._meta(doc)));
       const wanted = new Set(terms);
       const results = metas.map((meta) => {
-        const [url, title, date, place, agency, lang, source] = meta;
+        const [url, title, date, place, agency, lang, source] = meta || ["", "", "", "", "", "", ""];
         return { url, title, date, place, agency, lang, excerpt: excerpt(source || "", wanted) };
       });
       return { total: hits.length, results };

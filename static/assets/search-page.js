@@ -38,6 +38,7 @@
   var typedAt = 0;
   var timer = 0;
 
+  var wide = window.matchMedia("(min-width: 40.01rem)");
   var plural = typeof Intl !== "undefined" && Intl.PluralRules ? new Intl.PluralRules(lang) : null;
   var numbers = typeof Intl !== "undefined" ? new Intl.NumberFormat(lang) : null;
   var dates = typeof Intl !== "undefined"
@@ -112,6 +113,7 @@
         if (state.sort === sort) return;
         state.sort = sort;
         remember(false);
+        showSort();
         run();
       });
       sortLine.appendChild(a);
@@ -141,7 +143,9 @@
       any = true;
       var details = document.createElement("details");
       details.dataset.facet = name;
-      details.open = open[name] !== undefined ? open[name] || ticked.length > 0 : ticked.length > 0;
+      // Open on a wide screen, folded on a narrow one (results first), open when ticked.
+      var first = open[name] !== undefined ? open[name] : wide.matches;
+      details.open = first || ticked.length > 0;
       var summary = document.createElement("summary");
       summary.textContent = words[name];
       var fieldset = document.createElement("fieldset");
@@ -200,12 +204,14 @@
       time.textContent = dateText(r.date);
       parts.push(time);
     }
-    if (r.place) parts.push(document.createTextNode(r.place));
-    if (r.agency) parts.push(document.createTextNode(r.agency));
-    parts.forEach(function (node, i) {
-      if (i) meta.appendChild(document.createTextNode(" · "));
-      meta.appendChild(node);
+    ["place", "agency"].forEach(function (name) {
+      if (!r[name]) return;
+      var span = document.createElement("span");
+      span.className = name;
+      span.textContent = r[name];
+      parts.push(span);
     });
+    parts.forEach(function (node) { meta.appendChild(node); }); // spaced as an article's meta line
     if (parts.length) li.appendChild(meta);
     if (r.excerpt) {
       var p = document.createElement("p");
@@ -245,7 +251,13 @@
       .then(function (r) {
         if (mine !== generation) return;
         if (offset === 0) list.textContent = "";
-        r.results.forEach(function (hit) { list.appendChild(resultItem(hit)); });
+        var first = null;
+        r.results.forEach(function (hit) {
+          var item = list.appendChild(resultItem(hit));
+          first = first || item;
+        });
+        // After 'More results' the keyboard goes on from the first new result.
+        if (offset > 0 && first) first.querySelector("a").focus();
         shown = offset + r.results.length;
         more.hidden = shown >= r.total;
         say(r.total ? count(r.total) : words.none);

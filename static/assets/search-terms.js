@@ -1,6 +1,6 @@
 /* The terms of a text, exactly as the search index was written with them
    (archivesite.stemming in Python): a token is a run of letters, digits, combining
-   marks and "_"; each token is NFC-normalised, lower-cased, its "ё" read as "е",
+   marks and "_" that starts with one that is not a mark; each token is NFC-normalised, lower-cased, its "ё" read as "е",
    dropped if longer than 40 code points, and stemmed by Snowball: Russian for a token
    with a Cyrillic letter, none for a token with a character beyond the Basic
    Multilingual Plane, English for the others. Needs snowball-stemmers.js (loaded
@@ -8,7 +8,7 @@
 (function () {
   "use strict";
   const MAX_TERM = 40;
-  const TOKEN = /[\p{L}\p{N}\p{M}_]+/gu;
+  const TOKEN = /[\p{L}\p{N}_][\p{L}\p{N}\p{M}_]*/gu;
   const CYRILLIC = /[\u0400-\u04ff]/;
   const ASTRAL = /[\ud800-\udfff]/;
   const snowball = globalThis.ArchiveSnowball;
