@@ -8,7 +8,6 @@ import signal
 import subprocess
 import sys
 import threading
-import time
 from pathlib import Path
 
 import pytest
@@ -32,10 +31,15 @@ needs_chromium = pytest.mark.skipif(
     not CHROMIUM.exists(), reason="Debian's chromium is not installed"
 )
 
+#: Caps on waiting for serve to start and to stop, not timings a test depends on: serve
+#: builds the site before its first line, and a busy CI machine can make that slow.
+START_WAIT = 120.0
+STOP_WAIT = 60.0
+
 
 class ServeProcess:
     """`archivesite serve --port 0` in a subprocess, its URL read from the first stdout line;
-    stderr is collected in ``log``."""
+    stderr is collected in ``log`` (all of it once :meth:`stop` returns)."""
 
     def __init__(self, site: Path, *extra: str) -> None:
         self.proc = subprocess.Popen(
@@ -49,13 +53,14 @@ class ServeProcess:
         self.log: list[str] = []
         out, err = self.proc.stdout, self.proc.stderr
         assert out is not None and err is not None
-        threading.Thread(
+        self._log_reader = threading.Thread(
             target=lambda: self.log.extend(iter(err.readline, "")), daemon=True
-        ).start()
+        )
+        self._log_reader.start()
         first: list[str] = []
         reader = threading.Thread(target=lambda: first.append(out.readline()), daemon=True)
         reader.start()
-        reader.join(60)
+        reader.join(START_WAIT)
         m = re.search(r"http://127\.0\.0\.1:(\d+)/", first[0] if first else "")
         if not m:
             self.stop()
@@ -67,14 +72,18 @@ class ServeProcess:
         if self.proc.poll() is None:
             self.proc.send_signal(signal.SIGINT)
             try:
-                self.proc.wait(15)
+                self.proc.wait(STOP_WAIT)
             except subprocess.TimeoutExpired:
                 self.proc.send_signal(signal.SIGABRT)  # faulthandler prints where it hangs
                 try:
-                    self.proc.wait(5)
+                    self.proc.wait(STOP_WAIT)
                 except subprocess.TimeoutExpired:
                     self.proc.kill()
-                    self.proc.wait(5)
-                time.sleep(0.5)  # the stderr reader's last lines
-                pytest.fail("serve did not stop within 15 s of Ctrl-C:\n" + "".join(self.log[-80:]))
+                    self.proc.wait(STOP_WAIT)
+                self._log_reader.join(STOP_WAIT)  # its last lines: where it hung
+                pytest.fail(
+                    f"serve did not stop within {STOP_WAIT:.0f} s of Ctrl-C:\n"
+                    + "".join(self.log[-80:])
+                )
+        self._log_reader.join(STOP_WAIT)  # stderr ends with the process: read it all
         return self.proc.returncode

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from archivesite import watch
 from archivesite.watch import Change, ChangeKind, Debouncer, Watcher, classify
 
 ROOT = Path("/site")
@@ -85,7 +86,7 @@ def test_classify_bytes_and_extra_ignored_folders() -> None:
 
 # --- real threads, real files ----------------------------------------------------
 
-TIMEOUT = 30.0  # a cap on waiting for an event, not a timing the test depends on
+TIMEOUT = 120.0  # a cap on waiting for an event, not a timing the test depends on
 
 
 class Recorder:
@@ -290,20 +291,61 @@ def test_stop_joins_the_threads(site: Path) -> None:
     assert leftover == []
 
 
-def test_debouncer_waits_for_quiet_and_caps_the_wait() -> None:
+class Clock:
+    """The debouncer's clock, moved only by the test: a loaded machine cannot make a
+    quiet period pass, or fail to, behind the test's back."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_debouncer_waits_for_the_backlog() -> None:
+    """Events the observer has queued but not handed over yet belong to the burst."""
     rec = Recorder()
-    deb = Debouncer(rec, quiet=0.3, max_wait=1.0)
+    clock = Clock()
+    behind = threading.Event()
+    behind.set()
+    asked = threading.Semaphore(0)
+
+    def backlog() -> bool:
+        asked.release()
+        return behind.is_set()
+
+    deb = Debouncer(rec, quiet=0.1, max_wait=1.0, clock=clock, backlog=backlog)
     deb.start()
     try:
-        start = time.monotonic()
+        deb.push([Change(K.CONTENT, Path("/site/content/a.md"))])
+        clock.now = 5.0  # long past quiet and the cap
+        for _ in range(2):  # asked, told to wait, and asked again
+            assert asked.acquire(timeout=TIMEOUT)
+        assert rec.calls == []
+        behind.clear()
+        rec.wait_for(lambda: len(rec.calls) == 1)
+    finally:
+        deb.stop()
+
+
+def test_debouncer_waits_for_quiet_and_caps_the_wait() -> None:
+    rec = Recorder()
+    clock = Clock()
+    deb = Debouncer(rec, quiet=0.3, max_wait=1.0, clock=clock)
+    deb.start()
+    try:
         # a steady stream, an event every 0.1 s for 1.6 s: never quiet for 0.3 s
-        for i in range(16):
+        for i in range(10):
+            clock.now = i / 10
             deb.push([Change(K.CONTENT, Path(f"/site/content/{i}.md"))])
-            time.sleep(0.1)
+        clock.now = 1.0  # 0.1 s after the last event, 1.0 s after the first
         rec.wait_for(lambda: len(rec.calls) >= 1)
         first = rec.calls[0]
         assert 0 < len(first) < 16  # max_wait fired before the stream ended
-        assert time.monotonic() - start < 3.0
+        for i in range(10, 16):
+            clock.now = i / 10
+            deb.push([Change(K.CONTENT, Path(f"/site/content/{i}.md"))])
+        clock.now = 1.5 + 0.3  # the stream is over and quiet
         rec.wait_for(lambda: sum(len(b) for b in rec.calls) == 16)
         # changes pushed during a call are kept for the next call
         assert deb.idle() or len(rec.calls) >= 2
@@ -317,8 +359,10 @@ def test_file_vanishing_between_event_and_call_is_harmless(tmp_path: Path) -> No
     root = tmp_path / "s"
     (root / "content").mkdir(parents=True)
     seen: list[str] = []
+    called = threading.Event()
 
     def reader(changes: frozenset[Change]) -> None:
+        called.set()
         for c in changes:
             seen.append(c.path.read_text())  # raises for the vanished file
 
@@ -326,7 +370,7 @@ def test_file_vanishing_between_event_and_call_is_harmless(tmp_path: Path) -> No
         p = root / "content/gone.md"
         p.write_text("x")
         p.unlink()
-        time.sleep(0.8)
+        assert called.wait(TIMEOUT)  # the burst with the vanished file is handled
         q = root / "content/kept.md"
         q.write_text("kept")
         deadline = time.monotonic() + TIMEOUT
@@ -335,3 +379,17 @@ def test_file_vanishing_between_event_and_call_is_harmless(tmp_path: Path) -> No
         assert "kept" in seen
         assert watcher.debouncer._thread.is_alive()
     assert not p.exists()
+
+
+@pytest.mark.skipif(watch.EventsLostEvent is None, reason="this watchdog never reports lost events")
+def test_lost_events_make_every_source_count_as_changed(site: Path) -> None:
+    """An inotify queue overflow drops events; the watcher then looks at everything again
+    (the kernel's overflow is injected: filling its queue would need a system setting)."""
+    rec = Recorder()
+    with Watcher(site, rec) as watcher:
+        lost = watch.EventsLostEvent(str(site / "content"), is_directory=True)
+        watcher._handler.dispatch(lost)
+        rec.wait_for(lambda: len(rec.calls) >= 1)
+        want = {Change(kind, site / name) for name, kind in watch.SOURCE_DIRS.items()}
+        want.add(Change(K.CONFIG, site / "archivesite.toml"))
+        assert rec.calls[0] == frozenset(want)

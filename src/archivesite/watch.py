@@ -11,7 +11,8 @@ Three layers, each usable alone:
   from the callable is logged and the debouncer goes on.
 * :class:`Watcher` runs a watchdog observer (or the polling observer, for
   network and VM mounts) on ``seeds/``, ``content/``, ``templates/``,
-  ``static/`` and ``archivesite.toml``, including folders created later.
+  ``static/`` and ``archivesite.toml``, including folders created later; when
+  events are lost (an inotify queue overflow) every source counts as changed.
 
 This module never reads the files it reports (a file that vanishes between
 the event and the call is the callable's business) and imports no stage.
@@ -54,6 +55,11 @@ from .config import (
     STATIC_DIR,
     TEMPLATES_DIR,
 )
+
+try:  # recent watchdog: the kernel's inotify queue overflowed and events were lost
+    from watchdog.events import EventsLostEvent
+except ImportError:  # older watchdog drops an overflow silently: nothing to catch
+    EventsLostEvent = None  # type: ignore[assignment,misc]
 
 log = logging.getLogger(__name__)
 
@@ -165,6 +171,13 @@ class Debouncer:
 
     The callback runs on the debouncer's own thread, one call at a time, so a
     build is never started while another is running.
+
+    A burst is not taken as over while ``backlog()`` says events have been seen but
+    not pushed yet (the observer is behind: they happened before now), nor at once
+    when this thread wakes far past its deadline (the process was stalled, so its
+    other threads may hold events not pushed yet: they get one more ``quiet``). A
+    loaded machine therefore does not split one burst into several calls, and an
+    unloaded one waits no longer.
     """
 
     def __init__(
@@ -174,11 +187,13 @@ class Debouncer:
         quiet: float = QUIET_SECONDS,
         max_wait: float = 2.0,
         clock: Callable[[], float] = time.monotonic,
+        backlog: Callable[[], bool] = lambda: False,
     ) -> None:
         self._callback = callback
         self.quiet = quiet
         self.max_wait = max_wait
         self._clock = clock
+        self._backlog = backlog
         self._cond = threading.Condition()
         self._pending: set[Change] = set()
         self._first = 0.0
@@ -218,19 +233,27 @@ class Debouncer:
 
     def _next_batch(self) -> frozenset[Change] | None:
         with self._cond:
+            deadline: float | None = None  # what the last timed wait was for
             while True:
                 if self._stopping:
                     return None
                 if not self._pending:
+                    deadline = None
                     self._cond.wait()
                     continue
                 now = self._clock()
                 due = min(self._last + self.quiet, self._first + self.max_wait)
                 if now >= due:
+                    stalled = deadline is not None and now - deadline > self.quiet
+                    deadline = None
+                    if stalled or self._backlog():  # more of this burst may be on its way
+                        self._cond.wait(self.quiet)
+                        continue
                     batch = frozenset(self._pending)
                     self._pending.clear()
                     self._busy = True
                     return batch
+                deadline = due
                 self._cond.wait(due - now)
 
     def _run(self) -> None:
@@ -254,6 +277,7 @@ _EVENTS: list[type[FileSystemEvent]] = [
     DirCreatedEvent,
     DirMovedEvent,
     DirDeletedEvent,
+    *([EventsLostEvent] if EventsLostEvent is not None else []),
 ]
 
 
@@ -290,9 +314,15 @@ class Watcher:
         self.ignored = tuple(ignored)
         if poll:  # events come once per poll: a burst spanning polls has gaps that long
             quiet += poll_interval
-        self.debouncer = Debouncer(on_change, quiet=quiet, max_wait=max_wait)
         self._observer: BaseObserver = (
             PollingObserver(timeout=poll_interval) if poll else Observer()
+        )
+        queued = self._observer.event_queue
+        self.debouncer = Debouncer(
+            on_change,
+            quiet=quiet,
+            max_wait=max_wait,
+            backlog=lambda: queued.unfinished_tasks > 0,  # queued, or being handled
         )
         self._handler = _Handler(self)
         self._dir_watches: dict[str, ObservedWatch] = {}
@@ -344,6 +374,9 @@ class Watcher:
 
     def _on_event(self, event: FileSystemEvent) -> None:
         try:
+            if EventsLostEvent is not None and isinstance(event, EventsLostEvent):
+                self._rescan()
+                return
             paths = [os.fsdecode(event.src_path)]
             if event.dest_path:
                 paths.append(os.fsdecode(event.dest_path))
@@ -360,3 +393,15 @@ class Watcher:
                 self.debouncer.push(changes)
         except Exception:  # the observer thread must survive anything
             log.exception("cannot handle file event %r", event)
+
+    def _rescan(self) -> None:
+        """Events were lost (an inotify queue overflow, as a huge copy can cause): any
+        source may have changed, so every watched folder and the config count as changed,
+        which makes the callback look at all of them again."""
+        log.warning("file events were lost; looking at every source again")
+        for name in SOURCE_DIRS:  # a folder may have appeared or gone unseen
+            if (name in self._dir_watches) != (self.root / name).is_dir():
+                self._watch_dir(name)
+        changes = [Change(kind, self.root / name) for name, kind in SOURCE_DIRS.items()]
+        changes.append(Change(ChangeKind.CONFIG, self.root / CONFIG_NAME))
+        self.debouncer.push(changes)

@@ -53,7 +53,7 @@ from .fingerprints import Fingerprinter, output_data, output_fingerprint
 from .load import load_article
 from .model import Article, Output
 from .record import OutputRecord
-from .render import render
+from .render import prepare, render
 
 if TYPE_CHECKING:
     from .related import Features
@@ -420,6 +420,8 @@ def _forked(
     _shares = context.Array("i", [b for k in range(jobs) for b in (bounds[k], bounds[k + 1])])
     _share_ids = context.Value("i", 0)
     _inherited = (outputs, known, job, chunks, order)
+    if outputs:
+        prepare(outputs[0].site, job.templates)
     gc.freeze()  # the workers' collector leaves the inherited objects (and their pages) alone
     try:
         # The builder runs without the cyclic collector (see build.build); a worker
