@@ -8,7 +8,7 @@ import math
 from pathlib import Path
 from typing import Any
 
-from archivesite.search_index import DOC_CHUNK, query_terms, sort_key, term_stamp
+from archivesite.search_index import DOC_CHUNK, by_number, query_terms, sort_key, term_stamp
 
 
 class Index:
@@ -26,7 +26,9 @@ class Index:
         out: dict[int, int] = {}
         for rel in (
             f"t/{i}.{term_stamp(self.m, i)}.json",
-            f"t/{i}.{self.m['delta'][str(i)]}.delta.json" if str(i) in self.m["delta"] else "",
+            f"t/{i}.{by_number(self.m['delta'])[i]}.delta.json"
+            if i in by_number(self.m["delta"])
+            else "",
         ):
             if not rel:
                 continue
@@ -41,7 +43,7 @@ class Index:
 
     def meta(self, doc: int) -> list[Any]:
         n = doc // DOC_CHUNK
-        stamp = self.m["doc_stamps"].get(str(n), self.m["docs"])
+        stamp = by_number(self.m["doc_stamps"]).get(n, self.m["docs"])
         meta: list[Any] = self._json(f"d/{n}.{stamp}.json")[doc % DOC_CHUNK]
         return meta
 

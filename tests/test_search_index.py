@@ -253,6 +253,35 @@ def test_many_edits_fold_and_answer_as_a_clean_index(
     assert size <= clean_size * 1.25
 
 
+def test_after_a_hundred_edits_a_query_reads_little_more_than_on_a_clean_index(
+    tmp_path: Path, records: list[SearchRecord]
+) -> None:
+    dest = tmp_path / "idx"
+    write_index(records, dest)
+    clean_manifest = (dest / "manifest.json").stat().st_size
+    current = {r.url: r for r in records}
+    for k in range(100):
+        r = make_record((k * 7) % 300, f" edit{k} zanzibarite")
+        current[r.url] = r
+        update_index(dest, [r], [])
+    clean = tmp_path / "clean"
+    write_index(current.values(), clean)
+    assert answers(dest) == answers(clean)
+    m = read_manifest(dest)
+    assert m is not None
+    deltas = search_index.by_number(m["delta"])
+    for i, stamp in deltas.items():  # every delta left is below the fold threshold
+        delta = (dest / "t" / f"{i}.{stamp}.delta.json").stat().st_size
+        term = (dest / "t" / f"{i}.{search_index.term_stamp(m, i)}.json").stat().st_size
+        assert delta <= max(search_index.FOLD_BYTES, search_index.FOLD_SHARE * term)
+    # Each update's files share one stamp: the manifest lists each stamp once.
+    stamps = [*m["delta"], *m["term_stamps"], *m["doc_stamps"]]
+    assert len(set(stamps)) <= 100
+    touched = sum(len(v) for t in ("delta", "term_stamps", "doc_stamps") for v in m[t].values())
+    grown = (dest / "manifest.json").stat().st_size - clean_manifest
+    assert grown < 40 * 100 + 12 * len(set(stamps)) + 6 * touched
+
+
 def test_due_for_rewrite(tmp_path: Path, records: list[SearchRecord]) -> None:
     dest = tmp_path / "idx"
     write_index(records, dest)

@@ -46,7 +46,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-FORMAT = 1
+FORMAT = 2
 MANIFEST = "manifest.json"
 BUILT_FROM = "built-from.txt"
 #: A title word counts this many times a body word.
@@ -68,8 +68,8 @@ MAX_RECORDS = 1 << 24
 #: About this many URLs in each bucket of the updater's URL -> document-number map.
 URLS_PER_BUCKET = 1000
 #: A term file's delta is folded into it past this many bytes, or this share of the file.
-FOLD_BYTES = 2048
-FOLD_SHARE = 0.05
+FOLD_BYTES = 1024
+FOLD_SHARE = 0.02
 #: Past this many documents added since the full write (or this share of it), or this
 #: many voided, the index is due for a full write (:func:`due_for_rewrite`).
 REWRITE_ADDED = 1000
@@ -611,9 +611,23 @@ def indexed_keys(dest: Path, manifest: dict[str, Any]) -> dict[str, str]:
     return keys
 
 
+def by_number(table: dict[str, list[int]]) -> dict[int, str]:
+    """A manifest table of stamps (``{stamp: [file numbers]}``) as ``{number: stamp}``."""
+    return {n: stamp for stamp, numbers in table.items() for n in numbers}
+
+
+def _table(stamps: dict[int, str]) -> dict[str, list[int]]:
+    """``{number: stamp}`` as the manifest stores it: each stamp once, its numbers ascending
+    (one update names all its files by one stamp, so the manifest grows by a number a file)."""
+    table: dict[str, list[int]] = {}
+    for n in sorted(stamps):
+        table.setdefault(stamps[n], []).append(n)
+    return dict(sorted(table.items()))
+
+
 def term_stamp(manifest: dict[str, Any], i: int) -> str:
     """The stamp in the name of term file ``i``."""
-    stamp: str = manifest["term_stamps"].get(str(i), manifest["term_stamp"])
+    stamp: str = by_number(manifest["term_stamps"]).get(i, manifest["term_stamp"])
     return stamp
 
 
@@ -634,10 +648,13 @@ class _Index:
         self.buckets: dict[int, dict[str, list[Any]]] = {}
         self.dirty_buckets: set[int] = set()
         self.firsts = [sort_key(t) for t in manifest["terms"]]
+        self.term_stamps = by_number(manifest["term_stamps"])
+        self.deltas = by_number(manifest["delta"])
+        self.doc_stamps = by_number(manifest["doc_stamps"])
 
     def chunk(self, n: int) -> list[Any]:
         if n not in self.chunks:
-            stamp = self.m["doc_stamps"].get(str(n), self.m["docs"])
+            stamp = self.doc_stamps.get(n, self.m["docs"])
             path = self.dest / "d" / f"{n}.{stamp}.json"
             self.chunks[n] = json.loads(path.read_text(encoding="utf-8")) if path.exists() else []
         return self.chunks[n]
@@ -792,59 +809,82 @@ def update_index(
 def _write_update(
     ix: _Index, fresh: dict[int, dict[str, dict[int, int]]], void: set[int]
 ) -> tuple[int, int, int]:
-    """The new delta files, folded term files and metadata chunks (all new names)."""
+    """The new delta files, folded term files and metadata chunks, all named by one
+    stamp of what this update writes (so a name never stands for two contents)."""
     m = ix.m
-    dest = ix.dest
-    files = size = folded = 0
+    out: list[tuple[dict[int, str], int, str, bytes]] = []  # table, number, name, bytes
+    folded = 0
     for i, new in sorted(fresh.items()):
-        stamp = m["delta"].get(str(i))
-        delta: dict[str, Any] = {}
-        if stamp:
-            delta = json.loads((dest / "t" / f"{i}.{stamp}.delta.json").read_text("utf-8"))
-        merged = {t: _decode(e) for t, e in delta.items()}
-        for term, postings in new.items():
-            merged.setdefault(term, {}).update(postings)
-        for term in list(merged):  # a voided document's postings are dead weight
-            merged[term] = {n: tf for n, tf in merged[term].items() if n not in void}
-            if not merged[term]:
-                del merged[term]
-        data = _dumps({t: _encode(t, merged[t]) for t in sorted(merged, key=sort_key)})
+        merged = _merged_delta(ix, i, new, void)
         if not merged:
-            m["delta"].pop(str(i), None)
+            ix.deltas.pop(i, None)
             continue
-        term_path = dest / "t" / f"{i}.{term_stamp(m, i)}.json"
-        if len(data) > max(FOLD_BYTES, FOLD_SHARE * term_path.stat().st_size):
-            base = json.loads(term_path.read_text("utf-8"))
-            for t, e in base.items():
-                kept = {n: tf for n, tf in _decode(e).items() if n not in void}
-                kept.update(merged.get(t, {}))
-                merged[t] = kept
-            body = _dumps(
-                {t: _encode(t, merged[t]) for t in sorted(merged, key=sort_key) if merged[t]}
-            )
-            new_stamp = _stamp(body)
-            size += _put(dest / "t" / f"{i}.{new_stamp}.json", body)
-            m["term_stamps"][str(i)] = new_stamp
-            m["delta"].pop(str(i), None)
+        data = _encode_all(merged)
+        term_path = ix.dest / "t" / f"{i}.{ix.term_stamps.get(i, m['term_stamp'])}.json"
+        if _due_to_fold(len(data), term_path.stat().st_size):
+            out.append((ix.term_stamps, i, f"t/{i}.{{}}.json", _folded(term_path, merged, void)))
+            ix.deltas.pop(i, None)
             folded += 1
         else:
-            new_stamp = _stamp(data)
-            size += _put(dest / "t" / f"{i}.{new_stamp}.delta.json", data)
-            m["delta"][str(i)] = new_stamp
-        files += 1
+            out.append((ix.deltas, i, f"t/{i}.{{}}.delta.json", data))
     for n in sorted(ix.dirty_chunks):
-        chunk = ix.chunks[n]
-        while chunk and chunk[-1] is None and n * DOC_CHUNK + len(chunk) > m["base"]:
-            chunk.pop()
-        data = _dumps(chunk)
-        stamp = _stamp(data)
-        size += _put(dest / "d" / f"{n}.{stamp}.json", data)
-        m["doc_stamps"][str(n)] = stamp
-        files += 1
-    m["delta"] = dict(sorted(m["delta"].items(), key=lambda i: int(i[0])))
-    m["doc_stamps"] = dict(sorted(m["doc_stamps"].items(), key=lambda i: int(i[0])))
-    m["term_stamps"] = dict(sorted(m["term_stamps"].items(), key=lambda i: int(i[0])))
-    return files, size, folded
+        out.append((ix.doc_stamps, n, f"d/{n}.{{}}.json", _chunk_bytes(ix, n)))
+    h = hashlib.sha256()
+    for _, _, name, data in out:
+        h.update(name.encode() + b"\0" + data)
+    stamp = h.hexdigest()[:8]
+    size = 0
+    for table, number, name, data in out:
+        size += _put(ix.dest / name.format(stamp), data)
+        table[number] = stamp
+    m["term_stamps"] = _table(ix.term_stamps)
+    m["delta"] = _table(ix.deltas)
+    m["doc_stamps"] = _table(ix.doc_stamps)
+    return len(out), size, folded
+
+
+def _due_to_fold(delta_bytes: int, term_bytes: int) -> bool:
+    """A delta this big is folded into its term file: a query opening the file reads at
+    most this share more, and a small term file is not read twice for long."""
+    return delta_bytes > max(FOLD_BYTES, FOLD_SHARE * term_bytes)
+
+
+def _merged_delta(
+    ix: _Index, i: int, new: dict[str, dict[int, int]], void: set[int]
+) -> dict[str, dict[int, int]]:
+    """Term file ``i``'s delta postings with ``new`` added and voided documents dropped."""
+    merged: dict[str, dict[int, int]] = {}
+    stamp = ix.deltas.get(i)
+    if stamp:
+        path = ix.dest / "t" / f"{i}.{stamp}.delta.json"
+        merged = {t: _decode(e) for t, e in json.loads(path.read_text("utf-8")).items()}
+    for term, postings in new.items():
+        merged.setdefault(term, {}).update(postings)
+    kept = {t: {n: tf for n, tf in p.items() if n not in void} for t, p in merged.items()}
+    return {t: p for t, p in kept.items() if p}
+
+
+def _folded(term_path: Path, merged: dict[str, dict[int, int]], void: set[int]) -> bytes:
+    """Term file ``term_path`` again, with the delta postings ``merged`` in and voided
+    documents' postings out."""
+    whole = dict(merged)
+    for t, e in json.loads(term_path.read_text("utf-8")).items():
+        kept = {n: tf for n, tf in _decode(e).items() if n not in void}
+        kept.update(merged.get(t, {}))
+        whole[t] = kept
+    return _encode_all({t: p for t, p in whole.items() if p})
+
+
+def _encode_all(postings: dict[str, dict[int, int]]) -> bytes:
+    return _dumps({t: _encode(t, postings[t]) for t in sorted(postings, key=sort_key)})
+
+
+def _chunk_bytes(ix: _Index, n: int) -> bytes:
+    """Metadata chunk ``n`` as it is now (trailing unused numbers past the base dropped)."""
+    chunk = ix.chunks[n]
+    while chunk and chunk[-1] is None and n * DOC_CHUNK + len(chunk) > ix.m["base"]:
+        chunk.pop()
+    return _dumps(chunk)
 
 
 def _listed(dest: Path) -> set[Path]:
@@ -852,11 +892,15 @@ def _listed(dest: Path) -> set[Path]:
     m = read_manifest(dest)
     if m is None:
         return set()
-    paths = {dest / "t" / f"{i}.{term_stamp(m, i)}.json" for i in range(len(m["terms"]))}
-    paths |= {dest / "t" / f"{i}.{s}.delta.json" for i, s in m["delta"].items()}
+    terms = by_number(m["term_stamps"])
+    paths = {
+        dest / "t" / f"{i}.{terms.get(i, m['term_stamp'])}.json" for i in range(len(m["terms"]))
+    }
+    paths |= {dest / "t" / f"{i}.{s}.delta.json" for i, s in by_number(m["delta"]).items()}
+    docs = by_number(m["doc_stamps"])
     last = (m["next"] - 1) // DOC_CHUNK if m["next"] else -1
     for n in range(last + 1):
-        paths.add(dest / "d" / f"{n}.{m['doc_stamps'].get(str(n), m['docs'])}.json")
+        paths.add(dest / "d" / f"{n}.{docs.get(n, m['docs'])}.json")
     return paths
 
 

@@ -15,7 +15,7 @@
 (function () {
   "use strict";
 
-  const FORMAT = 1;
+  const FORMAT = 2;
   // No index file comes near this (decoded); a host sending more is refused.
   const LIMIT = 16 * 1024 * 1024;
   const FACETS = ["place", "agency"];
@@ -142,6 +142,15 @@
     return html;
   }
 
+  /* A manifest table of stamps, {stamp: [file numbers]}, as a Map number -> stamp. */
+  function byNumber(table) {
+    const out = new Map();
+    for (const [stamp, numbers] of Object.entries(table || {})) {
+      for (const n of numbers) out.set(n, stamp);
+    }
+    return out;
+  }
+
   function cmpUnits(a, b) {
     return a < b ? -1 : a > b ? 1 : 0; // UTF-16 code units, as the index sorts terms
   }
@@ -161,6 +170,9 @@
       }
       this.m = manifest;
       this.void = new Set(manifest.void);
+      this.termStamps = byNumber(manifest.term_stamps);
+      this.deltas = byNumber(manifest.delta);
+      this.docStamps = byNumber(manifest.doc_stamps);
       this.documents = manifest.count;
       this.facets = {
         year: manifest.facets.year || [],
@@ -201,9 +213,9 @@
       const out = new Map();
       if (!this.m.terms.length) return out;
       const i = this._fileOf(term);
-      const stamp = this.m.term_stamps[String(i)] || this.m.term_stamp;
+      const stamp = this.termStamps.get(i) || this.m.term_stamp;
       const rels = [`t/${i}.${stamp}.json`];
-      const delta = this.m.delta[String(i)];
+      const delta = this.deltas.get(i);
       if (delta) rels.push(`t/${i}.${delta}.delta.json`);
       const files = await Promise.all(rels.map((r) => this._file(r)));
       for (const file of files) {
@@ -254,7 +266,7 @@
 
     async _meta(doc) {
       const chunk = Math.floor(doc / this.m.doc_chunk);
-      const stamp = this.m.doc_stamps[String(chunk)] || this.m.docs;
+      const stamp = this.docStamps.get(chunk) || this.m.docs;
       const rows = await this._file(`d/${chunk}.${stamp}.json`);
       return rows[doc % this.m.doc_chunk];
     }
