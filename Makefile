@@ -52,7 +52,8 @@ lint: $(STAMP)
 	$(VENV)/bin/mypy
 
 ## Build N generated articles (default 10,000) with archivesite, the bare loop, Pelican and
-## Hugo side by side; medians and ratios (BENCHMARKS.md). E.g. BENCH_ARGS="--runs 1 --record".
+## Hugo side by side, then search at N (bench/search_bench.py: build, serve, browser);
+## medians and ratios (BENCHMARKS.md). E.g. N=100000 BENCH_ARGS="--runs 1 --record".
 bench: $(STAMP)
 	$(PY) bench/run.py --articles $(N) $(BENCH_ARGS)
 

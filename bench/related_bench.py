@@ -1,5 +1,6 @@
 """What related coverage costs a build: the same generated site built with it on and
-off (``[related] enabled``), alternating, on a cold build and after one article edit.
+off (``[related] enabled``), alternating, on a cold build and after one article edit:
+the wall-clock time, and the CPU time of all the build's processes.
 
 Also times the stages in this process: making every text's features (one process),
 relating them all (``relate``), and finding again the pairs of one edited article
@@ -12,6 +13,7 @@ a cold build without related coverage.
 from __future__ import annotations
 
 import argparse
+import resource
 import shutil
 import sys
 import tempfile
@@ -39,11 +41,16 @@ def _site(root: Path, articles: list[generate.Article], enabled: bool) -> Path:
     return root
 
 
-def _build(site: Path, *extra: str) -> float:
+def _build(site: Path, *extra: str) -> tuple[float, float]:
+    """The build's wall-clock seconds and the CPU seconds of all its processes (user and
+    system; steadier than wall time on a machine others load too)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     m = run_measured([ARCHIVESITE, "build", "--site", site, *extra], timeout=3600)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if m.returncode != 0:
         raise SystemExit(f"build of {site} failed: {m.tail}")
-    return m.seconds
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return m.seconds, cpu
 
 
 def _edit(site: Path, n: int) -> None:
@@ -91,14 +98,19 @@ def main(argv: list[str] | None = None) -> int:
     try:
         on = _site(tmp / "on", articles, True)
         off = _site(tmp / "off", articles, False)
-        times: dict[str, dict[str, list[float]]] = {"cold": {}, "one edit": {}}
+        measures = ("cold", "one edit", "cold, CPU", "one edit, CPU")
+        times: dict[str, dict[str, list[float]]] = {m: {} for m in measures}
         for r in range(args.rounds):
             for name, site in (("off", off), ("on", on)) if r % 2 else (("on", on), ("off", off)):
                 shutil.rmtree(site / "build", ignore_errors=True)
                 shutil.rmtree(site / ".archivesite", ignore_errors=True)
-                times["cold"].setdefault(name, []).append(_build(site, "--clean"))
+                wall, cpu = _build(site, "--clean")
+                times["cold"].setdefault(name, []).append(wall)
+                times["cold, CPU"].setdefault(name, []).append(cpu)
                 _edit(site, r)
-                times["one edit"].setdefault(name, []).append(_build(site))
+                wall, cpu = _build(site)
+                times["one edit"].setdefault(name, []).append(wall)
+                times["one edit, CPU"].setdefault(name, []).append(cpu)
             print(f"round {r + 1}: " + ", ".join(
                 f"{m} {n} {v[n][-1]:.2f} s" for m, v in times.items() for n in ("on", "off")
             ))  # fmt: skip

@@ -35,11 +35,11 @@ def read(out: Path, url: str) -> str:
 
 
 def snapshot(out: Path) -> dict[str, tuple[bytes, int]]:
-    # pagefind/ is Pagefind's output, not byte-repeatable (tests/test_search.py checks it).
+    # search-index/ is compared by what it finds (tests/test_search.py checks it).
     return {
         p.relative_to(out).as_posix(): (p.read_bytes(), p.stat().st_mtime_ns)
         for p in sorted(out.rglob("*"))
-        if p.is_file() and p.relative_to(out).parts[0] != "pagefind"
+        if p.is_file() and p.relative_to(out).parts[0] != "search-index"
     }
 
 
@@ -377,6 +377,10 @@ def test_every_bad_file_reported_with_its_line(
                 "---\ntitle: Bad date\nagency: AP\ndate: 2022-13-45\n---\nB\n"
             ),
             "2022/01/05/nofm.md": "Just text\n",
+            "2022/01/06/badsource.md": (
+                "---\ntitle: Bad source\ndate: 2022-01-06\nsource_url: javascript:alert(1)\n"
+                "excerpt: maybe\n---\nB\n"
+            ),
         }
     )
     (site / "build").mkdir()
@@ -387,6 +391,8 @@ def test_every_bad_file_reported_with_its_line(
     assert f"{content}/03/untitled.md:1: missing title" in stderr
     assert f"{content}/04/baddate.md:4: bad date '2022-13-45'" in stderr
     assert f"{content}/05/nofm.md:1: no front matter" in stderr
+    assert f"{content}/06/badsource.md:4: 'source_url' must be an http or https address" in stderr
+    assert f"{content}/06/badsource.md:5: 'excerpt' must be true or false" in stderr
     assert list((site / "build").iterdir()) == []
 
 

@@ -52,6 +52,16 @@ def test_rss_entries_with_content_and_summary_only(tmp_path: Path) -> None:
     assert body.strip() == "The council will meet Thursday to decide on dredging the inner harbor."
     page = page_of(site, "Ferry service returns to Gull Island")
     assert '<p class="byline" itemprop="author">Mary Shore</p>' in page
+    # Where it came from, linked; the page of a saved summary says it is only that.
+    source = (
+        '<a href="https://gazette.example.org/2026/01/05/ferry-returns" rel="external nofollow">'
+        "The Harbor Gazette</a>"
+    )
+    assert source in page
+    assert "Only an excerpt" not in page
+    short_page = page_of(site, "Harbor council meets on dredging")
+    assert "Only an excerpt of this story was saved." in short_page
+    assert 'href="https://gazette.example.org/2026/01/06/dredging"' in short_page
     assert (site / "build" / "tags").is_dir()
 
 

@@ -97,6 +97,26 @@ def test_a_sites_own_catalogue_overrides_the_themes_words(
     assert "Навигационная цепочка" in day  # the rest still from the theme's catalogue
 
 
+def test_a_broken_catalogue_is_an_error_naming_its_line(
+    make_site: Callable[..., Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = make_site(
+        {ARTICLE: front_matter_article("Talks", date="2022-01-11")},
+        config='title = "T"\nlanguage = "ru"\n',
+    )
+    (root / "locales").mkdir()
+    (root / "locales" / "ru.po").write_text(
+        'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n'
+        'msgid "Archive"\nmsgstr "Подшивка"\n\nmsgid "Updated"\n\nmsgid "Search"\nmsgstr "x"\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(ArchiveError) as caught:
+        build(load_config(root))
+    assert str(caught.value).startswith(f"{root / 'locales' / 'ru.po'}:")
+    assert "not a valid message catalogue" in str(caught.value)
+    assert capsys.readouterr().out == ""  # Babel's own warnings would land on stdout
+
+
 def test_an_unknown_locale_is_a_config_error(make_site: Callable[..., Path]) -> None:
     root = make_site({}, config='title = "T"\nlanguage = "xx_QQ"\n')
     with pytest.raises(ArchiveError, match="language"):

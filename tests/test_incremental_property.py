@@ -6,7 +6,7 @@ sources (articles, drafts, templates, a new override of a template others
 extend, static files, configuration), then builds incrementally into
 one folder and from scratch (``clean=True``, on a copy of the sources) into
 another, and compares the two trees byte for byte. A search index is compared
-by what it contains, not by its bytes, so ``pagefind/`` is left out here.
+by what it contains, not by its bytes, so ``search-index/`` is left out here.
 """
 
 from __future__ import annotations
@@ -101,7 +101,7 @@ def _tree(root: Path) -> dict[str, bytes]:
     return {
         str(p.relative_to(root)): p.read_bytes()
         for p in sorted(root.rglob("*"))
-        if p.is_file() and "pagefind" not in p.relative_to(root).parts
+        if p.is_file() and "search-index" not in p.relative_to(root).parts
     }
 
 

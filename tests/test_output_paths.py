@@ -28,7 +28,7 @@ def _build(site: Path) -> tuple[int, str]:
         ("robots.txt", "robots.txt"),
         ("404.html", "the 404 page"),
         ("sitemap.xml", "the sitemap"),
-        ("pagefind", "the search index"),
+        ("search-index", "the search index"),
     ],
 )
 def test_a_page_where_the_build_writes_a_file_or_folder_is_an_error_naming_both(
@@ -98,7 +98,7 @@ def test_a_date_at_the_ends_of_the_calendar_is_a_path_line_error(
         ("2021/03/01/a/index.html", "content/2021/03/01/a.md"),  # an article's page
         ("2021", "the month page"),  # a file where the build needs a folder
         ("index.html/x", "the home page"),  # a folder where the build writes a file
-        ("pagefind/x.js", "the search index"),  # inside the search index folder
+        ("search-index/x.js", "the search index"),  # inside the search index folder
         ("search/index.html", "the search page"),
     ],
 )

@@ -90,6 +90,33 @@ def test_every_same_event_pair_is_linked_both_ways_and_no_other(site: Path) -> N
     assert links["quake-a"]["related-coverage"] == {"quake-b"}  # not the copy twice
 
 
+def test_parsing_workers_make_the_features_and_the_same_links(
+    site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Where the content files are parsed in worker processes, the workers make each
+    text's features as they read it: the builder makes none, and pages link the same."""
+    from archivesite import caches, workers
+
+    if not workers.fork_is_safe():
+        pytest.skip("no forked workers here")
+    config = load_config(site)
+    build(config, out=tmp_path / "serial", jobs=1)
+    shutil.rmtree(site / ".archivesite")
+    made: list[int] = []
+    real = caches._features_of
+
+    def counting(refs: list[Any]) -> list[related.Features]:
+        made.append(len(refs))
+        return real(refs)
+
+    monkeypatch.setattr(caches, "_features_of", counting)
+    monkeypatch.setattr(workers, "PARSE_THRESHOLD", 2)
+    build(config, out=tmp_path / "parallel", jobs=2)
+    assert sum(made) == 0
+    for a in ARTICLES:
+        assert _links(tmp_path / "parallel", a) == _links(tmp_path / "serial", a), a["id"]
+
+
 def test_the_thresholds_and_window_are_settings(make_site: Callable[..., Path]) -> None:
     pair = [BY_ID["vote-a"], BY_ID["vote-b"]]  # a day apart
     files = {_rel(a): _text(a) for a in pair}
@@ -304,3 +331,19 @@ def test_candidates_are_those_of_datasketchs_lsh() -> None:
         theirs = {(i, j) for i, h in enumerate(hashes) for j in lsh.query(h) if i < j}
         assert related.candidates(sigs, shape) == theirs
         assert theirs  # the near-copies at least
+
+
+def test_the_initial_words_are_those_of_the_plain_pattern() -> None:
+    """The words that begin a sentence or a line, found with a search that skips ahead,
+    are those the plain pattern finds (texts of the fixtures, and edge cases)."""
+    texts = [a["text"] for a in ARTICLES] + [
+        "\nWord one. Two",
+        "“Quote” she said. (Bracket) words: More\n\n  # Title\n- item",
+        "The end.The start; next\tword",
+        "1.5a 3.5th 1,000km U.S. said, «Привет» мир. — Он",
+        "",
+        " ",
+        ". ",
+    ]
+    for text in texts:
+        assert related._initial_words(text) == related._INITIAL.findall(text)

@@ -3,8 +3,8 @@ a new search index without a manual reload.
 
 Two ways: the preview server in this process with the index swapped under an open page
 and the ``search-index`` event sent by hand (the page must search the new index in place
-and say so); and a real ``archivesite serve`` where an article is added (the page shows
-it once the background re-index is in). Uses Debian's chromium through Playwright.
+and say so); and a real ``archivesite serve`` where an article is added, then one edited (the
+page shows each once the background re-index is in). Uses Debian's chromium through Playwright.
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ pytestmark = [
     pytest.mark.timeout(300),
 ]
 
-#: Generous: the machine may be very busy, and Pagefind runs at a lower priority under serve.
+#: Generous: the machine may be very busy, and the indexer runs at a lower priority under serve.
 WAIT_MS = 120_000
 
 
@@ -75,11 +75,18 @@ def open_search(browser: Any, url: str) -> tuple[Any, list[str]]:
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     page.goto(url)
     page.wait_for_function("window.archivesiteLiveReload === 'connected'")
-    page.wait_for_selector(".pagefind-ui__message", state="visible")
     page.wait_for_function(
-        "() => /No results/i.test(document.querySelector('.pagefind-ui__message').textContent)"
+        "() => /No results/.test(document.getElementById('search-status').textContent)"
     )
     return page, errors
+
+
+def wait_for_titles(page: Any, titles: list[str]) -> None:
+    page.wait_for_function(
+        "t => JSON.stringify([...document.querySelectorAll('#search-results > li h2')]"
+        ".map(h => h.textContent.trim())) === JSON.stringify(t)",
+        arg=titles,
+    )
 
 
 def test_the_page_follows_a_new_index(tmp_path: Path, browser: Any) -> None:
@@ -100,28 +107,33 @@ def test_the_page_follows_a_new_index(tmp_path: Path, browser: Any) -> None:
         server.livereload.search_indexed()
 
         # The page searches the new index on its own and says why the results changed.
-        page.wait_for_selector(".pagefind-ui__result", state="visible")
-        assert page.locator(".pagefind-ui__result-title").all_inner_texts() == ["Caravan arrives"]
+        wait_for_titles(page, ["Caravan arrives"])
         page.wait_for_selector("#search-notice", state="visible")
         # the search itself is unchanged: the box, the filter, the address
-        page.wait_for_function(
-            "() => document.querySelector('.pagefind-ui__search-input').value === 'tessalit'"
-        )
-        assert page.locator(".pagefind-ui__filter-checkbox:checked").count() == 1
+        assert page.locator("#search-q").input_value() == "tessalit"
+        assert page.locator("#search-filters input:checked").count() == 1
         assert page.evaluate("location.search") == "?q=tessalit&year=1998"
 
-        # While the reader is typing, the page does not reload under them: it offers to.
-        page.wait_for_function("window.archivesiteLiveReload === 'connected'")
+        # While the reader is typing, the results do not change under them: the page
+        # offers the new ones.
+        page.locator("#search-q").fill("salt")
+        wait_for_titles(page, ["Caravan arrives"])
+        (root / "content/1998/03/03/salt.md").write_text(
+            story("Salt prices fall", "1998-03-03", "Salt is cheaper in Kidal.")
+        )
+        build(load_config(root), out=out)
         page.evaluate("window.notReloaded = true")
-        page.locator(".pagefind-ui__search-input").focus()
+        page.locator("#search-q").focus()
         server.livereload.search_indexed()
         button = notice.get_by_role("button")
         button.wait_for(state="visible")
-        assert page.evaluate("window.notReloaded") is True
+        assert page.locator("#search-results > li").count() == 1
         button.click()
-        page.wait_for_function("window.notReloaded === undefined")
-        page.wait_for_selector(".pagefind-ui__result", state="visible")
+        page.wait_for_function("document.querySelectorAll('#search-results > li').length === 2")
+        titles = page.locator("#search-results > li h2").all_inner_texts()
+        assert sorted(titles) == ["Caravan arrives", "Salt prices fall"]
         assert notice.is_visible() and button.is_hidden()
+        assert page.evaluate("window.notReloaded") is True  # searched in place
         assert errors == []
     finally:
         server.close()
@@ -132,7 +144,7 @@ def wait_for_index(url: str, timeout: float) -> None:
     deadline = time.monotonic() + timeout
     while True:
         try:
-            with urllib.request.urlopen(url + "pagefind/pagefind-entry.json", timeout=10):
+            with urllib.request.urlopen(url + "search-index/manifest.json", timeout=10):
                 return
         except (urllib.error.URLError, OSError):
             if time.monotonic() > deadline:
@@ -140,7 +152,7 @@ def wait_for_index(url: str, timeout: float) -> None:
             time.sleep(0.5)
 
 
-def test_serve_shows_a_new_article_in_open_search_results(tmp_path: Path, browser: Any) -> None:
+def test_serve_makes_new_and_edited_articles_searchable(tmp_path: Path, browser: Any) -> None:
     root = make_site(tmp_path / "site")
     serve = ServeProcess(root)
     try:
@@ -148,9 +160,17 @@ def test_serve_shows_a_new_article_in_open_search_results(tmp_path: Path, browse
         page, errors = open_search(browser, serve.url + "search/?q=tessalit")
         add_article(root)
         # the build reloads the page, then the re-index follows: no reload by hand
-        page.wait_for_selector(".pagefind-ui__result", state="visible")
-        assert page.locator(".pagefind-ui__result-title").all_inner_texts() == ["Caravan arrives"]
-        assert page.locator(".pagefind-ui__search-input").input_value() == "tessalit"
+        wait_for_titles(page, ["Caravan arrives"])
+        assert page.locator("#search-q").input_value() == "tessalit"
+
+        # An edit: a word the article did not have becomes searchable.
+        page.goto(serve.url + "search/?q=camels")
+        page.wait_for_function(
+            "() => /No results/.test(document.getElementById('search-status').textContent)"
+        )
+        talks = root / "content/1998/03/02/talks.md"
+        talks.write_text(talks.read_text() + "\nThey came on camels.\n")
+        wait_for_titles(page, ["Talks in Kidal"])
         assert errors == []
     finally:
         assert serve.stop() == 0, "".join(serve.log)

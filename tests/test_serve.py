@@ -86,12 +86,10 @@ def output(tmp_path: Path) -> Path:
         "logo.svg": "<svg xmlns='http://www.w3.org/2000/svg'/>",
         "fonts/a.woff2": "wOF2",
         "m.wasm": "\0asm",
-        "pagefind/pagefind-entry.json": "{}",
-        "pagefind/pagefind.js": "export {}",
-        "pagefind/index/en_1.pf_index": "x",
-        "pagefind/fragment/en_1.pf_fragment": "x",
-        "pagefind/pagefind.en_1.pf_meta": "x",
-        "pagefind/wasm.en.pagefind": "x",
+        "search-index/manifest.json": "{}",
+        "search-index/t/0.0123abcd.json": "{}",
+        "search-index/t/0.4567abcd.delta.json": "{}",
+        "assets/search-engine.js": "(function () {})();",
         "nolisting/file.txt": "not listed",
         ".well-known/security.txt": "Contact: x",
     }
@@ -154,12 +152,10 @@ def test_redirect_cannot_point_off_site(server: PreviewServer) -> None:
         ("/logo.svg", "image/svg+xml"),
         ("/fonts/a.woff2", "font/woff2"),
         ("/m.wasm", "application/wasm"),
-        ("/pagefind/pagefind-entry.json", "application/json"),
-        ("/pagefind/pagefind.js", "text/javascript; charset=utf-8"),
-        ("/pagefind/index/en_1.pf_index", "application/octet-stream"),
-        ("/pagefind/fragment/en_1.pf_fragment", "application/octet-stream"),
-        ("/pagefind/pagefind.en_1.pf_meta", "application/octet-stream"),
-        ("/pagefind/wasm.en.pagefind", "application/octet-stream"),
+        ("/search-index/manifest.json", "application/json"),
+        ("/search-index/t/0.0123abcd.json", "application/json"),
+        ("/search-index/t/0.4567abcd.delta.json", "application/json"),
+        ("/assets/search-engine.js", "text/javascript; charset=utf-8"),
         ("/.well-known/security.txt", "text/plain; charset=utf-8"),
     ],
 )
@@ -187,7 +183,7 @@ def test_missing_pages_get_the_sites_404(server: PreviewServer, output: Path) ->
 
 
 def test_no_directory_listings(server: PreviewServer) -> None:
-    for target in ("/nolisting/", "/nolisting", "/fonts/", "/pagefind/"):
+    for target in ("/nolisting/", "/nolisting", "/fonts/", "/search-index/"):
         r = get(server.port, target)
         assert r.status in (302, 404)
         assert b"file.txt" not in r.body and b"a.woff2" not in r.body

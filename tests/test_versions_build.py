@@ -137,9 +137,9 @@ def test_the_story_is_listed_once(site: Path) -> None:
         page = (out / url / "index.html").read_text(encoding="utf-8")
         assert page.count(f">{title}<") == 1, url
     assert not (out / "2026/12/26").exists()  # the corrected version's day holds nothing else
-    entry = json.loads((out / "pagefind" / "pagefind-entry.json").read_text(encoding="utf-8"))
+    manifest = json.loads((out / "search-index" / "manifest.json").read_text(encoding="utf-8"))
     stories = len(list(out.glob("20*/*/*/*/index.html")))
-    assert entry["languages"]["en"]["page_count"] == stories
+    assert manifest["count"] == stories
 
 
 def test_feed_and_sitemap_follow_the_update(site: Path) -> None:
@@ -210,7 +210,7 @@ def test_incremental_build_equals_clean_after_a_version_arrives(site: Path, tmp_
         return {
             str(p.relative_to(root)): p.read_bytes()
             for p in sorted(root.rglob("*"))
-            if p.is_file() and "pagefind" not in p.relative_to(root).parts
+            if p.is_file() and "search-index" not in p.relative_to(root).parts
         }
 
     want, got = tree(clean), tree(work / "build")

@@ -59,9 +59,11 @@ from .render import environment
 from .search import (
     IndexFn,
     SearchReport,
+    SiteRecords,
     built_from,
     changed_article_pages,
-    mark_index_stale,
+    index_behind,
+    site_records,
     update_search_index,
 )
 from .session import BuildSession, Memory, Planned, SavedState, Warm, warm_plan
@@ -133,6 +135,7 @@ class Built(NamedTuple):
     planned: int
     article_pages: tuple[str, ...]
     index_from: str  # the digest of the article pages, for the search index
+    records: SiteRecords | None = None  # the site's articles for the search index, if loaded
 
 
 def _without_cyclic_gc(fn: Callable[P, R]) -> Callable[P, R]:
@@ -192,7 +195,7 @@ def build(
         sources = _scan(config, target, drafts)
         plan_key = _plan_key(config, sources, drafts)
         gone: tuple[str, ...] = ()
-        if _up_to_date(target, sources, plan_key):
+        if _up_to_date(target, sources, plan_key) and not _search_behind(config, target):
             built = _nothing_built(target.previous)
             gone = _check_gone(still_gone(read_published(config)), strict)
         else:
@@ -209,7 +212,8 @@ def build(
             )
         target.memory.finish(config)
     faults.reach("index")
-    search = _index(config, target.out, built, index_search)
+    since = target.previous.index_from if target.previous is not None else ""
+    search = _index(config, target.out, built, index_search, since)
     return BuildReport(
         out=target.out,
         articles=built.articles,
@@ -318,7 +322,8 @@ def _load_and_plan(
     environment.cache_clear()  # templates are read afresh (a session is long-lived)
     digests = sources.digests
     cache = target.memory.article_cache(config, digests)
-    parsed = _parse_new(config, cache, digests, jobs)
+    features = FeatureCache(config) if config.related.enabled else None
+    parsed = _parse_new(config, cache, digests, jobs, features)
     if not all(digests.values()):  # a first build: the digests the parsing workers took
         for rel, digest in digests.items():
             if not digest:
@@ -331,19 +336,21 @@ def _load_and_plan(
     site = assemble(config, articles, sources.theme)
     del articles, cache  # each article is kept once: as the site placed it (its URL)
     settled = settle(read_published(config), _articles_of(site), config.redirects)
-    site = replace(site, redirects=settled.redirects, coverage=_coverage(config, site, jobs))
+    coverage = _coverage(config, site, jobs, features)
+    site = replace(site, redirects=settled.redirects, coverage=coverage)
     loaded = {a.source: a for a in _articles_of(site)}
     return Planned(site, plan_outputs(site), loaded, None, full=True, settled=settled)
 
 
-def _coverage(config: Config, site: Site, jobs: int) -> dict[str, Coverage]:
+def _coverage(
+    config: Config, site: Site, jobs: int, features: FeatureCache | None
+) -> dict[str, Coverage]:
     """Every article's related coverage, from the features of its text (made only for
-    texts the cache does not know)."""
-    if not config.related.enabled:
+    texts the cache does not know, nor the parsing workers made)."""
+    if not config.related.enabled or features is None:
         return {}
     from .related import relate
 
-    features = FeatureCache(config)
     dated = site.archive.dated
     features.fill(dated, jobs)
     coverage = relate(dated, features.get, config.related)
@@ -386,20 +393,29 @@ def _articles_of(site: Site) -> Iterator[Article]:
 
 
 def _parse_new(
-    config: Config, cache: ArticleCache, digests: Mapping[str, str], jobs: int
+    config: Config,
+    cache: ArticleCache,
+    digests: Mapping[str, str],
+    jobs: int,
+    features: FeatureCache | None,
 ) -> dict[str, str]:
     """Parse the files the cache does not know (or whose digest is not known yet: "") in
     worker processes, where that pays, so that :func:`load_articles` finds them there;
-    it parses and reports any bad ones. Returns the digests of the files parsed."""
+    it parses and reports any bad ones. The workers make the related-coverage features
+    of the texts they read into ``features``. Returns the digests of the files parsed."""
     new = [rel for rel, d in digests.items() if not d or (cache.entries.get(rel) or ("",))[0] != d]
     root = str(config.root) + os.sep
     parsed: dict[str, str] = {}
     shared = SharedValues()
     keys = {rel: rel for rel in new}  # each path once: the digests' own string
-    for path, digest, article in workers.parse_files(config, [root + rel for rel in new], jobs):
+    for path, digest, article, made in workers.parse_files(
+        config, [root + rel for rel in new], jobs
+    ):
         rel = keys.get(path.removeprefix(root)) or path.removeprefix(root)
         cache.store(rel, digest, shared.article(article, rel))
         parsed[rel] = digest
+        if made is not None and features is not None:
+            features.add(article.body_hash, made)
     return parsed
 
 
@@ -445,8 +461,6 @@ def _render_and_commit(
         pages = planned.article_pages
         if pages is None:
             pages = tuple(plan.paths("article"))
-        if changed_article_pages(pages, written, stale):
-            mark_index_stale(config, target.out)  # a kill before the index: it catches up
         journal = commit.begin(
             target.out,
             staging,
@@ -469,7 +483,15 @@ def _render_and_commit(
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return Built(
-        len(planned.loaded), len(records), written, removed, rendered, len(plan), pages, index_from
+        len(planned.loaded),
+        len(records),
+        written,
+        removed,
+        rendered,
+        len(plan),
+        pages,
+        index_from,
+        site_records(config, planned.site) if config.search else None,
     )
 
 
@@ -553,13 +575,21 @@ def _untouched(out: Path, previous: BuildRecord, skip: set[str]) -> bool:
     )
 
 
+def _search_behind(config: Config, target: Target) -> bool:
+    """The search index does not show the last build's pages (a kill came between them,
+    or it was deleted): the site is loaded so that it can be written."""
+    previous = target.previous
+    return previous is not None and index_behind(config, target.out, previous.index_from)
+
+
 def _index(
-    config: Config, out: Path, built: Built, index_search: IndexFn | None
+    config: Config, out: Path, built: Built, index_search: IndexFn | None, since: str
 ) -> SearchReport | None:
-    """Re-index the site's search when an article page changed, or when the index was
-    built from other pages than the build's (a kill came between them)."""
+    """Update the site's search index with the article pages that changed (``since``: the
+    digest of the last build's), or write it whole where it is behind."""
     changed = changed_article_pages(built.article_pages, built.written, built.removed)
-    if index_search is not None:
-        index_search(config, out, changed, built_from=built.index_from)
-        return None
-    return update_search_index(config, out, changed, built_from=built.index_from)
+    index = update_search_index if index_search is None else index_search
+    report = index(
+        config, out, changed, built_from=built.index_from, since=since, records=built.records
+    )
+    return report if index_search is None and isinstance(report, SearchReport) else None

@@ -153,6 +153,11 @@ class FeatureCache:
             self.changed = True
         return found
 
+    def add(self, body_hash: str, made: Features) -> None:
+        """Keep the features of a text made elsewhere (by the workers that parsed it)."""
+        self.entries[body_hash] = made
+        self.changed = True
+
     def fill(self, articles: Sequence[Article], jobs: int) -> None:
         """Make the features of every text not known yet, in worker processes where many."""
         from .workers import map_forked

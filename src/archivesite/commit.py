@@ -191,8 +191,8 @@ def _remove_leftovers(out: Path) -> None:
         return
     for leftover in out.parent.glob(f".{out.name}.staging-*"):
         shutil.rmtree(leftover, ignore_errors=True)
-    for leftover in out.parent.glob(f".{out.name}.pagefind-*"):
-        pid = leftover.name.rpartition(".pagefind-")[2].partition("-")[0]
+    for leftover in out.parent.glob(f".{out.name}.search-tmp-*"):
+        pid = leftover.name.rpartition(".search-tmp-")[2].partition("-")[0]
         if not (pid.isdigit() and _running(int(pid))):
             shutil.rmtree(leftover, ignore_errors=True)
     with contextlib.suppress(OSError):

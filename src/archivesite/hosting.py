@@ -36,7 +36,7 @@ MIN_COMPRESS = 256
 MAX_RANGES = 100
 
 #: Media types compressed on the fly (what nginx configs and CDNs list: text, not
-#: formats that are compressed already, such as images, fonts or Pagefind's chunks).
+#: formats that are compressed already, such as images and fonts).
 COMPRESSIBLE = (
     "text/",
     "application/json",

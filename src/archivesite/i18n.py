@@ -25,8 +25,10 @@ import babel
 import babel.dates
 import babel.numbers
 from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
+from babel.messages.pofile import PoFileError, read_po
 from babel.support import Translations
+
+from .errors import ArchiveError
 
 BUILTIN_CATALOGUES = Path(__file__).resolve().parent / "locales"
 SITE_CATALOGUES = "locales"  # a site's own folder of <language>.po files
@@ -56,8 +58,17 @@ def _catalogue_files(locale: babel.Locale, site_dir: str | None) -> list[Path]:
 
 
 def _compiled(path: Path, locale: babel.Locale) -> Translations:
-    with path.open("rb") as f:
-        catalogue = read_po(f, locale=locale)
+    # abort_invalid: otherwise Babel prints its warnings on stdout (where serve's start line
+    # goes) and carries on with the entry cut; the reader gets path:line instead.
+    try:
+        with path.open("rb") as f:
+            catalogue = read_po(f, locale=locale, abort_invalid=True)
+    except PoFileError as exc:
+        raise ArchiveError(
+            f"not a valid message catalogue: {str(exc).rsplit(' on ', 1)[0]}: {exc.line.strip()!r}",
+            path,
+            exc.lineno + 1,
+        ) from None
     buffer = io.BytesIO()
     write_mo(buffer, catalogue)
     buffer.seek(0)
@@ -86,7 +97,7 @@ class Language:
                 found.add_fallback(chain)
             chain = found
         self.translations = chain or gettext.NullTranslations()
-        self.gettext = self.translations.gettext
+        self._messages: dict[str, str] = {}
         self._words: dict[tuple[str, str, int], str] = {}
         self._dates: dict[tuple[str, dt.date], str] = {}
         days = locale.days
@@ -99,6 +110,14 @@ class Language:
             "",
             *(_title(months["stand-alone"]["abbreviated"][m]) for m in range(1, 13)),
         )
+
+    def gettext(self, message: str) -> str:
+        """The theme's word in this language (memoised: a page asks for some 15, and a
+        message the catalogue leaves untranslated walks the whole fallback chain)."""
+        text = self._messages.get(message)
+        if text is None:
+            text = self._messages[message] = self.translations.gettext(message)
+        return text
 
     def count(self, singular: str, plural: str, n: int) -> str:
         """``1 article``, ``5 articles``, ``5 статей``: the catalogue's plural for ``n``,

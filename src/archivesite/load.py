@@ -20,6 +20,7 @@ import difflib
 import hashlib
 import logging
 import os
+import urllib.parse
 from collections.abc import Callable, Hashable, Iterable
 from dataclasses import replace
 from pathlib import Path
@@ -63,9 +64,12 @@ _TEXT_KEYS = (
     "story",
     "version",
     "version_note",
+    "site_name",
+    "source_url",
 )
 _KNOWN_KEYS = (
     *_TEXT_KEYS,
+    "excerpt",
     "date",
     "slug",
     "tags",
@@ -276,6 +280,10 @@ def _article_from(
     if language is not None and not is_language_tag(language):
         bad("language", f"bad language {language!r}: use a tag such as 'en' or 'ru'")
     aliases = _aliases(meta, bad)
+    source_url = _source_url(text["source_url"], bad)
+    excerpt = meta.get("excerpt", False)
+    if not isinstance(excerpt, bool):
+        bad("excerpt", "'excerpt' must be true or false")
     origin = meta.get("source_file")
     raise_all(errors)
     return Article(
@@ -298,6 +306,9 @@ def _article_from(
         story=text["story"],
         version=text["version"],
         version_note=text["version_note"],
+        site_name=text["site_name"],
+        source_url=source_url,
+        excerpt=excerpt is True,
         **fixed,
     )
 
@@ -460,6 +471,18 @@ def _aliases(meta: dict[str, Any], bad: Complain) -> tuple[str, ...]:
         return tuple(dict.fromkeys(urls.url_path(v) for v in raw))
     bad("aliases", "'aliases' must be a list of URL paths, such as [/2022/01/11/old-slug/]")
     return ()
+
+
+def _source_url(value: str | None, bad: Complain) -> str | None:
+    """Where the source published the story: an http(s) address, since pages link to it."""
+    if value is None:
+        return None
+    if urllib.parse.urlsplit(value).scheme.lower() in ("http", "https") and not any(
+        c.isspace() for c in value
+    ):
+        return value
+    bad("source_url", f"'source_url' must be an http or https address, not {value!r}")
+    return None
 
 
 def _dateline(text: dict[str, str | None]) -> Dateline | None:

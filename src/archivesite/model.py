@@ -56,6 +56,9 @@ class Article:
     tags: tuple[str, ...] = ()
     draft: bool = False
     author: str | None = None  # the byline, as its source states it
+    site_name: str | None = None  # the site or outlet it was saved from
+    source_url: str | None = None  # the address it was published at (http or https)
+    excerpt: bool = False  # only an excerpt was saved (a feed's summary)
     body_offset: int = 0  # byte offset of the body in the source file
     body_line: int = 1  # the body's first line in the source file
     body_hash: str = ""  # sha256 of the body's bytes

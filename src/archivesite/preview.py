@@ -26,7 +26,7 @@ from .hosting import Compress
 from .import_report import report_lines
 from .ingest import find_seeds, import_seeds
 from .locks import holding, import_lock
-from .search import BackgroundIndexer, Changes, SearchReport, update_search_index
+from .search import BackgroundIndexer, Changes, SearchReport, SiteRecords, update_search_index
 from .serve import Preview
 from .watch import Change, ChangeKind
 
@@ -44,9 +44,17 @@ def make_preview(
     """A preview of ``site`` (not started) and the indexer its builds hand the search to."""
 
     def index(
-        config: Config, out_dir: Path, changed: Changes, *, built_from: str = ""
+        config: Config,
+        out_dir: Path,
+        changed: Changes,
+        *,
+        built_from: str = "",
+        since: str = "",
+        records: SiteRecords | None = None,
     ) -> SearchReport:
-        report = update_search_index(config, out_dir, changed, built_from=built_from)
+        report = update_search_index(
+            config, out_dir, changed, built_from=built_from, since=since, records=records
+        )
         if report.action == "indexed":
             preview.livereload.search_indexed()
         return report
@@ -124,7 +132,7 @@ def _stop(preview: Preview, indexer: BackgroundIndexer, echo: Echo) -> None:
     try:
         preview.stop()
         if not indexer.close(timeout=_INDEX_WAIT):
-            # Pagefind is still indexing the preview's own folder: leave it unfinished
+            # The indexer is still writing the preview's own index: leave it unfinished
             # rather than wait at exit, where its thread pool would be joined.
             echo("Stopped; the preview's search index was left unfinished.", True)
             _exit(0)

@@ -52,10 +52,14 @@ NUM_PERM = 128
 SHINGLE = 3  # words per shingle
 COLUMNS = 1 << 22
 NAME_WEIGHT = 2.0
+_BLOCK = 48  # rows: about as many as one window holds, so few products fall outside it
 _WORD = re.compile(r"\w+(?:[.,]\d+)*")  # a number with its separators is one word
 _SEED = 1
 # A word that begins a sentence or a line (after any opening quote or bracket).
 _INITIAL = re.compile(r"""(?:^|[.!?:;]\s+|\n\s*)["'“‘«(*_>#—-]*\s*(\w+)""")
+_OPENING = r"""["'“‘«(*_>#—-]*\s*(\w+)"""
+_INITIAL_FIRST = re.compile(_OPENING)  # _INITIAL at the start of the text
+_INITIAL_NEXT = re.compile(r"[.!?:;\n](?:(?<=\n)|(?=\s))\s*" + _OPENING)  # and after it
 _SCHEME = "affine32"
 
 _STOPWORDS_TEXT = """
@@ -108,21 +112,43 @@ def _words(text: str) -> tuple[list[str], set[str]]:
     a table is capitalised whatever it is, so it does not make a name."""
     written = _WORD.findall(text)
     words = " ".join(written).lower().split(" ") if written else []
-    distinct = set(written)
-    capital = {w for w in distinct if w[0].isupper()}
-    lower = distinct - capital
     counts = Counter(written)
-    initial = Counter(_INITIAL.findall(text))
+    capital = {w for w in counts if w[0].isupper()}
+    lower = counts.keys() - capital
+    initial = Counter(_initial_words(text))
     names = {w.lower() for w in capital if counts[w] > initial[w]}
     names.difference_update(lower)
     names.update(w for w in lower if not w.isalpha())  # numbers: "20.8", "4th", "1987"
     return words, names
 
 
+def _initial_words(text: str) -> list[str]:
+    """The words that begin a sentence or a line, as ``_INITIAL.findall`` finds them: the
+    first by itself, so that the search for the others can skip to the characters that
+    may end a sentence or a line (a pattern that may match anywhere cannot)."""
+    first = _INITIAL_FIRST.match(text)
+    found = _INITIAL_NEXT.findall(text, first.end() if first else 0)
+    return [first.group(1), *found] if first else found
+
+
+class _Crc32(dict[str, int]):
+    """Each word's CRC-32 (of its UTF-8 bytes), remembered: most words of a text are in
+    texts hashed before, and a look-up costs less than a hash."""
+
+    def __missing__(self, word: str) -> int:
+        if len(self) >= _CRC_MEMO:
+            self.clear()
+        crc = self[word] = zlib.crc32(word.encode())
+        return crc
+
+
+_CRC_MEMO = 1 << 20  # words remembered at most
+_crc32 = _Crc32()
+
+
 def _word_hashes(words: Sequence[str]) -> np.ndarray:
     """Each word's CRC-32 (of its UTF-8 bytes)."""
-    encoded = map(str.encode, words)
-    return np.fromiter(map(zlib.crc32, encoded), dtype=np.uint32, count=len(words))
+    return np.fromiter(map(_crc32.__getitem__, words), dtype=np.uint32, count=len(words))
 
 
 _SHINGLE_MIX = (np.uint32(0x9E3779B1), np.uint32(0x85EBCA77))  # odd: no word's bits lost
@@ -160,9 +186,11 @@ def _min_hashes(hv: np.ndarray) -> np.ndarray:
     hv = hv * m1
     hv = hv ^ (hv >> s2)
     hv = hv * m2
-    hv = (hv ^ (hv >> s1)).reshape(-1, 1)
+    hv = hv ^ (hv >> s1)
     a, b = _affine()
-    return (hv * a + b).min(axis=0)  # type: ignore[no-any-return]
+    permuted = np.multiply.outer(hv, a)  # one matrix, added to in place
+    permuted += b
+    return permuted.min(axis=0)  # type: ignore[no-any-return]
 
 
 def _vector(
@@ -173,14 +201,22 @@ def _vector(
     terms = [w for w in counts.keys() - STOPWORDS if len(w) > 1 or w.isdigit()]
     if not terms:
         return np.zeros(0, dtype=np.int32), np.zeros(0)
-    first = {w: i for i, w in enumerate(words)}  # a position of each word: its hash
-    at = np.fromiter(map(first.__getitem__, terms), dtype=np.int64, count=len(terms))
     n = np.fromiter(map(counts.__getitem__, terms), dtype=np.float64, count=len(terms))
     boost = np.fromiter(map(names.__contains__, terms), dtype=bool, count=len(terms))
     weights = (1.0 + np.log(n)) * np.where(boost, NAME_WEIGHT, 1.0)
-    columns, where = np.unique((hashes[at] & (COLUMNS - 1)).astype(np.int32), return_inverse=True)
-    summed = np.bincount(where, weights=weights)
+    columns, summed = _summed_by_column(_word_hashes(terms) & (COLUMNS - 1), weights)
     return columns, summed / np.sqrt((summed * summed).sum())
+
+
+def _summed_by_column(hashed: np.ndarray, weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct columns, ascending, and the weights of the terms in each, summed."""
+    hashed = hashed.astype(np.int32)
+    order = np.argsort(hashed)
+    columns = hashed[order]
+    if not (columns[1:] == columns[:-1]).any():  # no two terms share a column: no sums
+        return columns, weights[order]
+    columns, where = np.unique(hashed, return_inverse=True)
+    return columns, np.bincount(where, weights=weights)
 
 
 def _signature(f: Features) -> np.ndarray:
@@ -188,7 +224,8 @@ def _signature(f: Features) -> np.ndarray:
 
 
 def _matrix(items: Sequence[Features]) -> sparse.csr_matrix:
-    """The word vectors as the rows of one sparse matrix."""
+    """The word vectors as the rows of one sparse matrix, with only the columns they use
+    (renumbered in the same order, so every product sums in the same order)."""
     from scipy import sparse
 
     cols = [np.frombuffer(f.columns, dtype=np.int32) for f in items]
@@ -196,8 +233,12 @@ def _matrix(items: Sequence[Features]) -> sparse.csr_matrix:
     indptr = np.zeros(len(items) + 1, dtype=np.int64)
     np.cumsum([len(c) for c in cols], out=indptr[1:])
     data = np.concatenate(vals) if vals else np.zeros(0)
-    indices = np.concatenate(cols) if cols else np.zeros(0, dtype=np.int32)
-    return sparse.csr_matrix((data, indices, indptr), shape=(len(items), COLUMNS))
+    used, indices = np.unique(
+        np.concatenate(cols) if cols else np.zeros(0, np.int32), return_inverse=True
+    )
+    return sparse.csr_matrix(
+        (data, indices.astype(np.int32), indptr), shape=(len(items), len(used))
+    )
 
 
 @functools.cache
@@ -269,8 +310,9 @@ def relate(
     sigs = np.stack([_signature(f) for f in items]) if items else np.zeros((0, NUM_PERM))
     for i, j in sorted(candidates(sigs, bands(settings.carried_threshold))):
         _add_carried(pairs, dated[i].source, dated[j].source, sigs[i], sigs[j], settings)
-    _related_pairs(dated, items, range(len(dated)), settings, pairs, later_only=True)
-    return _coverage(pairs, dated)
+    related = _related_links(dated, items, range(len(dated)), settings, later_only=True)
+    carried = _links_of(pairs.carried, dated)
+    return _coverage(dated, carried, _without(related, carried, len(dated)))
 
 
 def _add_carried(
@@ -281,63 +323,94 @@ def _add_carried(
         pairs.carried[_ordered(a, b)] = similarity
 
 
-def _related_pairs(
+class _Links(NamedTuple):
+    """Pairs of articles as arrays: their places in time order, and their similarity."""
+
+    first: np.ndarray
+    second: np.ndarray
+    similarity: np.ndarray
+
+
+def _related_links(
     dated: Sequence[Article],
     items: Sequence[Features],
     rows: Iterable[int],
     settings: RelatedConfig,
-    pairs: _Pairs,
     *,
     later_only: bool = False,
-) -> None:
-    """Add the related pairs of each article of ``rows`` with those filed within the
-    window (``dated`` in time order; with ``later_only``, each pair once, from its
-    earlier article), a block of rows at a time; near-copies are not added."""
+) -> _Links:
+    """The related pairs of each article of ``rows`` with those filed within the window
+    (``dated`` in time order; with ``later_only``, each pair once, from its earlier
+    article), a block of rows at a time."""
     days = np.array([a.date.toordinal() if a.date else 0 for a in dated], dtype=np.int64)
     window, threshold = settings.window_days, settings.related_threshold
     rows = sorted(set(rows))
-    block = 256
+    block = _BLOCK
+    found: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
     for start in range(0, len(rows), block):
         chunk = np.array(rows[start : start + block], dtype=np.int64)
         lo = int(np.searchsorted(days, days[chunk[0]] - window, side="left"))
         hi = int(np.searchsorted(days, days[chunk[-1]] + window, side="right"))
-        sims = (_matrix([items[i] for i in chunk]) @ _matrix(items[lo:hi]).T).toarray()
-        sims = np.round(sims, 6)
+        vectors = _matrix(items[lo:hi])  # the chunk's rows are among them
+        sims = np.round((vectors[chunk - lo] @ vectors.T).toarray(), 6)
         cols = np.arange(lo, hi)
         keep = (sims >= threshold) & (np.abs(days[lo:hi][None, :] - days[chunk][:, None]) <= window)
         keep &= cols[None, :] > chunk[:, None] if later_only else cols[None, :] != chunk[:, None]
         r, c = np.nonzero(keep)
-        for i, j, similarity in zip(
-            chunk[r].tolist(), (c + lo).tolist(), sims[r, c].tolist(), strict=True
-        ):
-            pair = _ordered(dated[i].source, dated[j].source)
-            if pair not in pairs.carried:
-                pairs.related[pair] = similarity
+        found.append((chunk[r], c + lo, sims[r, c]))
+    if not found:
+        return _Links(np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0))
+    return _Links(*(np.concatenate(parts) for parts in zip(*found, strict=True)))
+
+
+def _links_of(pairs: Mapping[Pair, float], dated: Sequence[Article]) -> _Links:
+    """Pairs by source as arrays."""
+    index = {a.source: n for n, a in enumerate(dated)}
+    count = len(pairs)
+    return _Links(
+        np.fromiter((index[a] for a, _ in pairs), dtype=np.int64, count=count),
+        np.fromiter((index[b] for _, b in pairs), dtype=np.int64, count=count),
+        np.fromiter(pairs.values(), dtype=np.float64, count=count),
+    )
+
+
+def _without(links: _Links, other: _Links, n: int) -> _Links:
+    """``links`` but the pairs also in ``other`` (either way round)."""
+    if not len(other.first):
+        return links
+    key = np.minimum(links.first, links.second) * n + np.maximum(links.first, links.second)
+    drop = np.minimum(other.first, other.second) * n + np.maximum(other.first, other.second)
+    keep = ~np.isin(key, drop)
+    return _Links(links.first[keep], links.second[keep], links.similarity[keep])
 
 
 def _ordered(a: str, b: str) -> Pair:
     return (a, b) if a < b else (b, a)
 
 
-def _coverage(pairs: _Pairs, dated: Sequence[Article]) -> dict[str, Coverage]:
+def _coverage(dated: Sequence[Article], carried: _Links, related: _Links) -> dict[str, Coverage]:
     """Each article's links, both ways, the most similar first (then in time order)."""
-    order = {a.source: n for n, a in enumerate(dated)}
-    carried: dict[str, list[tuple[str, float]]] = {}
-    related: dict[str, list[tuple[str, float]]] = {}
-    for found, into in ((pairs.carried, carried), (pairs.related, related)):
-        for (a, b), similarity in found.items():
-            if into is related and (a, b) in pairs.carried:
-                continue
-            into.setdefault(a, []).append((b, similarity))
-            into.setdefault(b, []).append((a, similarity))
-
-    def ranked(links: list[tuple[str, float]]) -> tuple[tuple[str, float], ...]:
-        return tuple(sorted(links, key=lambda link: (-link[1], order[link[0]])))
-
+    by_kind = [_ranked(dated, links) for links in (carried, related)]
     return {
-        source: Coverage(ranked(carried.get(source, [])), ranked(related.get(source, [])))
-        for source in sorted(carried.keys() | related.keys(), key=order.__getitem__)
+        dated[n].source: Coverage(by_kind[0].get(n, ()), by_kind[1].get(n, ()))
+        for n in sorted(by_kind[0].keys() | by_kind[1].keys())
     }
+
+
+def _ranked(dated: Sequence[Article], links: _Links) -> dict[int, tuple[tuple[str, float], ...]]:
+    """Each article's links of one kind, by its place in time order: (source, similarity)
+    of each other article of its pairs, the most similar first, then in time order."""
+    first, second, similarity = links
+    own = np.concatenate([first, second])
+    other = np.concatenate([second, first])
+    both = np.concatenate([similarity, similarity])
+    order = np.lexsort((other, -both, own))
+    own, other, both = own[order], other[order], both[order]
+    sources = [a.source for a in dated]
+    found = list(zip(map(sources.__getitem__, other.tolist()), both.tolist(), strict=True))
+    starts = np.flatnonzero(np.diff(own, prepend=-1)).tolist()
+    ends = [*starts[1:], len(found)] if starts else []
+    return {int(own[a]): tuple(found[a:b]) for a, b in zip(starts, ends, strict=True)}
 
 
 def update(
@@ -374,7 +447,11 @@ def update(
                 _add_carried(pairs, source, dated[j].source, sig, sigs[j], settings)
     for pair in pairs.carried.keys() & pairs.related.keys():
         del pairs.related[pair]
-    _related_pairs(dated, items, (index[s] for s in edited), settings, pairs)
-    new = _coverage(pairs, dated)
+    found = _related_links(dated, items, (index[s] for s in edited), settings)
+    for i, j, similarity in zip(*(part.tolist() for part in found), strict=True):
+        pair = _ordered(dated[i].source, dated[j].source)
+        if pair not in pairs.carried:
+            pairs.related[pair] = similarity
+    new = _coverage(dated, _links_of(pairs.carried, dated), _links_of(pairs.related, dated))
     affected = {s for s in old.keys() | new.keys() if old.get(s) != new.get(s)}
     return new, affected

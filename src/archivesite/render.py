@@ -15,8 +15,8 @@ Cost: a template edit re-renders every page, so a page's Jinja work is kept
 small (``bench/render_bench.py`` measures it per kind of page). The helpers
 that depend on the page (``url``, ``absolute_url``, ``instant``) are globals
 reading the page being rendered from a ``ContextVar``, so macro files are
-imported without context (run once per process); our plain helpers are called
-without Jinja's ``pass_context`` probing; output escaping skips the ``Markup``
+imported without context (run once per process); compiled templates call our
+plain helpers directly, without Jinja's ``context.call``; output escaping skips the ``Markup``
 wrapper Jinja discards anyway; template globals are a plain dict.
 
 Dates: a calendar date (front matter ``date: 2022-01-11``) is shown and emitted
@@ -32,15 +32,18 @@ import contextvars
 import datetime as dt
 import functools
 import hashlib
+import io
 import json
 import os
 import zoneinfo
-from collections.abc import Callable, Iterator, MutableMapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, MutableMapping, Sequence
 from pathlib import Path
-from types import FunctionType
 from typing import Any, Protocol
 
 import jinja2
+import jinja2.compiler
+import jinja2.meta
+import jinja2.nodes
 import markupsafe
 from markupsafe import Markup
 
@@ -76,6 +79,8 @@ class _Environment(jinja2.Environment):
         except (TypeError, LookupError, AttributeError):
             return self.undefined(obj=obj, name=attribute)
 
+    plain_helpers: dict[int, object]  # the theme's helpers compiled calls call directly
+
     def make_globals(self, d: MutableMapping[str, Any] | None) -> MutableMapping[str, Any]:
         """A template's globals as a plain dict, not Jinja's ChainMap over the
         environment's: every render copies them, and copying a ChainMap is slow.
@@ -83,18 +88,42 @@ class _Environment(jinja2.Environment):
         return {**self.globals, **(d or {})}
 
 
-class _Context(jinja2.runtime.Context):
-    """Jinja's context, calling the theme's own helpers (plain functions that take no
-    context) directly: a page makes some 25 ``url()`` calls, and Jinja's general
-    ``call`` first looks for ``pass_context`` and the like on every one."""
+class _CodeGenerator(jinja2.compiler.CodeGenerator):
+    """Jinja's code generator, compiling a call of one of the theme's plain helpers
+    (``url(...)``, ``_(...)``: some 50 a page) to a direct call: Jinja's general
+    ``context.call`` first probes the callable for ``pass_context`` and the like, and
+    costs several times what the helper does. Any other callable (a macro, a site's
+    own global, an undefined name) still goes through ``context.call``.
 
-    def call(__self, __obj: Any, *args: Any, **kwargs: Any) -> Any:
-        if type(__obj) is FunctionType and __obj in _PLAIN_HELPERS:
-            if kwargs:
-                kwargs.pop("_loop_vars", None)
-                kwargs.pop("_block_vars", None)
-            return __obj(*args, **kwargs)
-        return super().call(__obj, *args, **kwargs)
+    ``url(x)`` becomes ``(t(x) if environment.plain_helpers.get(id(t := url)) is t
+    else context.call(t, x, ...))``: the callee evaluated once, then either call."""
+
+    def visit_Call(
+        self, node: jinja2.nodes.Call, frame: jinja2.compiler.Frame, forward_caller: bool = False
+    ) -> None:
+        if forward_caller or self.environment.is_async or self.environment.sandboxed:
+            super().visit_Call(node, frame, forward_caller)
+            return
+        callee = self.temporary_identifier()
+        direct = self._captured(lambda: self.signature(node, frame)).removeprefix(", ")
+        self.write(f"({callee}({direct}) if environment.plain_helpers.get(id({callee} := ")
+        self.visit(node.node, frame)
+        self.write(f")) is {callee} else context.call({callee}")
+        # The keywords Jinja's own visit_Call adds, for a callable that takes the context.
+        extra = {"_loop_vars": "_loop_vars"} if frame.loop_frame else {}
+        if frame.block_frame:
+            extra["_block_vars"] = "_block_vars"
+        self.signature(node, frame, extra or None)
+        self.write("))")
+
+    def _captured(self, write: Callable[[], None]) -> str:
+        """What ``write()`` writes, as text (part of an expression: no new lines)."""
+        stream, self.stream = self.stream, io.StringIO()
+        try:
+            write()
+            return self.stream.getvalue()
+        finally:
+            self.stream = stream
 
 
 def _output_escape(value: Any) -> str:
@@ -187,7 +216,8 @@ def environment(theme: Theme) -> jinja2.Environment:
         keep_trailing_newline=True,
         auto_reload=False,
     )
-    env.context_class = _Context
+    env.code_generator_class = _CodeGenerator
+    env.plain_helpers = {id(helper): helper for helper in _PLAIN_HELPERS}
     env.template_class = _Template
     env.filters["jsonld"] = jsonld
     env.filters["date_text"] = _date_text
@@ -214,11 +244,32 @@ def environment(theme: Theme) -> jinja2.Environment:
             "undated": urls.UNDATED,
             "feed": urls.FEED,
             "search": urls.SEARCH_URL,
+            "search_index": urls.SEARCH_INDEX + "/",
             "on_this_day": urls.ON_THIS_DAY,
             **{kind.name: kind.url for kind in taxonomies.TAXONOMIES},
         },
     )
     return env
+
+
+def prepare(site: SiteInfo, templates: Iterable[str]) -> None:
+    """Compile ``templates`` and read the site's language now, in this process, so that
+    worker processes forked after it inherit them instead of each doing it again. A
+    template that fails here is left for :func:`render` to report, page by page."""
+    env = environment(site.theme)
+    language(site.language, site.theme.site_locales, site.messages)
+    todo, seen = list(templates), set()
+    while todo:  # each template, and those it extends, includes or imports
+        name = todo.pop()
+        if name in seen or env.loader is None:
+            continue
+        seen.add(name)
+        try:
+            env.get_template(name)
+            source, _, _ = env.loader.get_source(env, name)
+            todo += filter(None, jinja2.meta.find_referenced_templates(env.parse(source)))
+        except (jinja2.TemplateError, OSError):
+            continue
 
 
 class _Page:
@@ -306,7 +357,7 @@ def updated_instant(article: Article, timezone: str) -> str:
     if when is None:
         return instant(article, timezone)
     if not isinstance(when, dt.datetime):
-        when = dt.datetime.combine(when, dt.time(0), tzinfo=zoneinfo.ZoneInfo(timezone))
+        return _midnight(when, timezone)
     return when.isoformat()
 
 
@@ -364,8 +415,13 @@ def instant(article: Article, timezone: str) -> str:
         return article.published.isoformat()
     if article.date is None:
         return "1970-01-01T00:00:00Z"
-    stamp = dt.datetime.combine(article.date, dt.time(0), tzinfo=zoneinfo.ZoneInfo(timezone))
-    return stamp.isoformat()
+    return _midnight(article.date, timezone)
+
+
+@functools.lru_cache(maxsize=1 << 12)  # feeds show each date several times (3 a feed entry)
+def _midnight(day: dt.date, timezone: str) -> str:
+    """Midnight of a calendar date in the site's zone, as RFC 3339."""
+    return dt.datetime.combine(day, dt.time(0), tzinfo=zoneinfo.ZoneInfo(timezone)).isoformat()
 
 
 def read_body(ref: BodyRef) -> str:
@@ -548,6 +604,8 @@ def _news_article(article: Article, output: Output, context: dict[str, Any]) -> 
         data["sourceOrganization"] = {"@type": "Organization", "name": article.agency}
     if article.author:
         data["author"] = {"@type": "Person", "name": article.author}
+    if article.source_url:
+        data["isBasedOn"] = article.source_url
     data["inLanguage"] = context["lang"]
     if article.tags:
         data["keywords"] = list(article.tags)
@@ -558,7 +616,7 @@ def _news_article(article: Article, output: Output, context: dict[str, Any]) -> 
     return data
 
 
-# The helpers _Context.call calls directly (plain functions of their arguments).
+# The helpers compiled templates call directly (plain functions of their arguments).
 _PLAIN_HELPERS: frozenset[object] = frozenset(
     {
         _url,

@@ -1,89 +1,158 @@
-"""Site search: a Pagefind index of the built article pages in ``<out>/pagefind/``.
+"""Site search: the static inverted index of the site's articles in ``<out>/search-index/``.
 
-Pagefind (https://pagefind.app) indexes static HTML and ships the browser side
-(``pagefind-ui.js`` and friends) inside the index folder, so the search page
-needs no CDN. This module drives it through its Python API
-(``pagefind.index.PagefindIndex``; the binary comes with ``pagefind[bin]``).
+What is indexed: every article the site shows (not static pages, not a story's earlier
+versions), as a :class:`~archivesite.search_index.SearchRecord` made from the site model:
+title, the plain text of its lede and body, date, year, place, agency, language and URL.
+No page is parsed. :mod:`archivesite.search_index` owns the files
+(``docs/search-index-format.md``); ``static/assets/search-engine.js`` reads them.
 
-What is indexed: every page carrying ``data-pagefind-body`` (the theme puts it on
-the ``<article>`` of article pages and nowhere else), and only those: the root
-selector is ``[data-pagefind-body]``, so listings, the home page and the search
-page are never indexed, even on a site with no articles. Filters
-(``data-pagefind-filter``: year, agency, place), the date sort
-(``data-pagefind-sort``) and result metadata (``data-pagefind-meta``: title,
-date, place, agency) are attributes in ``article.html``. Each page is indexed in
-the language of its ``<html lang>``, so Pagefind writes one index per language
-(a Russian article gets Russian stemming in an English archive).
+Incremental: the build hands over the article pages it wrote or removed and the digest
+of the article pages before and after (:func:`built_from`). When the index shows what
+the last build showed (its ``built_from`` is the digest before), the changed articles go
+into delta files (:func:`~archivesite.search_index.update_index`), searchable at once;
+otherwise each article's key (:func:`record_key`, no body read) is compared with the one
+the index keeps, and the articles whose key changed go into delta files. When many
+changed, or the delta is due for a clean index, the whole index is written again. An
+index a kill left behind the pages is therefore caught up, even with ``.archivesite/``
+deleted; a no-op build reads the manifest and writes nothing. The index folder is not
+in the build's manifest: the build never prunes it; this module removes it when
+``search = false``.
 
-Incremental: Pagefind cannot update an index in place (Pagefind #71), so
-:func:`update_search_index` either leaves ``pagefind/`` untouched (no article
-page changed and the last index completed) or writes a whole new index into a
-temporary folder next to the output folder and swaps it in, so a failed run
-leaves the previous index. Each index records what it was built from:
-``pagefind/archivesite-built-from.txt`` holds the digest of the article pages
-(path and sha256) it indexed, which the build also keeps in its record
-(:func:`built_from`); an index whose digest is not the build's is written again,
-so an index a kill left behind the pages catches up, even with ``.archivesite/``
-deleted. Files under ``pagefind/`` are not in the build's manifest: the build never
-prunes them; this module removes the folder when ``search = false``.
-
-:class:`BackgroundIndexer` runs the same update on a worker thread for the
-preview server, coalescing bursts of rebuilds into one re-index.
+:class:`BackgroundIndexer` runs the same update on a worker thread for the preview
+server, coalescing bursts of rebuilds into one update.
 """
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
-import json
 import logging
 import os
 import shutil
-import tempfile
 import threading
-import time
 import traceback
-from collections.abc import Collection, Iterable
-from dataclasses import dataclass
+from collections.abc import Collection, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
-from . import urls
+from . import search_index, urls
 from .config import Config
 from .errors import ArchiveError
-
-if TYPE_CHECKING:
-    import asyncio
+from .model import Article, Site
+from .search_index import IndexStats, SearchRecord, plain_text, read_manifest
+from .taxonomies import place_name
 
 log = logging.getLogger(__name__)
 
-#: The index folder inside the output folder (Pagefind's default name).
+#: The index folder inside the output folder.
 INDEX_DIR = urls.SEARCH_INDEX
-#: Only elements carrying this are indexed; pages without one are skipped.
-ROOT_SELECTOR = "[data-pagefind-body]"
-#: The file Pagefind writes last and the UI reads first: its presence marks a complete index.
-ENTRY_FILE = "pagefind-entry.json"
 #: In the index folder: the digest of the pages the index was built from (see :func:`built_from`).
-BUILT_FROM_FILE = "archivesite-built-from.txt"
-#: Upper bound for one indexing run (a stuck service must not hang a build forever).
-TIMEOUT_SECONDS = 3600.0
-
-MISSING_PAGEFIND = (
-    "search is on (search = true in archivesite.toml) but the Pagefind binary {what}; "
-    'install it with: pip install "pagefind[bin]" (or set search = false)'
-)
+BUILT_FROM_FILE = search_index.BUILT_FROM
+#: Folders an earlier engine wrote into the output (removed with the first new index).
+LEGACY_DIRS = ("pagefind",)
+#: Past this share of the indexed articles changed at once, the index is written whole.
+REWRITE_SHARE = 0.1
 
 #: What changed since the last build: ``True`` (assume anything), ``False``/empty (nothing),
 #: or the output paths of the article pages written or removed.
 Changes = bool | Collection[str]
 
 
+@dataclass(frozen=True)
+class SiteRecords:
+    """The site's articles as search records, each made (its body read) when asked for."""
+
+    root: str
+    language: str
+    articles: Mapping[str, Article] = field(hash=False)  # by URL, in date order
+
+    def __len__(self) -> int:
+        return len(self.articles)
+
+    def all(self) -> Iterator[SearchRecord]:
+        for a in self.articles.values():
+            yield search_record(self.root, a, self.language)
+
+    def keys(self) -> dict[str, str]:
+        """Each article's key (:func:`record_key`) by URL: no body is read."""
+        return {url: record_key(a, self.language) for url, a in self.articles.items()}
+
+    def of(self, urls: Iterable[str]) -> Iterator[SearchRecord]:
+        for url in urls:
+            a = self.articles.get(url)
+            if a is not None:
+                yield search_record(self.root, a, self.language)
+
+
+def site_records(config: Config, site: Site) -> SiteRecords:
+    """What the search index of ``site`` holds: its articles, undated then by date."""
+    articles = {a.url: a for a in (*site.archive.undated, *site.archive.dated)}
+    return SiteRecords(str(config.root), config.language, articles)
+
+
+def record_key(a: Article, language: str) -> str:
+    """A digest of everything a search record is made from (the body by its hash)."""
+    date = a.date.isoformat() if a.date else ""
+    place = place_name(a) if a.dateline else ""
+    parts = (a.url, a.title, a.lede or "", a.body_hash, date, place, a.agency or "", language)
+    return hashlib.sha256("\0".join((*parts, a.language or "")).encode()).hexdigest()[:16]
+
+
+def search_record(root: str, a: Article, language: str) -> SearchRecord:
+    """One article as the index shows it (its body read from its source)."""
+    body = plain_text(_body(f"{root}/{a.source}", a))
+    text = f"{a.lede} {body}" if a.lede and not body.startswith(a.lede[:40]) else body
+    return SearchRecord(
+        url=a.url,
+        title=a.title,
+        text=text,
+        date=a.date.isoformat() if a.date else "",
+        year=a.date.year if a.date else None,
+        place=place_name(a) if a.dateline else "",
+        agency=a.agency or "",
+        lang=a.language or language,
+        key=record_key(a, language),
+    )
+
+
+def _body(path: str, a: Article) -> str:
+    """The body of ``a``; where the file changed since it was loaded (an edit under
+    ``serve`` while the index is written), its body now: the build that edit starts
+    indexes it again."""
+    try:
+        with Path(path).open("rb") as f:
+            f.seek(a.body_offset)
+            data = f.read()
+            if hashlib.sha256(data).hexdigest() != a.body_hash:
+                f.seek(0)
+                data = _after_front_matter(f.read())
+    except OSError as exc:
+        raise ArchiveError(f"cannot read: {exc.strerror}", path) from exc
+    return data.decode("utf-8", "replace")
+
+
+def _after_front_matter(data: bytes) -> bytes:
+    if not data.startswith(b"---"):
+        return data
+    end = data.find(b"\n---", 3)
+    return data[data.find(b"\n", end + 4) + 1 :] if end >= 0 else data
+
+
 class IndexFn(Protocol):
-    """``index(config, out_dir, changed, built_from=digest)``: what ``build()`` calls at
-    its end (``built_from``: the digest of the article pages, :func:`built_from`)."""
+    """``index(config, out_dir, changed, built_from=digest, since=digest, records=...)``:
+    what ``build()`` calls at its end (``built_from``: the digest of the article pages,
+    :func:`built_from`; ``since``: the last build's; ``records``: the site's articles,
+    None when the build did not load the site)."""
 
     def __call__(
-        self, config: Config, out_dir: Path, changed: Changes, *, built_from: str = ""
+        self,
+        config: Config,
+        out_dir: Path,
+        changed: Changes,
+        *,
+        built_from: str = "",
+        since: str = "",
+        records: SiteRecords | None = None,
     ) -> object: ...
 
 
@@ -91,9 +160,9 @@ class IndexFn(Protocol):
 class SearchReport:
     """What :func:`update_search_index` did.
 
-    ``action`` is ``"indexed"`` (a new index was swapped in), ``"unchanged"``
-    (the index was left alone), ``"disabled"`` (search is off, nothing there) or
-    ``"removed"`` (search is off and an old index was deleted).
+    ``action`` is ``"indexed"`` (a new index, or new delta files: ``incremental``, are in
+    place), ``"unchanged"`` (the index was left alone), ``"disabled"`` (search is off,
+    nothing there) or ``"removed"`` (search is off and an old index was deleted).
     """
 
     action: str
@@ -102,14 +171,16 @@ class SearchReport:
     files: int = 0
     bytes: int = 0
     seconds: float = 0.0
+    incremental: bool = False
 
     def summary(self) -> str:
         if self.action in ("disabled", "removed"):
             return f"search index {self.action} (search = false)"
-        langs = ", ".join(f"{lang} {n}" for lang, n in self.languages) or "none"
-        verb = "written" if self.action == "indexed" else "unchanged"
+        if self.action == "unchanged":
+            return f"search index unchanged: {self.pages} articles"
+        how = "updated" if self.incremental else "written"
         return (
-            f"search index {verb}: {self.pages} pages ({langs}), {self.files} files, "
+            f"search index {how}: {self.pages} articles, {self.files} files, "
             f"{self.bytes / 1e6:.1f} MB" + (f" in {self.seconds:.1f} s" if self.seconds else "")
         )
 
@@ -139,10 +210,14 @@ def built_from(pages: Iterable[tuple[str, str]]) -> str:
 
 def index_built_from(out_dir: Path) -> str:
     """What the index in ``out_dir`` says it was built from ("" where it does not say)."""
-    try:
-        return (out_dir / INDEX_DIR / BUILT_FROM_FILE).read_text(encoding="utf-8").strip()
-    except (OSError, UnicodeDecodeError):
-        return ""
+    manifest = read_manifest(out_dir / INDEX_DIR)
+    return str(manifest.get("built_from", "")) if manifest else ""
+
+
+def index_behind(config: Config, out_dir: Path, digest: str) -> bool:
+    """Search is on and the index in ``out_dir`` does not show the pages ``digest`` names
+    (missing, or a kill came between the pages and the index)."""
+    return config.search and index_built_from(out_dir.resolve()) != digest
 
 
 _locks: dict[Path, threading.Lock] = {}
@@ -154,250 +229,134 @@ def _lock_for(out_dir: Path) -> threading.Lock:
         return _locks.setdefault(out_dir, threading.Lock())
 
 
-def update_search_index(
-    config: Config, out_dir: Path, changed: Changes, *, built_from: str = ""
-) -> SearchReport:
-    """Bring ``<out_dir>/pagefind/`` up to date with the built pages.
+def _page_url(path: str) -> str:
+    """The URL path of the page written to ``path`` (the inverse of ``urls.output_path``)."""
+    return path.removesuffix("index.html") if path.rsplit("/", 1)[-1] == "index.html" else path
 
-    Re-indexes when ``changed`` is truthy, when there is no complete index, when
-    an earlier run was interrupted, or when the index was built from other pages
-    than ``built_from`` says (given); otherwise leaves every index file untouched.
-    With ``search = false`` an existing index is removed. Raises
-    :class:`ArchiveError` when Pagefind is missing or fails (the old index stays).
-    Safe to call from several threads: runs for one folder are serialised.
+
+def update_search_index(
+    config: Config,
+    out_dir: Path,
+    changed: Changes,
+    *,
+    built_from: str = "",
+    since: str = "",
+    records: SiteRecords | None = None,
+) -> SearchReport:
+    """Bring ``<out_dir>/search-index/`` up to date with the built pages.
+
+    Leaves every index file untouched when nothing changed and the index shows the pages
+    ``built_from`` names. When the index shows what the last build showed (``since``),
+    the changed articles go into delta files; otherwise the whole index is written from
+    ``records``. With ``search = false`` an existing index is removed. Raises
+    :class:`ArchiveError` when the index must be written and ``records`` is None. Safe
+    to call from several threads: runs for one folder are serialised.
     """
     out_dir = out_dir.resolve()
     index = out_dir / INDEX_DIR
     with _lock_for(out_dir):
+        removed_legacy = _remove_legacy(out_dir)
         if not config.search:
-            if (index / ENTRY_FILE).is_file():
+            if index.exists():
                 shutil.rmtree(index)
                 log.info("search = false: removed %s", index)
                 return SearchReport("removed")
-            return SearchReport("disabled")
-        pending = _pending_marker(config, out_dir)
-        behind = bool(built_from) and index_built_from(out_dir) != built_from
-        if not changed and not behind and (index / ENTRY_FILE).is_file() and not pending.exists():
-            report = _describe(index, "unchanged")
+            return SearchReport("removed" if removed_legacy else "disabled")
+        search_index.remove_partial(index)
+        manifest = read_manifest(index)
+        current = manifest is not None and (
+            not built_from or manifest.get("built_from") == built_from
+        )
+        if current and not changed:
+            assert manifest is not None
+            report = SearchReport("unchanged", pages=int(manifest["count"]))
             log.debug("%s", report.summary())
             return report
-        pending.parent.mkdir(parents=True, exist_ok=True)
-        pending.write_text(str(out_dir) + "\n", encoding="utf-8")
-        report = write_search_index(out_dir, built_from=built_from)
-        pending.unlink(missing_ok=True)
+        if records is None:
+            raise ArchiveError(
+                "the search index is behind the pages and this build did not load the site; "
+                "build again",
+                index,
+            )
+        plan = None
+        if manifest is not None and not search_index.due_for_rewrite(manifest):
+            plan = _delta(index, manifest, changed, since, records)
+        if plan is not None:
+            stale, gone = plan
+            stats = search_index.update_index(
+                index, list(records.of(stale)), gone, built_from=built_from
+            )
+        else:
+            stats = write_search_index(out_dir, records, built_from=built_from)
+        report = _report(stats)
         log.info("%s", report.summary())
         return report
 
 
-def write_search_index(out_dir: Path, *, built_from: str = "") -> SearchReport:
-    """Index ``out_dir`` into a temporary folder, then swap it in as ``out_dir/pagefind``
-    (with ``built_from`` in it, where given: it is swapped in with the index)."""
-    started = time.perf_counter()
+def _delta(
+    index: Path, manifest: dict[str, Any], changed: Changes, since: str, records: SiteRecords
+) -> tuple[list[str], list[str]] | None:
+    """The URLs to index again and those to drop, when few enough for delta files; None
+    when the index is better written whole.
+
+    Where the index shows what the last build did (``since``), the article pages that
+    build changed say which; otherwise (a kill between the pages and the index, a
+    template that rewrote every article page) each article's key is compared with the
+    key the index keeps for its URL."""
+    count = manifest.get("count")
+    limit = max(50, int(REWRITE_SHARE * count)) if isinstance(count, int) else 50
+    if changed is not True and since and manifest.get("built_from") == since:
+        urls_ = sorted({_page_url(p) for p in (changed or ())})
+        if len(urls_) <= limit:
+            return [u for u in urls_ if u in records.articles], [
+                u for u in urls_ if u not in records.articles
+            ]
+    stored = search_index.indexed_keys(index, manifest)
+    keys = records.keys()
+    stale = sorted(u for u, k in keys.items() if stored.get(u) != k)
+    gone = sorted(set(stored) - set(keys))
+    return (stale, gone) if len(stale) + len(gone) <= limit else None
+
+
+def write_search_index(
+    out_dir: Path, records: SiteRecords | Iterable[SearchRecord], *, built_from: str = ""
+) -> IndexStats:
+    """Write the whole index of ``records`` into ``out_dir/search-index`` (built beside
+    the output folder, then swapped in)."""
     out_dir = out_dir.resolve()
-    index = out_dir / INDEX_DIR
-    tmp = Path(
-        tempfile.mkdtemp(prefix=f".{out_dir.name}.pagefind-{os.getpid()}-", dir=out_dir.parent)
+    stream = records.all() if isinstance(records, SiteRecords) else records
+    return search_index.write_index(
+        stream,
+        out_dir / INDEX_DIR,
+        built_from=built_from,
+        work=out_dir.parent,
+        prefix=temp_prefix(out_dir),
     )
-    try:
-        fresh = tmp / "new"
-        run_pagefind(out_dir, fresh)
-        if not (fresh / ENTRY_FILE).is_file():
-            raise ArchiveError(f"Pagefind wrote no {ENTRY_FILE}; the old index is kept", out_dir)
-        if empty := _empty_files(fresh):
-            raise ArchiveError(
-                f"Pagefind left {len(empty)} index file(s) empty; the old index is kept", out_dir
-            )
-        if built_from:
-            (fresh / BUILT_FROM_FILE).write_text(built_from + "\n", encoding="utf-8")
-        kept = _keep_unchanged_mtimes(fresh, index)
-        log.debug("search index: %d files byte-identical to the previous index", kept)
-        _swap(fresh, index, tmp / "old")
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
-    report = _describe(index, "indexed")
+
+
+def temp_prefix(out_dir: Path) -> str:
+    """How the temporary folders of index writes beside ``out_dir`` begin."""
+    return f".{out_dir.name}.search-"
+
+
+def _remove_legacy(out_dir: Path) -> bool:
+    removed = False
+    for name in LEGACY_DIRS:
+        if (out_dir / name / "pagefind-entry.json").is_file():
+            shutil.rmtree(out_dir / name, ignore_errors=True)
+            removed = True
+    return removed
+
+
+def _report(stats: IndexStats) -> SearchReport:
     return SearchReport(
-        report.action,
-        report.pages,
-        report.languages,
-        report.files,
-        report.bytes,
-        time.perf_counter() - started,
+        "indexed",
+        pages=stats.documents,
+        files=stats.files,
+        bytes=stats.bytes,
+        seconds=stats.seconds,
+        incremental=not stats.full,
     )
-
-
-def _keep_unchanged_mtimes(fresh: Path, index: Path) -> int:
-    """Give each new file whose bytes equal the old index's copy that copy's mtime.
-
-    Pagefind names most files by content hash, and one edit changes a few of
-    them, so deploy tools comparing size and mtime (rsync) upload only those.
-    """
-    kept = 0
-    if not index.is_dir():
-        return kept
-    for new in fresh.rglob("*"):
-        old = index / new.relative_to(fresh)
-        try:
-            st = old.stat()
-            if not new.is_file() or st.st_size != new.stat().st_size:
-                continue
-            if old.read_bytes() != new.read_bytes():
-                continue
-        except OSError:
-            continue
-        os.utime(new, ns=(st.st_atime_ns, st.st_mtime_ns))
-        kept += 1
-    return kept
-
-
-def _swap(fresh: Path, index: Path, old: Path) -> None:
-    """Put ``fresh`` where ``index`` is; the old index is moved aside first, and back on failure."""
-    had_old = index.exists()
-    if had_old:
-        index.rename(old)
-    try:
-        fresh.rename(index)
-    except OSError:
-        if had_old:
-            old.rename(index)
-        raise
-
-
-def mark_index_stale(config: Config, out_dir: Path) -> None:
-    """Before the build changes pages the index shows: until an index of them is
-    written, every later update re-indexes (a kill in between is caught up)."""
-    if not config.search:
-        return
-    pending = _pending_marker(config, out_dir.resolve())
-    pending.parent.mkdir(parents=True, exist_ok=True)
-    pending.write_text(str(out_dir) + "\n", encoding="utf-8")
-
-
-def _pending_marker(config: Config, out_dir: Path) -> Path:
-    """Present while an index of ``out_dir`` is being written: an interrupted run re-indexes."""
-    key = hashlib.sha256(str(out_dir).encode("utf-8")).hexdigest()[:16]
-    return config.state_dir / "search" / f"{key}.pending"
-
-
-def _describe(index: Path, action: str) -> SearchReport:
-    try:
-        entry = json.loads((index / ENTRY_FILE).read_text(encoding="utf-8"))
-        langs = entry.get("languages", {})
-        languages = tuple(sorted((str(k), int(v.get("page_count", 0))) for k, v in langs.items()))
-    except (OSError, ValueError, AttributeError):
-        languages = ()
-    files = [p for p in index.rglob("*") if p.is_file()]
-    return SearchReport(
-        action,
-        pages=sum(n for _, n in languages),
-        languages=languages,
-        files=len(files),
-        bytes=sum(p.stat().st_size for p in files),
-    )
-
-
-# --- Pagefind ----------------------------------------------------------------
-
-
-def pagefind_binary() -> Path:
-    """The Pagefind binary the Python API will run, or a clear :class:`ArchiveError`."""
-    try:
-        from pagefind.service import get_executable
-    except ImportError as exc:
-        raise ArchiveError(MISSING_PAGEFIND.format(what="is not installed")) from exc
-    try:
-        binary = get_executable()
-    except (FileNotFoundError, OSError) as exc:
-        raise ArchiveError(MISSING_PAGEFIND.format(what=f"was not found ({exc})")) from exc
-    if binary is None:
-        raise ArchiveError(MISSING_PAGEFIND.format(what="was not found"))
-    if not binary.is_file():
-        raise ArchiveError(MISSING_PAGEFIND.format(what=f"was not found at {binary}"))
-    return binary
-
-
-def run_pagefind(site: Path, dest: Path, *, timeout: float = TIMEOUT_SECONDS) -> int:
-    """Index the pages of ``site`` that carry ``data-pagefind-body`` into ``dest``.
-
-    Returns the number of HTML files Pagefind looked at. Runs its own event
-    loop (on a helper thread when the caller is already inside one).
-    """
-    import asyncio  # here: only indexing needs it, and importing it slows every build
-    import concurrent.futures
-
-    pagefind_binary()
-    coroutine_fn = _index_directory
-    try:
-        asyncio.get_running_loop()
-    except RuntimeError:
-        return asyncio.run(coroutine_fn(site, dest, timeout))
-    with concurrent.futures.ThreadPoolExecutor(1) as pool:
-        return pool.submit(asyncio.run, coroutine_fn(site, dest, timeout)).result()
-
-
-async def _index_directory(site: Path, dest: Path, timeout: float) -> int:
-    import asyncio
-
-    from pagefind.service import PagefindService
-
-    config: Any = {"root_selector": ROOT_SELECTOR, "output_path": str(dest)}
-    try:
-        async with asyncio.timeout(timeout), PagefindService() as service:
-            backend = getattr(service, "_backend", None)
-            index = await _unless_exited(
-                asyncio.ensure_future(service.create_index(config)), backend
-            )
-            work = asyncio.ensure_future(index.add_directory(str(site)))
-            result = await _unless_exited(work, backend)
-            await _unless_exited(asyncio.ensure_future(index.write_files()), backend)
-            await _unless_exited(asyncio.ensure_future(_written(dest)), backend)
-    except ArchiveError:
-        raise
-    except TimeoutError as exc:
-        raise ArchiveError(f"Pagefind did not finish within {timeout:.0f} s", site) from exc
-    except OSError as exc:
-        raise ArchiveError(MISSING_PAGEFIND.format(what=f"could not be run ({exc})")) from exc
-    except Exception as exc:  # the service reports its errors as bare Exceptions
-        raise ArchiveError(f"Pagefind failed: {exc}", site) from exc
-    return int(result.get("page_count", 0))
-
-
-#: A cap on waiting for Pagefind's answered writes to reach its files.
-WRITE_WAIT_SECONDS = 120.0
-
-
-async def _written(dest: Path) -> None:
-    """Until no file in ``dest`` is empty. Pagefind answers "written" once it has handed
-    the bytes to its own I/O threads, and is stopped right after: on a busy machine that
-    left files empty (an index of "0 pages"). It never writes an empty file itself."""
-    import asyncio
-
-    deadline = time.monotonic() + WRITE_WAIT_SECONDS
-    while _empty_files(dest) and time.monotonic() < deadline:
-        await asyncio.sleep(0.05)
-
-
-def _empty_files(folder: Path) -> list[Path]:
-    return [p for p in folder.rglob("*") if p.is_file() and p.stat().st_size == 0]
-
-
-async def _unless_exited(work: asyncio.Future[Any], backend: Any) -> Any:
-    """Await ``work``, failing fast if the Pagefind process dies (its replies would never come)."""
-    import asyncio
-
-    if backend is None or not hasattr(backend, "wait"):
-        return await work
-    exited = asyncio.ensure_future(backend.wait())
-    try:
-        done, _ = await asyncio.wait({work, exited}, return_when=asyncio.FIRST_COMPLETED)
-        if work in done:
-            return work.result()
-        work.cancel()
-        raise ArchiveError(f"Pagefind exited unexpectedly (status {exited.result()})")
-    finally:
-        if not exited.done():
-            exited.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await exited
 
 
 # --- background indexing (the preview server) ----------------------------------
@@ -419,8 +378,17 @@ def _merge(a: Changes, b: Changes) -> Changes:
 BACKGROUND_NICENESS = 10
 
 
+class _Request(NamedTuple):
+    config: Config
+    out_dir: Path
+    changed: Changes
+    built_from: str
+    since: str
+    records: SiteRecords | None
+
+
 def _lower_this_threads_priority() -> None:
-    """Renice the calling thread (Linux nice is per thread; Pagefind, started from it, inherits)."""
+    """Renice the calling thread (Linux nice is per thread)."""
     try:
         os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), BACKGROUND_NICENESS)
     except (AttributeError, OSError) as exc:  # not Linux, or not allowed: run at normal priority
@@ -435,14 +403,14 @@ class BackgroundIndexer:
     an index is being written are merged into one follow-up run, so a burst of
     rebuilds costs at most one extra index. Failures are logged (the old index
     stays) and kept in :attr:`last_error`; :meth:`wait` blocks until idle (tests).
-    The worker thread, and the Pagefind process it starts, run at a lower CPU
+    The worker thread runs at a lower CPU
     priority (:data:`BACKGROUND_NICENESS`) so they do not slow the next rebuild.
     """
 
     def __init__(self, index: IndexFn = update_search_index) -> None:
         self._index = index
         self._cond = threading.Condition()
-        self._pending: tuple[Config, Path, Changes, str] | None = None
+        self._pending: _Request | None = None
         self._busy = False
         self._closed = False
         self._thread: threading.Thread | None = None
@@ -451,14 +419,25 @@ class BackgroundIndexer:
         self.last_error: BaseException | None = None
 
     def request(
-        self, config: Config, out_dir: Path, changed: Changes, *, built_from: str = ""
+        self,
+        config: Config,
+        out_dir: Path,
+        changed: Changes,
+        *,
+        built_from: str = "",
+        since: str = "",
+        records: SiteRecords | None = None,
     ) -> None:
         with self._cond:
             if self._closed:
                 return
-            if self._pending is not None and self._pending[1] == out_dir:
-                changed = _merge(self._pending[2], changed)
-            self._pending = (config, out_dir, changed, built_from)  # the newest build's pages
+            pending = self._pending
+            if pending is not None and pending.out_dir == out_dir:
+                changed = _merge(pending.changed, changed)
+                since = pending.since  # the index is still where the first request found it
+                records = records if records is not None else pending.records
+            # the newest build's pages
+            self._pending = _Request(config, out_dir, changed, built_from, since, records)
             if self._thread is None:
                 self._thread = threading.Thread(
                     target=self._work, name="archivesite-search-index", daemon=True
@@ -494,11 +473,18 @@ class BackgroundIndexer:
                 if self._closed:
                     return
                 assert self._pending is not None
-                config, out_dir, changed, pages = self._pending
+                job = self._pending
                 self._pending = None
                 self._busy = True
             try:
-                self.last_report = self._index(config, out_dir, changed, built_from=pages)
+                self.last_report = self._index(
+                    job.config,
+                    job.out_dir,
+                    job.changed,
+                    built_from=job.built_from,
+                    since=job.since,
+                    records=job.records,
+                )
                 self.last_error = None
             except ArchiveError as exc:
                 self.last_error = exc

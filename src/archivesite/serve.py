@@ -85,12 +85,6 @@ CONTENT_TYPES: dict[str, str] = {
     ".otf": "font/otf",
     ".wasm": "application/wasm",
     ".pdf": "application/pdf",
-    # Pagefind's index files are opaque binary chunks fetched by its JS.
-    ".pagefind": "application/octet-stream",
-    ".pf_meta": "application/octet-stream",
-    ".pf_index": "application/octet-stream",
-    ".pf_fragment": "application/octet-stream",
-    ".pf_filter": "application/octet-stream",
 }
 
 

@@ -25,7 +25,7 @@ ROBOTS = "robots.txt"
 NOT_FOUND = "404.html"
 STYLESHEET = "assets/archivesite.css"
 SEARCH_URL = "search/"
-SEARCH_INDEX = "pagefind"  # the folder the search index is written to, after the pages
+SEARCH_INDEX = "search-index"  # the folder the search index is written to, after the pages
 NAME_MAX = 255  # bytes in one file name, on the file systems an output goes to
 ON_THIS_DAY = "on-this-day/"
 REDIRECTS = "_redirects"  # the redirect file Netlify and Cloudflare Pages read
@@ -136,17 +136,20 @@ class RelativeLinks:
     target's segments are split and percent-encoded once per process.
     """
 
-    __slots__ = ("_from",)
+    __slots__ = ("_from", "_up")
 
     def __init__(self, from_url: str) -> None:
         from_dir = (
             from_url if from_url == "" or from_url.endswith("/") else posixpath.dirname(from_url)
         )
         self._from = [p for p in from_dir.split("/") if p]
+        self._up = "../" * len(self._from)
 
     def link(self, to_url: str) -> str:
         to_parts, quoted = _segments(to_url)
         from_parts = self._from
+        if not from_parts or len(to_parts) < 2 or from_parts[0] != to_parts[0]:
+            return self._up + quoted or "./"  # no folder in common: most links of a page
         limit = min(len(from_parts), len(to_parts) - 1)
         common = 0
         while common < limit and from_parts[common] == to_parts[common]:

@@ -43,7 +43,7 @@ import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, NamedTuple, TypeVar
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 from .caches import BodyCache
 from .config import Config
@@ -53,7 +53,10 @@ from .fingerprints import Fingerprinter, output_data, output_fingerprint
 from .load import load_article
 from .model import Article, Output
 from .record import OutputRecord
-from .render import render
+from .render import prepare, render
+
+if TYPE_CHECKING:
+    from .related import Features
 
 log = logging.getLogger(__name__)
 
@@ -417,6 +420,8 @@ def _forked(
     _shares = context.Array("i", [b for k in range(jobs) for b in (bounds[k], bounds[k + 1])])
     _share_ids = context.Value("i", 0)
     _inherited = (outputs, known, job, chunks, order)
+    if outputs:
+        prepare(outputs[0].site, job.templates)
     gc.freeze()  # the workers' collector leaves the inherited objects (and their pages) alone
     try:
         # The builder runs without the cyclic collector (see build.build); a worker
@@ -577,10 +582,10 @@ class Outcomes:
 _parse_config: Config | None = None
 
 
-def _parse_task(paths: list[str]) -> list[tuple[str, str, Article]]:
+def _parse_task(paths: list[str]) -> list[tuple[str, str, Article, Features | None]]:
     """In a forked worker: parse files; a bad file is left for the builder to report."""
     assert _parse_config is not None
-    found: list[tuple[str, str, Article]] = []
+    found: list[tuple[str, str, Article, Features | None]] = []
     for path in paths:
         try:
             with open(path, "rb") as f:  # noqa: PTH123
@@ -588,20 +593,33 @@ def _parse_task(paths: list[str]) -> list[tuple[str, str, Article]]:
             article = load_article(Path(path), _parse_config, raw)
         except (OSError, ArchiveError):
             continue
-        found.append((path, hashlib.sha256(raw).hexdigest(), article))
+        found.append((path, hashlib.sha256(raw).hexdigest(), article, _features(article, raw)))
     return found
+
+
+def _features(article: Article, raw: bytes) -> Features | None:
+    """The related-coverage features of a dated article's text, made where its bytes
+    were just read (None where related coverage is off)."""
+    assert _parse_config is not None
+    if not _parse_config.related.enabled or article.kind != "article" or article.date is None:
+        return None
+    from .related import features
+
+    return features(raw[article.body_offset :].decode("utf-8"))
 
 
 def parse_files(
     config: Config, paths: Sequence[str], jobs: int
-) -> Iterator[tuple[str, str, Article]]:
+) -> Iterator[tuple[str, str, Article, Features | None]]:
     """Parse content files in ``jobs`` forked processes: (path, sha256 of the bytes
-    parsed, Article) of the good ones; the builder parses the others again itself, to
-    report them with every other error. Nothing where forking is not safe or not
-    worth it."""
+    parsed, Article, the related-coverage features of its text where related coverage
+    is on) of the good ones; the builder parses the others again itself, to report them
+    with every other error. Nothing where forking is not safe or not worth it."""
     global _parse_config
     if not forking_pays(jobs, len(paths), PARSE_THRESHOLD):
         return
+    if config.related.enabled:
+        from . import related  # noqa: F401  (imported once, before the workers fork)
     _parse_config = config
     try:
         for _, found in map_forked(_parse_task, paths, jobs, sizes=(50, 500), ordered=False):
