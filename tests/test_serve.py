@@ -428,17 +428,19 @@ def test_events_stream_hello_reload_and_errors(server: PreviewServer) -> None:
 
 def test_close_ends_event_streams_and_joins_threads(output: Path) -> None:
     before = set(threading.enumerate())
-    srv = PreviewServer(("127.0.0.1", 0), output)
+    # A keep-alive far longer than any stall of a loaded machine: close must not wait for it.
+    srv = PreviewServer(("127.0.0.1", 0), output, keepalive=600.0)
     t = threading.Thread(target=srv.serve_forever, daemon=True)
     t.start()
     ev = Events(srv.port)
     ev.next()
-    idle = socket.create_connection(("127.0.0.1", srv.port), timeout=5)
+    idle = socket.create_connection(("127.0.0.1", srv.port), timeout=120)
     wait_until(lambda: len(srv._connections) == 2)  # the server has taken it
     started = time.monotonic()
     srv.close()
-    t.join(5)
-    assert time.monotonic() - started < 10  # not the 15 s keep-alive of the event stream
+    t.join(300)
+    assert not t.is_alive()
+    assert time.monotonic() - started < 300  # not the event stream's keep-alive
     with pytest.raises(EOFError):
         ev.next()
     assert idle.recv(10) == b""
@@ -660,10 +662,8 @@ def test_serve_command_builds_serves_and_stops_on_ctrl_c(real_site: Path) -> Non
         assert get(serve.port, "/2022/01/11/story").status == 302
         assert get(serve.port, "/nope/").status == 404
     finally:
-        started = time.monotonic()
         rc = serve.stop()
-    assert rc == 0
-    assert time.monotonic() - started < 10
+    assert rc == 0  # stopped by Ctrl-C (stop() kills it if it has not after its cap)
     assert "Traceback" not in "".join(serve.log)
     with pytest.raises(OSError):
         socket.create_connection(("127.0.0.1", serve.port), timeout=1)
