@@ -24,7 +24,7 @@ import time
 from collections import defaultdict
 from pathlib import Path
 
-from archivesite import state
+from archivesite.caches import BODIES_CACHE, BodyCache
 from archivesite.config import load_config
 from archivesite.load import load_articles
 from archivesite.render import render
@@ -45,7 +45,7 @@ def main(argv: list[str] | None = None) -> int:
         for o in plan_outputs(assemble(config, load_articles(config), locate_theme(config)))
         if o.template is not None
     ]
-    bodies = state.BodyCache(config.state_dir / state.BODIES_CACHE)
+    bodies = BodyCache(config.state_dir / BODIES_CACHE)
     best: dict[str, float] = {}
     count: dict[str, int] = defaultdict(int)
     digest = hashlib.sha256()
