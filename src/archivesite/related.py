@@ -407,10 +407,18 @@ def _ranked(dated: Sequence[Article], links: _Links) -> dict[int, tuple[tuple[st
     order = np.lexsort((other, -both, own))
     own, other, both = own[order], other[order], both[order]
     sources = [a.source for a in dated]
-    found = list(zip(map(sources.__getitem__, other.tolist()), both.tolist(), strict=True))
+    found = list(zip(map(sources.__getitem__, other.tolist()), _shared_floats(both), strict=True))
     starts = np.flatnonzero(np.diff(own, prepend=-1)).tolist()
     ends = [*starts[1:], len(found)] if starts else []
     return {int(own[a]): tuple(found[a:b]) for a, b in zip(starts, ends, strict=True)}
+
+
+def _shared_floats(values: np.ndarray) -> list[float]:
+    """``values.tolist()``, but one float object for each distinct value: a pair's
+    similarity is listed under both its articles, and the links of a large archive
+    number many times its articles, so each saved object counts."""
+    distinct, where = np.unique(values, return_inverse=True)
+    return list(map(distinct.tolist().__getitem__, where.tolist()))
 
 
 def update(
