@@ -406,11 +406,19 @@ def _ranked(dated: Sequence[Article], links: _Links) -> dict[int, tuple[tuple[st
     both = np.concatenate([similarity, similarity])
     order = np.lexsort((other, -both, own))
     own, other, both = own[order], other[order], both[order]
-    sources = [a.source for a in dated]
-    found = list(zip(map(sources.__getitem__, other.tolist()), both.tolist(), strict=True))
+    sources = np.array([a.source for a in dated] or [""], dtype=object)
+    found = list(zip(sources[other], _shared_floats(both), strict=True))
     starts = np.flatnonzero(np.diff(own, prepend=-1)).tolist()
     ends = [*starts[1:], len(found)] if starts else []
     return {int(own[a]): tuple(found[a:b]) for a, b in zip(starts, ends, strict=True)}
+
+
+def _shared_floats(values: np.ndarray) -> np.ndarray:
+    """``values`` as Python floats (an object array), one float object for each distinct
+    value: a pair's similarity is listed under both its articles, and the links of a
+    large archive number many times its articles, so each saved object counts."""
+    distinct, where = np.unique(values, return_inverse=True)
+    return np.array(distinct.tolist() or [0.0], dtype=object)[where]
 
 
 def update(
