@@ -291,12 +291,18 @@ def edited_vs_clean(
     restore()
     sizes = {"edited": index_size(edited), "clean": index_size(out / INDEX_DIR)}
     with tempfile.TemporaryDirectory(dir=work) as tmp:
-        root = overlay(out, edited, Path(tmp) / "edited")
-        rounds: dict[str, list[dict[str, dict[str, float]]]] = {"edited": [], "clean": []}
-        for _ in range(2):  # alternating
-            rounds["edited"].append(search_browser.query_costs(root, INDEX_DIR))
-            rounds["clean"].append(search_browser.query_costs(out, INDEX_DIR))
-    costs = {
+        costs = edited_against_clean(overlay(out, edited, Path(tmp) / "edited"), out)
+    return {"clean_build_s": clean["seconds"], "sizes": sizes, "queries": costs}
+
+
+def edited_against_clean(edited: Path, clean: Path) -> dict[str, dict[str, dict[str, float]]]:
+    """The named queries on an edited and a clean site root, in alternating rounds: each
+    query's median time and the index bytes it read, per side."""
+    rounds: dict[str, list[dict[str, dict[str, float]]]] = {"edited": [], "clean": []}
+    for _ in range(2):
+        rounds["edited"].append(search_browser.query_costs(edited, INDEX_DIR))
+        rounds["clean"].append(search_browser.query_costs(clean, INDEX_DIR))
+    return {
         kind: {
             q: {
                 "ms": statistics.median(r[q]["ms"] for r in runs),
@@ -306,7 +312,6 @@ def edited_vs_clean(
         }
         for kind, runs in rounds.items()
     }
-    return {"clean_build_s": clean["seconds"], "sizes": sizes, "queries": costs}
 
 
 # --- the report ----------------------------------------------------------------------

@@ -94,22 +94,10 @@ def main(argv: list[str] | None = None) -> int:
         clean = work / "clean-index"
         shutil.copytree(args.index, clean)
         keep("updates", updates(args.index, args.corpus, args.updates))
-        edited_root = search_bench.overlay(args.pages, args.index, work / "edited")
-        clean_root = search_bench.overlay(args.pages, clean, work / "clean")
-        rounds: dict[str, list[dict[str, dict[str, float]]]] = {"edited": [], "clean": []}
-        for _ in range(2):  # alternating
-            rounds["edited"].append(search_browser.query_costs(edited_root, INDEX_DIR))
-            rounds["clean"].append(search_browser.query_costs(clean_root, INDEX_DIR))
-        costs = {
-            kind: {
-                q: {
-                    "ms": statistics.median(r[q]["ms"] for r in runs),
-                    "index_bytes": runs[-1][q]["index_bytes"],
-                }
-                for q in runs[0]
-            }
-            for kind, runs in rounds.items()
-        }
+        costs = search_bench.edited_against_clean(
+            search_bench.overlay(args.pages, args.index, work / "edited"),
+            search_bench.overlay(args.pages, clean, work / "clean"),
+        )
         sizes = {"edited": search_bench.index_size(args.index), "clean": results["index"]}
         keep("edits", {"clean_build_s": 0.0, "sizes": sizes, "queries": costs})
     n = sum(1 for _ in args.corpus.open(encoding="utf-8"))
