@@ -535,10 +535,7 @@ def _write_docs(
             year = years[seq]
             if year:
                 spans.setdefault(year, [num, num])[1] = num + 1
-                counts["year"][str(year)] += 1
-            for facet, value in (("place", meta[3]), ("agency", meta[4])):
-                if value:
-                    counts[facet][value] += 1
+            _count_facets(counts, year, meta[3], meta[4], 1)
         data = _dumps(chunk)
         h.update(data)
         size += _put(out / "d" / f"{chunks}.json", data, atomic=False)
@@ -549,6 +546,21 @@ def _write_docs(
     for i, bucket in enumerate(buckets):
         size += _put(out / "u" / f"{i}.json", _dumps(dict(sorted(bucket.items()))), atomic=False)
     return stamp, _facets(counts), spans, chunks, size
+
+
+def _count_facets(
+    counts: dict[str, Counter[str]],
+    year: int | None,
+    place: str | None,
+    agency: str | None,
+    step: int,
+) -> None:
+    """Count one document in (``step`` 1) or out of (-1) the year, place and agency lists."""
+    if year:
+        counts["year"][str(year)] += step
+    for facet, value in (("place", place), ("agency", agency)):
+        if value:
+            counts[facet][value] += step
 
 
 def _facets(counts: dict[str, Counter[str]]) -> dict[str, list[list[Any]]]:
@@ -753,11 +765,7 @@ def update_index(
             meta = ix.meta(old)
             if meta is not None:
                 year = meta[2][:4]
-                if year.isdigit():
-                    counts["year"][str(int(year))] -= 1
-                for facet, value in (("place", meta[3]), ("agency", meta[4])):
-                    if value:
-                        counts[facet][value] -= 1
+                _count_facets(counts, int(year) if year.isdigit() else None, meta[3], meta[4], -1)
                 if url in latest and meta[2] == latest[url].date:
                     position = old if old < m["base"] else added[str(old)][0]
             void.add(old)
@@ -778,12 +786,7 @@ def update_index(
         added[str(num)] = [position, r.year]
         ix.set_meta(num, doc_meta(r))
         ix.set_number(url, num, r.key)
-        if r.year:
-            counts["year"][str(r.year)] += 1
-        for facet in FACETS:
-            value = getattr(r, facet)
-            if value:
-                counts[facet][value] += 1
+        _count_facets(counts, r.year, r.place, r.agency, 1)
         for term, tf in term_counts(r).items():
             fresh.setdefault(ix.file_of(term), {}).setdefault(term, {})[num] = tf
     files, size, folded = _write_update(ix, fresh, void)
