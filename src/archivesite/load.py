@@ -17,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import difflib
+import functools
 import hashlib
 import logging
 import os
@@ -319,11 +320,20 @@ def _near_misses(meta: dict[str, Any], lines: dict[str, int], path: Path) -> Non
     for key in meta:
         if not isinstance(key, str) or key in _KNOWN_KEYS:
             continue
-        close = difflib.get_close_matches(key.lower(), _KNOWN_KEYS, n=1, cutoff=0.75)
+        close = _close_known_key(key.lower())
         if close:
             log.warning(
-                "%s:%d: unknown key %r; did you mean %r?", path, lines.get(key, 1), key, close[0]
+                "%s:%d: unknown key %r; did you mean %r?", path, lines.get(key, 1), key, close
             )
+
+
+@functools.lru_cache(maxsize=4096)
+def _close_known_key(key: str) -> str | None:
+    """The known key ``key`` is a likely misspelling of, if any: remembered, as every
+    imported article carries the same few keys of the importer's own and difflib's
+    comparison costs more than reading the rest of the front matter."""
+    close = difflib.get_close_matches(key, _KNOWN_KEYS, n=1, cutoff=0.75)
+    return close[0] if close else None
 
 
 def _texts(meta: dict[str, Any], bad: Complain) -> dict[str, str | None]:
