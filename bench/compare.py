@@ -6,7 +6,8 @@ and its own output, so that the machine's noise falls on both alike. Each round 
 for each version (the order swapped every round): a cold build (``--clean``, state and
 output deleted first; its peak PSS over the process tree is the memory figure), a
 no-op build, one article edited, and one template edited. The table gives each
-measure's median per version and the ratio new / old.
+measure's median per version and the ratio new / old, in wall time and in CPU time (user
++ system of the build's whole process tree).
 
     .venv/bin/python bench/compare.py --base a6f93a4 --articles 10000 --rounds 5
     .venv/bin/python bench/compare.py --base a6f93a4 --articles 100000 --rounds 1 --only cold
@@ -121,6 +122,11 @@ def table(results: dict[str, dict[str, list[Measurement]]], names: tuple[str, st
         ma, mb = median([m.seconds for m in a]), median([m.seconds for m in b])
         runs = "; ".join(f"{x.seconds:.2f} / {y.seconds:.2f}" for x, y in zip(a, b, strict=False))
         lines.append(f"| {measure} | {ma:.2f} | {mb:.2f} | {mb / ma:.2f}x | {runs} |")
+        ca, cb = median([m.cpu_seconds for m in a]), median([m.cpu_seconds for m in b])
+        runs = "; ".join(
+            f"{x.cpu_seconds:.2f} / {y.cpu_seconds:.2f}" for x, y in zip(a, b, strict=False)
+        )
+        lines.append(f"| {measure}, CPU | {ca:.2f} | {cb:.2f} | {cb / ca:.2f}x | {runs} |")
     a, b = results[old].get("cold"), results[new].get("cold")
     if a and b:
         pa, pb = median([m.peak_mb for m in a]), median([m.peak_mb for m in b])

@@ -54,6 +54,9 @@ class Measurement:
     returncode: int
     tail: str  # the last lines of its stderr and stdout, for error reports
     largest_mb: float = 0.0  # the largest single process's RSS (GNU time's %M)
+    # User + system CPU seconds of the command and every process it waited for: steadier
+    # than wall time on a machine others load too.
+    cpu_seconds: float = 0.0
 
     @property
     def ok(self) -> bool:
@@ -219,7 +222,7 @@ def run_measured(
         if timeout:
             killer = threading.Timer(timeout, kill)
             killer.start()
-        _, status, _usage = os.wait4(proc.pid, 0)
+        _, status, usage = os.wait4(proc.pid, 0)
         seconds = time.perf_counter() - start
         poller.stop()
         if killer:
@@ -236,7 +239,8 @@ def run_measured(
     if log:
         lines = log.read_text(encoding="utf-8", errors="replace").strip().splitlines()
         tail = "\n".join(lines[-5:])
-    return Measurement(seconds, peak / 2**20, proc.returncode, tail, largest / 2**20)
+    cpu = usage.ru_utime + usage.ru_stime
+    return Measurement(seconds, peak / 2**20, proc.returncode, tail, largest / 2**20, cpu)
 
 
 def median(values: Sequence[float]) -> float:
