@@ -197,7 +197,7 @@ def build(
         gone: tuple[str, ...] = ()
         if _up_to_date(target, sources, plan_key) and not _search_behind(config, target):
             built = _nothing_built(target.previous)
-            gone = _check_gone(still_gone(read_published(config)), strict)
+            gone = _check_gone(still_gone(config), strict)
         else:
             planned = _warm(config, target, sources, drafts) or _load_and_plan(
                 config, target, sources, drafts, jobs or default_jobs()

@@ -60,12 +60,7 @@ def identity(article: Article) -> str:
 def read_published(config: Config) -> dict[str, Published]:
     """The record by URL (empty where there is none); a damaged line is an error naming it."""
     path = published_path(config)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        return {}
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ArchiveError(f"cannot read the record of published URLs: {exc}", path) from exc
+    text = _read(path)
     found: dict[str, Published] = {}
     for n, line in enumerate(text.splitlines(), start=1):
         if not line.strip() or line.startswith("#"):
@@ -79,9 +74,26 @@ def read_published(config: Config) -> dict[str, Published]:
     return found
 
 
-def still_gone(record: Mapping[str, Published]) -> tuple[Published, ...]:
-    """The URLs the record holds as gone (a build that finds nothing changed reports them)."""
-    return tuple(entry for entry in record.values() if entry.now == GONE)
+def _read(path: Path) -> str:
+    """The record's text ("" where there is none)."""
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return ""
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ArchiveError(f"cannot read the record of published URLs: {exc}", path) from exc
+
+
+def still_gone(config: Config) -> tuple[Published, ...]:
+    """The URLs the record holds as gone, which a build that finds nothing changed
+    reports again. Only those lines are read: the record is part of what a build
+    checks for changes, so this one is the record the last build read whole."""
+    ending = "\t" + GONE
+    return tuple(
+        Published(*line.split("\t"))
+        for line in _read(published_path(config)).splitlines()
+        if line.endswith(ending) and line.count("\t") == 3 and not line.startswith("#")
+    )
 
 
 def record_text(record: Iterable[Published]) -> str:
