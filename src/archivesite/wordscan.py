@@ -1,0 +1,205 @@
+"""The words of many texts at once, as numpy arrays: no Python string per word.
+
+A word is what ``\\w+(?:[.,]\\d+)*`` matches (a number with its separators is one
+word: ``20.8``, ``1,000``); Python's own ``\\w``, ``\\d`` and ``\\s`` decide which
+characters are word characters, digits and spaces (so curly quotes, dashes and ``« »``
+are not word characters, and every script is). Each word comes with
+
+- its hash: a polynomial hash of its characters lowercased one by one (``str.lower``,
+  the first character where that gives several), mixed by MurmurHash3's 64-bit
+  finalizer; :func:`word_hash` gives the same for one word;
+- whether it is capitalised, begins a sentence or a line (after any opening quote or
+  bracket, as ``(?:^|[.!?:;]\\s+|\\n\\s*)["'“‘«(*_>#—-]*\\s*`` precedes it), is all
+  letters, and is a single character that is not a digit.
+
+Texts are scanned as their code points (UTF-32), joined by newlines; character
+properties come from tables over the Basic Multilingual Plane made once from ``str``'s
+own methods, and for any other code point from the same methods, one call per distinct
+character of the batch.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Sequence
+from typing import NamedTuple
+
+import numpy as np
+
+# Character properties, one bit each.
+_WORD, _DIGIT, _DECIMAL, _SPACE, _UPPER, _ALPHA, _OPENING, _ENDING = (1 << k for k in range(8))
+_OPENERS = "\"'“‘«(*_>#—-"  # may stand between a sentence's end and its first word
+_ENDERS = ".!?:;"  # end a sentence when a space follows
+_BMP = 0x10000
+_BASE = np.uint64(0x100000001B3)  # odd: invertible modulo 2**64
+_FMIX64 = (np.uint64(33), np.uint64(0xFF51AFD7ED558CCD), np.uint64(0xC4CEB9FE1A85EC53))
+_WORD_CHAR = re.compile(r"\w")
+
+
+class Words(NamedTuple):
+    """The words of a batch of texts, in order (text by text), as parallel arrays."""
+
+    text: np.ndarray  # int64: the text each word is of, ascending
+    start: np.ndarray  # int64: where the word starts in its text (a str index)
+    end: np.ndarray  # int64: where it ends
+    hashes: np.ndarray  # uint64: the hash of the word lowercased
+    capital: np.ndarray  # bool: its first character is upper case
+    initial: np.ndarray  # bool: it begins a sentence or a line
+    letters: np.ndarray  # bool: all its characters are letters
+    single: np.ndarray  # bool: one character, not a digit
+
+
+def _properties(chars: str) -> tuple[np.ndarray, np.ndarray]:
+    """The property bits and the lowercase code point of each of ``chars``."""
+    each = np.array(list(chars), dtype="<U1")
+    bits = np.zeros(len(chars), dtype=np.uint8)
+    bits[[m.start() for m in _WORD_CHAR.finditer(chars)]] |= _WORD
+    for bit, test in (
+        (_DIGIT, np.strings.isdigit),
+        (_DECIMAL, np.strings.isdecimal),
+        (_SPACE, np.strings.isspace),
+        (_UPPER, np.strings.isupper),
+        (_ALPHA, np.strings.isalpha),
+    ):
+        bits[test(each)] |= bit
+    bits[np.isin(each, list(_OPENERS))] |= _OPENING
+    bits[np.isin(each, list(_ENDERS))] |= _ENDING
+    lower = np.frombuffer(np.strings.lower(each).tobytes(), dtype=np.uint32)  # first char
+    return bits, lower.copy()
+
+
+@functools.cache
+def _tables() -> tuple[np.ndarray, np.ndarray]:
+    """The properties and lowercase of every character of the Basic Multilingual Plane."""
+    return _properties("".join(map(chr, range(_BMP))))
+
+
+def prepare() -> None:
+    """Make the character tables now (before worker processes fork, so that each need
+    not make its own)."""
+    _tables()
+
+
+def _lookup(points: np.ndarray, which: int) -> np.ndarray:
+    """The property bits (``which`` 0) or the lowercase (1) of each code point."""
+    table = _tables()[which]
+    beyond = points >= _BMP
+    if not beyond.any():
+        return table[points]  # type: ignore[no-any-return]
+    found = table[np.where(beyond, 0, points)]
+    distinct, where = np.unique(points[beyond], return_inverse=True)
+    found[beyond] = _properties("".join(map(chr, distinct.tolist())))[which][where]
+    return found
+
+
+def _powers(n: int) -> np.ndarray:
+    """``_BASE ** k`` modulo 2**64 for k < n."""
+    up = np.full(max(n, 1), _BASE, dtype=np.uint64)
+    up[0] = 1
+    return np.cumprod(up)
+
+
+def _fmix64(h: np.ndarray) -> np.ndarray:
+    shift, m1, m2 = _FMIX64
+    h = h ^ (h >> shift)
+    h *= m1
+    h ^= h >> shift
+    h *= m2
+    h ^= h >> shift
+    return h
+
+
+# A word that begins a sentence or a line: after a line break, or a sentence's end and a
+# space, then any spaces, opening quotes and brackets. The texts are joined by line
+# breaks, so a text's first word is one too.
+_INITIAL = re.compile(r"""[.!?:;\n](?:(?<=\n)|(?=\s))\s*["'“‘«(*_>#—-]*\s*(\w+)""")
+
+
+def words_of(texts: Sequence[str]) -> Words:
+    """The words of ``texts`` (see the module's doc)."""
+    joined = "\n" + "\n".join(texts) + "\n"
+    points = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32)
+    bits = _lookup(points, 0)
+    inside, start, end = _bounds(points, bits)
+    offsets = np.cumsum([1, *(len(t) + 1 for t in texts)])[:-1]
+    text = np.searchsorted(offsets, start, side="right") - 1  # which text each word is of
+    first = bits[start]
+    return Words(
+        text=text,
+        start=start - offsets[text],
+        end=end - offsets[text],
+        hashes=_hashes(points[inside], end - start),
+        capital=(first & _UPPER) != 0,
+        initial=_among(start, [m.start(1) for m in _INITIAL.finditer(joined)]),
+        letters=_all_letters(bits, start, end),
+        single=(end - start == 1) & ((first & _DIGIT) == 0),
+    )
+
+
+def _bounds(points: np.ndarray, bits: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Which characters are of words, and where each word starts and ends
+    (``\\w+(?:[.,]\\d+)*``)."""
+    word = (bits & _WORD) != 0
+    decimal = (bits & _DECIMAL) != 0
+    # A separator joins a number's parts: "20.8" and "1,000" are one word.
+    joiner = np.zeros_like(word)
+    joiner[1:-1] = ((points[1:-1] == 0x2E) | (points[1:-1] == 0x2C)) & word[:-2] & decimal[2:]
+    inside = word | joiner
+    begins = inside.copy()
+    begins[1:] &= ~inside[:-1]
+    ends = inside.copy()
+    ends[:-1] &= ~inside[1:]
+    # After a separator and its digits, a letter begins another word ("1.5a": "1.5", "a").
+    split = _splits(word, decimal, np.flatnonzero(joiner))
+    begins[split] = True
+    ends[split - 1] = True
+    return inside, np.flatnonzero(begins), np.flatnonzero(ends) + 1
+
+
+def _splits(word: np.ndarray, decimal: np.ndarray, joiners: np.ndarray) -> np.ndarray:
+    """The word characters, not digits, that follow a separator's digits."""
+    if not len(joiners):
+        return joiners
+    after_digit = np.flatnonzero(word[1:] & ~decimal[1:] & decimal[:-1]) + 1
+    at = np.searchsorted(joiners, after_digit) - 1
+    after_digit, joiner = after_digit[at >= 0], joiners[at[at >= 0]]
+    digits = np.zeros(len(decimal) + 1, dtype=np.int32)
+    np.cumsum(decimal, out=digits[1:])
+    only_digits = digits[after_digit] - digits[joiner + 1] == after_digit - joiner - 1
+    return after_digit[only_digits]  # type: ignore[no-any-return]
+
+
+def _hashes(chars: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    """The hash of each word (``chars``: the words' characters, one word after another):
+    the sum of its lowercased characters times powers of ``_BASE`` by their place in
+    the word (modulo 2**64), mixed."""
+    if not len(lengths):
+        return np.zeros(0, dtype=np.uint64)
+    firsts = np.cumsum(lengths) - lengths
+    place = np.arange(len(chars), dtype=np.int32)
+    place -= np.repeat(firsts.astype(np.int32), lengths)
+    terms = _lookup(chars, 1).astype(np.uint64)
+    terms *= _powers(int(lengths.max()))[place]
+    return _fmix64(np.add.reduceat(terms, firsts))
+
+
+def _all_letters(bits: np.ndarray, start: np.ndarray, end: np.ndarray) -> np.ndarray:
+    others = np.zeros(len(bits) + 1, dtype=np.int32)
+    np.cumsum((bits & _ALPHA) == 0, out=others[1:])
+    return others[end] == others[start]  # type: ignore[no-any-return]
+
+
+def _among(positions: np.ndarray, found: list[int]) -> np.ndarray:
+    """Whether each of ``positions`` is one of ``found`` (both ascending)."""
+    if not found:
+        return np.zeros(len(positions), dtype=bool)
+    marks = np.array(found, dtype=np.int64)
+    at = np.minimum(np.searchsorted(marks, positions), len(marks) - 1)
+    return marks[at] == positions  # type: ignore[no-any-return]
+
+
+def word_hash(word: str) -> int:
+    """The hash of one word, as :func:`words_of` gives it."""
+    (h,) = words_of([word]).hashes.tolist()
+    return int(h)
