@@ -28,9 +28,7 @@ from typing import NamedTuple
 import numpy as np
 
 # Character properties, one bit each.
-_WORD, _DIGIT, _DECIMAL, _SPACE, _UPPER, _ALPHA, _OPENING, _ENDING = (1 << k for k in range(8))
-_OPENERS = "\"'“‘«(*_>#—-"  # may stand between a sentence's end and its first word
-_ENDERS = ".!?:;"  # end a sentence when a space follows
+_WORD, _DIGIT, _DECIMAL, _UPPER, _OTHER, _SEPARATOR = (1 << k for k in range(6))
 _BMP = 0x10000
 _BASE = np.uint64(0x100000001B3)  # odd: invertible modulo 2**64
 _FMIX64 = (np.uint64(33), np.uint64(0xFF51AFD7ED558CCD), np.uint64(0xC4CEB9FE1A85EC53))
@@ -55,16 +53,11 @@ def _properties(chars: str) -> tuple[np.ndarray, np.ndarray]:
     each = np.array(list(chars), dtype="<U1")
     bits = np.zeros(len(chars), dtype=np.uint8)
     bits[[m.start() for m in _WORD_CHAR.finditer(chars)]] |= _WORD
-    for bit, test in (
-        (_DIGIT, np.strings.isdigit),
-        (_DECIMAL, np.strings.isdecimal),
-        (_SPACE, np.strings.isspace),
-        (_UPPER, np.strings.isupper),
-        (_ALPHA, np.strings.isalpha),
-    ):
-        bits[test(each)] |= bit
-    bits[np.isin(each, list(_OPENERS))] |= _OPENING
-    bits[np.isin(each, list(_ENDERS))] |= _ENDING
+    bits[np.strings.isdigit(each)] |= _DIGIT
+    bits[np.strings.isdecimal(each)] |= _DECIMAL
+    bits[np.strings.isupper(each)] |= _UPPER
+    bits[((bits & _WORD) != 0) & ~np.strings.isalpha(each)] |= _OTHER
+    bits[np.isin(each, [".", ","])] |= _SEPARATOR | _OTHER
     lower = np.frombuffer(np.strings.lower(each).tobytes(), dtype=np.uint32)  # first char
     return bits, lower.copy()
 
@@ -121,10 +114,13 @@ def words_of(texts: Sequence[str]) -> Words:
     joined = "\n" + "\n".join(texts) + "\n"
     points = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32)
     bits = _lookup(points, 0)
-    inside, start, end = _bounds(points, bits)
+    inside, start, end = _bounds(bits)
     offsets = np.cumsum([1, *(len(t) + 1 for t in texts)])[:-1]
     text = np.searchsorted(offsets, start, side="right") - 1  # which text each word is of
     first = bits[start]
+    letters = np.ones(len(start), dtype=bool)
+    others = np.flatnonzero((bits & _OTHER) != 0)  # in a word, not a letter
+    letters[np.searchsorted(start, others[inside[others]], side="right") - 1] = False
     return Words(
         text=text,
         start=start - offsets[text],
@@ -132,42 +128,34 @@ def words_of(texts: Sequence[str]) -> Words:
         hashes=_hashes(points[inside], end - start),
         capital=(first & _UPPER) != 0,
         initial=_among(start, [m.start(1) for m in _INITIAL.finditer(joined)]),
-        letters=_all_letters(bits, start, end),
+        letters=letters,
         single=(end - start == 1) & ((first & _DIGIT) == 0),
     )
 
 
-def _bounds(points: np.ndarray, bits: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _bounds(bits: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Which characters are of words, and where each word starts and ends
     (``\\w+(?:[.,]\\d+)*``)."""
-    word = (bits & _WORD) != 0
-    decimal = (bits & _DECIMAL) != 0
+    inside = (bits & _WORD) != 0
     # A separator joins a number's parts: "20.8" and "1,000" are one word.
-    joiner = np.zeros_like(word)
-    joiner[1:-1] = ((points[1:-1] == 0x2E) | (points[1:-1] == 0x2C)) & word[:-2] & decimal[2:]
-    inside = word | joiner
-    begins = inside.copy()
-    begins[1:] &= ~inside[:-1]
-    ends = inside.copy()
-    ends[:-1] &= ~inside[1:]
-    # After a separator and its digits, a letter begins another word ("1.5a": "1.5", "a").
-    split = _splits(word, decimal, np.flatnonzero(joiner))
-    begins[split] = True
-    ends[split - 1] = True
-    return inside, np.flatnonzero(begins), np.flatnonzero(ends) + 1
+    separators = np.flatnonzero((bits & _SEPARATOR) != 0)
+    joiners = separators[inside[separators - 1] & ((bits[separators + 1] & _DECIMAL) != 0)]
+    inside[joiners] = True
+    change = np.flatnonzero(inside[1:] != inside[:-1]) + 1
+    start, end = change[0::2], change[1::2]
+    if len(joiners):  # after a separator's digits a letter begins a word ("1.5a": "1.5", "a")
+        split = _splits(bits, joiners)
+        start = np.union1d(start, split)
+        end = np.union1d(end, split)
+    return inside, start, end
 
 
-def _splits(word: np.ndarray, decimal: np.ndarray, joiners: np.ndarray) -> np.ndarray:
-    """The word characters, not digits, that follow a separator's digits."""
-    if not len(joiners):
-        return joiners
-    after_digit = np.flatnonzero(word[1:] & ~decimal[1:] & decimal[:-1]) + 1
-    at = np.searchsorted(joiners, after_digit) - 1
-    after_digit, joiner = after_digit[at >= 0], joiners[at[at >= 0]]
-    digits = np.zeros(len(decimal) + 1, dtype=np.int32)
-    np.cumsum(decimal, out=digits[1:])
-    only_digits = digits[after_digit] - digits[joiner + 1] == after_digit - joiner - 1
-    return after_digit[only_digits]  # type: ignore[no-any-return]
+def _splits(bits: np.ndarray, joiners: np.ndarray) -> np.ndarray:
+    """The word characters, not digits, right after the digits that follow a separator."""
+    digits = np.flatnonzero((bits & _DECIMAL) != 0)
+    run_ends = np.flatnonzero(np.diff(digits, append=-1) != 1)  # the last digit of each run
+    after = digits[run_ends[np.searchsorted(run_ends, np.searchsorted(digits, joiners + 1))]] + 1
+    return after[(bits[after] & (_WORD | _DECIMAL)) == _WORD]  # type: ignore[no-any-return]
 
 
 def _hashes(chars: np.ndarray, lengths: np.ndarray) -> np.ndarray:
@@ -182,12 +170,6 @@ def _hashes(chars: np.ndarray, lengths: np.ndarray) -> np.ndarray:
     terms = _lookup(chars, 1).astype(np.uint64)
     terms *= _powers(int(lengths.max()))[place]
     return _fmix64(np.add.reduceat(terms, firsts))
-
-
-def _all_letters(bits: np.ndarray, start: np.ndarray, end: np.ndarray) -> np.ndarray:
-    others = np.zeros(len(bits) + 1, dtype=np.int32)
-    np.cumsum((bits & _ALPHA) == 0, out=others[1:])
-    return others[end] == others[start]  # type: ignore[no-any-return]
 
 
 def _among(positions: np.ndarray, found: list[int]) -> np.ndarray:
