@@ -42,6 +42,7 @@ TRICKY = [
     "Über über ÜBER",
     "ﬀ ﬃ ǈ ǋ Σίσυφος ΣΊΣΥΦΟΣ",
     "\u0301combining e\u0301 café cafe\u0301",
+    "long " + "Word" * 40 + " words 1.5" + "7" * 80 + "x",
 ]
 
 
@@ -52,10 +53,8 @@ def _lower(word: str) -> str:
 def _hash(word: str) -> int:
     """The definition of a word's hash, one character at a time."""
     h = 0
-    power = 1
     for c in _lower(word):
-        h = (h + ord(c) * power) & MASK
-        power = power * 0x100000001B3 & MASK
+        h = (h * 0x100000001B3 + ord(c)) & MASK
     h ^= h >> 33
     h = h * 0xFF51AFD7ED558CCD & MASK
     h ^= h >> 33

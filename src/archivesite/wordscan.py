@@ -33,6 +33,7 @@ _BMP = 0x10000
 _BASE = np.uint64(0x100000001B3)  # odd: invertible modulo 2**64
 _FMIX64 = (np.uint64(33), np.uint64(0xFF51AFD7ED558CCD), np.uint64(0xC4CEB9FE1A85EC53))
 _WORD_CHAR = re.compile(r"\w")
+_HORNER_LONGEST = 64  # longer words (rare) are hashed by another way to the same hash
 
 
 class Words(NamedTuple):
@@ -125,7 +126,7 @@ def words_of(texts: Sequence[str]) -> Words:
         text=text,
         start=start - offsets[text],
         end=end - offsets[text],
-        hashes=_hashes(points[inside], end - start),
+        hashes=_hashes(points, start, end),
         capital=(first & _UPPER) != 0,
         initial=_among(start, [m.start(1) for m in _INITIAL.finditer(joined)]),
         letters=letters,
@@ -158,18 +159,43 @@ def _splits(bits: np.ndarray, joiners: np.ndarray) -> np.ndarray:
     return after[(bits[after] & (_WORD | _DECIMAL)) == _WORD]  # type: ignore[no-any-return]
 
 
-def _hashes(chars: np.ndarray, lengths: np.ndarray) -> np.ndarray:
-    """The hash of each word (``chars``: the words' characters, one word after another):
-    the sum of its lowercased characters times powers of ``_BASE`` by their place in
-    the word (modulo 2**64), mixed."""
+def _hashes(points: np.ndarray, start: np.ndarray, end: np.ndarray) -> np.ndarray:
+    """The hash of each word: its lowercased characters c as a polynomial in ``_BASE``,
+    ``((c0 * B + c1) * B + c2) ...`` (modulo 2**64), mixed."""
+    lengths = end - start
     if not len(lengths):
         return np.zeros(0, dtype=np.uint64)
+    longest = int(lengths.max())
+    if longest > _HORNER_LONGEST:
+        return _fmix64(_by_places(_lookup(points, 1), start, lengths))
+    if int(points.max()) < _BMP:  # through the table: one look-up a word character
+        lowered, index = _tables()[1], points
+    else:
+        lowered, index = _lookup(points, 1), np.arange(len(points))
+    # Horner's rule, a character at a time, for all the words that long at once: the
+    # words longest first, so that those still going are always the first ones.
+    order = np.argsort(-lengths.astype(np.int8), kind="stable")
+    firsts = start[order]
+    going = len(lengths) - np.cumsum(np.bincount(lengths, minlength=longest))
+    h = np.zeros(len(lengths), dtype=np.uint64)
+    for k, n in enumerate(going[:longest].tolist()):
+        part = h[:n]
+        part *= _BASE
+        part += lowered[index[firsts[:n] + k]]
+    hashes = np.empty_like(h)
+    hashes[order] = h
+    return _fmix64(hashes)
+
+
+def _by_places(lowered: np.ndarray, start: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    """The same polynomials, each character times the power of its place from the end,
+    summed (for words too long for a character at a time)."""
     firsts = np.cumsum(lengths) - lengths
-    place = np.arange(len(chars), dtype=np.int32)
-    place -= np.repeat(firsts.astype(np.int32), lengths)
-    terms = _lookup(chars, 1).astype(np.uint64)
+    each = np.arange(int(lengths.sum()))
+    place = np.repeat(firsts + lengths - 1, lengths) - each
+    terms = lowered[np.repeat(start - firsts, lengths) + each].astype(np.uint64)
     terms *= _powers(int(lengths.max()))[place]
-    return _fmix64(np.add.reduceat(terms, firsts))
+    return np.add.reduceat(terms, firsts)
 
 
 def _among(positions: np.ndarray, found: list[int]) -> np.ndarray:
