@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from archivesite import related
+from archivesite import related, wordscan
 from archivesite.build import build
 from archivesite.config import RelatedConfig, load_config
 from archivesite.model import Article
@@ -272,8 +272,8 @@ def test_signatures_are_datasketchs_minhash() -> None:
     from datasketch import MinHash
 
     for a in ARTICLES[:6]:
-        words = related._words(a["text"])[0]
-        shingles = related.shingle_hashes(related._word_hashes(words)).tolist()
+        words = wordscan.words_of([a["text"]])
+        shingles = related.shingle_hashes(related.word_hashes(words)).tolist()
         ours = np.frombuffer(related.features(a["text"]).signature, dtype=np.uint32)
         theirs = MinHash.bulk(
             [shingles], num_perm=related.NUM_PERM, seed=1, scheme="affine32", hashfunc=int
@@ -333,17 +333,10 @@ def test_candidates_are_those_of_datasketchs_lsh() -> None:
         assert theirs  # the near-copies at least
 
 
-def test_the_initial_words_are_those_of_the_plain_pattern() -> None:
-    """The words that begin a sentence or a line, found with a search that skips ahead,
-    are those the plain pattern finds (texts of the fixtures, and edge cases)."""
-    texts = [a["text"] for a in ARTICLES] + [
-        "\nWord one. Two",
-        "“Quote” she said. (Bracket) words: More\n\n  # Title\n- item",
-        "The end.The start; next\tword",
-        "1.5a 3.5th 1,000km U.S. said, «Привет» мир. — Он",
-        "",
-        " ",
-        ". ",
-    ]
-    for text in texts:
-        assert related._initial_words(text) == related._INITIAL.findall(text)
+def test_features_made_together_are_those_made_one_at_a_time() -> None:
+    """Parsing workers make the features of many texts at once, an edit of one: the
+    same bytes either way (the batch also holds texts too short for a shingle)."""
+    texts = [a["text"] for a in ARTICLES] + ["", "One", "Two words", "Три слова здесь"]
+    texts += [t[: len(t) // 3] for t in texts[:5]]
+    assert related.features_of_many(texts) == [related.features(t) for t in texts]
+    assert related.features_of_many(texts * 60) == related.features_of_many(texts) * 60

@@ -133,8 +133,10 @@ class FeatureCache:
 
     def __init__(self, config: Config) -> None:
         self.path = config.state_dir / FEATURES_CACHE
+        from .related import FORMAT
+
         self.root = str(config.root)
-        self.key = code_version()
+        self.key = digest_of(code_version(), FORMAT)
         self.entries: dict[str, Features] = {}
         self.changed = False
         try:

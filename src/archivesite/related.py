@@ -4,9 +4,10 @@ Two kinds, both symmetric (if A links B, B links A):
 
 - **also carried by**: near-copies, the same story as another agency or outlet ran it.
   Each text's word 3-shingles get a MinHash signature (as ``datasketch`` makes it, of
-  32-bit shingle hashes made from the words' CRC-32); locality-sensitive hashing
-  finds the candidate pairs, in the bands ``MinHashLSH`` would choose and as it
-  buckets them, and the signatures' estimate of their Jaccard similarity decides
+  32-bit shingle hashes made from the words' hashes, :mod:`archivesite.wordscan`);
+  locality-sensitive hashing finds the candidate pairs, in the bands ``MinHashLSH``
+  would choose and as it buckets them, and the signatures' estimate of their Jaccard
+  similarity decides
   (``related.carried_threshold``). Signatures, bands and candidates are made with
   numpy and tested equal to datasketch's, which imports scipy.integrate (a second
   a build would spend on the import alone).
@@ -19,7 +20,9 @@ pairs of the edited article, never every pair as corpus-wide weights (IDF) would
 word's weight is ``1 + log(count)``, doubled for names and numbers (a word always
 written with a capital, or with a digit), which is what tells one event from another
 of the same kind; function words (``STOPWORDS``, English and Russian) are left out.
-Words are hashed into ``2**22`` columns.
+Words are hashed into ``2**22`` columns. The words of many texts are found, counted
+and hashed together, as numpy arrays (:mod:`archivesite.wordscan`), where parsing
+workers read them.
 
 :class:`Features` of each text are made once (:func:`features`) and cached by the
 body's hash (:class:`archivesite.caches.FeatureCache`); :func:`relate` gives every
@@ -34,32 +37,25 @@ import datetime as dt
 import functools
 import itertools
 import math
-import re
-import zlib
-from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 
+from . import wordscan
 from .config import RelatedConfig
 from .model import Article, Coverage
 
 if TYPE_CHECKING:
     from scipy import sparse
 
+FORMAT = "wordscan 1"  # what features are made from: another never reads this one's cache
 NUM_PERM = 128
 SHINGLE = 3  # words per shingle
 COLUMNS = 1 << 22
 NAME_WEIGHT = 2.0
 _BLOCK = 48  # rows: about as many as one window holds, so few products fall outside it
-_WORD = re.compile(r"\w+(?:[.,]\d+)*")  # a number with its separators is one word
 _SEED = 1
-# A word that begins a sentence or a line (after any opening quote or bracket).
-_INITIAL = re.compile(r"""(?:^|[.!?:;]\s+|\n\s*)["'“‘«(*_>#—-]*\s*(\w+)""")
-_OPENING = r"""["'“‘«(*_>#—-]*\s*(\w+)"""
-_INITIAL_FIRST = re.compile(_OPENING)  # _INITIAL at the start of the text
-_INITIAL_NEXT = re.compile(r"[.!?:;\n](?:(?<=\n)|(?=\s))\s*" + _OPENING)  # and after it
 _SCHEME = "affine32"
 
 _STOPWORDS_TEXT = """
@@ -94,61 +90,86 @@ def features(text: str) -> Features:
 
 
 def features_of_many(texts: Sequence[str]) -> list[Features]:
-    """The features of many texts."""
-    out = []
-    for text in texts:
-        words, names = _words(text)
-        hashes = _word_hashes(words)
-        columns, weights = _vector(words, hashes, names)
-        signature = _min_hashes(shingle_hashes(hashes))
-        out.append(Features(signature.tobytes(), columns.tobytes(), weights.tobytes()))
-    return out
+    """The features of many texts, made together (see :mod:`archivesite.wordscan`)."""
+    if len(texts) > _BATCH:
+        batches = (texts[i : i + _BATCH] for i in range(0, len(texts), _BATCH))
+        return [f for batch in batches for f in features_of_many(batch)]
+    if not texts:
+        return []
+    words = wordscan.words_of(texts)
+    hashes = word_hashes(words)
+    columns, weights = _vectors(words, hashes, len(texts))
+    signatures = _signatures(words.text, hashes, len(texts))
+    return [
+        Features(sig.tobytes(), cols.tobytes(), vals.tobytes())
+        for sig, cols, vals in zip(signatures, columns, weights, strict=True)
+    ]
 
 
-def _words(text: str) -> tuple[list[str], set[str]]:
-    """A text's words, lowercased, and its names: the words written with a capital more
-    often than a sentence or line begins with them, and never without one (``Kessel``,
-    ``Brandt``), and those holding a digit. The first word of a sentence or of a line of
-    a table is capitalised whatever it is, so it does not make a name."""
-    written = _WORD.findall(text)
-    words = " ".join(written).lower().split(" ") if written else []
-    counts = Counter(written)
-    capital = {w for w in counts if w[0].isupper()}
-    lower = counts.keys() - capital
-    initial = Counter(_initial_words(text))
-    names = {w.lower() for w in capital if counts[w] > initial[w]}
-    names.difference_update(lower)
-    names.update(w for w in lower if not w.isalpha())  # numbers: "20.8", "4th", "1987"
-    return words, names
+def word_hashes(words: wordscan.Words) -> np.ndarray:
+    """Each word's 32-bit hash (of the shingles, and of the word vectors' columns)."""
+    return (words.hashes >> np.uint64(32)).astype(np.uint32)
 
 
-def _initial_words(text: str) -> list[str]:
-    """The words that begin a sentence or a line, as ``_INITIAL.findall`` finds them: the
-    first by itself, so that the search for the others can skip to the characters that
-    may end a sentence or a line (a pattern that may match anywhere cannot)."""
-    first = _INITIAL_FIRST.match(text)
-    found = _INITIAL_NEXT.findall(text, first.end() if first else 0)
-    return [first.group(1), *found] if first else found
+@functools.cache
+def _stopword_hashes() -> np.ndarray:
+    return np.unique(wordscan.words_of(sorted(STOPWORDS)).hashes)
 
 
-class _Crc32(dict[str, int]):
-    """Each word's CRC-32 (of its UTF-8 bytes), remembered: most words of a text are in
-    texts hashed before, and a look-up costs less than a hash."""
-
-    def __missing__(self, word: str) -> int:
-        if len(self) >= _CRC_MEMO:
-            self.clear()
-        crc = self[word] = zlib.crc32(word.encode())
-        return crc
+_BATCH = 1000  # texts at most made together: a text's number fits in 10 bits of a key
+_FIELD = 21  # bits of each count packed in one integer
 
 
-_CRC_MEMO = 1 << 20  # words remembered at most
-_crc32 = _Crc32()
+def _terms(words: wordscan.Words) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The distinct words of each text, by text, then by column (one sort serves both
+    the counts and the columns' sums): the place of one occurrence of each, its count,
+    and whether it is a name or a number."""
+    h = words.hashes
+    key = (
+        (words.text.astype(np.uint64) << np.uint64(54))
+        | ((h >> np.uint64(32)) & np.uint64(COLUMNS - 1)) << np.uint64(32)
+        | (h & np.uint64(0xFFFFFFFF))
+    )
+    order = np.argsort(key)
+    key = key[order]
+    starts = np.flatnonzero(np.diff(key, prepend=key[:1] + np.uint64(1)))
+    counts = np.diff(np.append(starts, len(key)))
+    # A name is written with a capital more often than a sentence or a line begins with
+    # it, and never without one; a number is a word holding a digit. Three counts a
+    # word, summed packed in one integer.
+    packed = (words.capital & ~words.initial).astype(np.int64)
+    packed |= (~words.capital).astype(np.int64) << _FIELD
+    packed |= (~words.letters).astype(np.int64) << 2 * _FIELD
+    sums = np.add.reduceat(packed[order], starts) if len(starts) else packed[:0]
+    mask = (1 << _FIELD) - 1
+    free, uncapital, other = sums & mask, (sums >> _FIELD) & mask, sums >> 2 * _FIELD
+    names = ((free > 0) & (uncapital == 0)) | ((uncapital > 0) & (other > 0))
+    return order[starts], counts, names
 
 
-def _word_hashes(words: Sequence[str]) -> np.ndarray:
-    """Each word's CRC-32 (of its UTF-8 bytes)."""
-    return np.fromiter(map(_crc32.__getitem__, words), dtype=np.uint32, count=len(words))
+def _vectors(
+    words: wordscan.Words, hashes: np.ndarray, n: int
+) -> tuple[list[np.ndarray], list[np.ndarray]]:
+    """Each text's hashed columns and unit-length weights (see the module's doc)."""
+    first, counts, names = _terms(words)
+    stop = _stopword_hashes()
+    at = np.minimum(np.searchsorted(stop, words.hashes[first]), len(stop) - 1)
+    keep = (stop[at] != words.hashes[first]) & ~words.single[first]
+    first, counts, names = first[keep], counts[keep], names[keep]
+    weights = (1.0 + np.log(counts)) * np.where(names, NAME_WEIGHT, 1.0)
+    # Terms in order of text and column: those that share a column, their weights summed.
+    key = (words.text[first] << 22) | (hashes[first] & np.uint32(COLUMNS - 1)).astype(np.int64)
+    starts = np.flatnonzero(np.diff(key, prepend=-1))
+    summed = np.add.reduceat(weights, starts) if len(starts) else weights
+    key = key[starts]
+    text, columns = key >> 22, (key & (COLUMNS - 1)).astype(np.int32)
+    norms = np.sqrt(np.bincount(text, weights=summed * summed, minlength=n))
+    summed /= norms[text]
+    bounds = np.searchsorted(text, np.arange(n + 1)).tolist()
+    return (
+        [columns[a:b] for a, b in itertools.pairwise(bounds)],
+        [summed[a:b] for a, b in itertools.pairwise(bounds)],
+    )
 
 
 _SHINGLE_MIX = (np.uint32(0x9E3779B1), np.uint32(0x85EBCA77))  # odd: no word's bits lost
@@ -170,6 +191,7 @@ def shingle_hashes(word_hashes: np.ndarray) -> np.ndarray:
 # here, with numpy, so that a build does not import datasketch (and with it
 # scipy.integrate) to hash one edited text.
 _FMIX = (np.uint32(16), np.uint32(0x85EBCA6B), np.uint32(13), np.uint32(0xC2B2AE35))
+_MINHASH_ROWS = 4096  # shingles permuted at a time: the matrix stays in the cache
 
 
 @functools.cache
@@ -180,43 +202,56 @@ def _affine() -> tuple[np.ndarray, np.ndarray]:
     return a, b
 
 
-def _min_hashes(hv: np.ndarray) -> np.ndarray:
+def _mixed(hv: np.ndarray) -> np.ndarray:
     s1, m1, s2, m2 = _FMIX
     hv = hv ^ (hv >> s1)
     hv = hv * m1
     hv = hv ^ (hv >> s2)
     hv = hv * m2
-    hv = hv ^ (hv >> s1)
+    return hv ^ (hv >> s1)  # type: ignore[no-any-return]
+
+
+def _signatures(text: np.ndarray, hashes: np.ndarray, n: int) -> np.ndarray:
+    """The MinHash signature of each of ``n`` texts, from its words' hashes (``text``:
+    the text of each word, ascending)."""
+    bounds = np.searchsorted(text, np.arange(n + 1))
+    sizes = np.diff(bounds)
+    out = np.empty((n, NUM_PERM), dtype=np.uint32)
+    for t in np.flatnonzero(sizes < SHINGLE).tolist():  # one shingle each
+        out[t] = _min_hashes(shingle_hashes(hashes[bounds[t] : bounds[t + 1]]))
+    m1, m2 = _SHINGLE_MIX
+    shingles = hashes[:-2] * m1 + hashes[1:-1] * m2 + hashes[2:]
+    whole = np.flatnonzero(sizes >= SHINGLE)
+    if not len(whole):
+        return out
+    # The shingles of the texts of SHINGLE words or more, text by text.
+    firsts = bounds[whole]
+    lasts = bounds[whole + 1] - (SHINGLE - 1)
+    inside = np.zeros(len(shingles) + 1, dtype=np.int64)
+    np.add.at(inside, firsts, 1)
+    np.add.at(inside, lasts, -1)
+    hv = _mixed(shingles[np.cumsum(inside[:-1]) > 0])
+    starts = np.concatenate([[0], np.cumsum(lasts - firsts)])
+    # Texts in groups of about _MINHASH_ROWS shingles: each group's permutations in one
+    # matrix, a row per permutation, made in place and reduced along its rows.
     a, b = _affine()
-    permuted = np.multiply.outer(hv, a)  # one matrix, added to in place
+    a, b = a[:, None], b[:, None]
+    group = starts[:-1] // _MINHASH_ROWS
+    edges = [*np.flatnonzero(np.diff(group, prepend=-1)).tolist(), len(whole)]
+    for lo, hi in itertools.pairwise(edges):
+        rows = hv[starts[lo] : starts[hi]]
+        permuted = np.multiply(a, rows[None, :])
+        permuted += b
+        out[whole[lo:hi]] = np.minimum.reduceat(permuted, starts[lo:hi] - starts[lo], axis=1).T
+    return out
+
+
+def _min_hashes(hv: np.ndarray) -> np.ndarray:
+    """The MinHash signature of one set of shingle hashes."""
+    a, b = _affine()
+    permuted = np.multiply.outer(_mixed(hv), a)  # one matrix, added to in place
     permuted += b
     return permuted.min(axis=0)  # type: ignore[no-any-return]
-
-
-def _vector(
-    words: Sequence[str], hashes: np.ndarray, names: set[str]
-) -> tuple[np.ndarray, np.ndarray]:
-    """Hashed columns and unit-length weights of a text's words (see the module's doc)."""
-    counts = Counter(words)
-    terms = [w for w in counts.keys() - STOPWORDS if len(w) > 1 or w.isdigit()]
-    if not terms:
-        return np.zeros(0, dtype=np.int32), np.zeros(0)
-    n = np.fromiter(map(counts.__getitem__, terms), dtype=np.float64, count=len(terms))
-    boost = np.fromiter(map(names.__contains__, terms), dtype=bool, count=len(terms))
-    weights = (1.0 + np.log(n)) * np.where(boost, NAME_WEIGHT, 1.0)
-    columns, summed = _summed_by_column(_word_hashes(terms) & (COLUMNS - 1), weights)
-    return columns, summed / np.sqrt((summed * summed).sum())
-
-
-def _summed_by_column(hashed: np.ndarray, weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The distinct columns, ascending, and the weights of the terms in each, summed."""
-    hashed = hashed.astype(np.int32)
-    order = np.argsort(hashed)
-    columns = hashed[order]
-    if not (columns[1:] == columns[:-1]).any():  # no two terms share a column: no sums
-        return columns, weights[order]
-    columns, where = np.unique(hashed, return_inverse=True)
-    return columns, np.bincount(where, weights=weights)
 
 
 def _signature(f: Features) -> np.ndarray:

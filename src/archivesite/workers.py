@@ -585,7 +585,7 @@ _parse_config: Config | None = None
 def _parse_task(paths: list[str]) -> list[tuple[str, str, Article, Features | None]]:
     """In a forked worker: parse files; a bad file is left for the builder to report."""
     assert _parse_config is not None
-    found: list[tuple[str, str, Article, Features | None]] = []
+    found: list[tuple[str, str, Article, bytes]] = []
     for path in paths:
         try:
             with open(path, "rb") as f:  # noqa: PTH123
@@ -593,19 +593,25 @@ def _parse_task(paths: list[str]) -> list[tuple[str, str, Article, Features | No
             article = load_article(Path(path), _parse_config, raw)
         except (OSError, ArchiveError):
             continue
-        found.append((path, hashlib.sha256(raw).hexdigest(), article, _features(article, raw)))
-    return found
+        found.append((path, hashlib.sha256(raw).hexdigest(), article, raw))
+    made = _features([(article, raw) for _, _, article, raw in found])
+    return [(p, digest, a, f) for (p, digest, a, _), f in zip(found, made, strict=True)]
 
 
-def _features(article: Article, raw: bytes) -> Features | None:
-    """The related-coverage features of a dated article's text, made where its bytes
-    were just read (None where related coverage is off)."""
+def _features(parsed: list[tuple[Article, bytes]]) -> list[Features | None]:
+    """The related-coverage features of the dated articles' texts, made together where
+    their bytes were just read (None for the others, and where related coverage is off)."""
     assert _parse_config is not None
-    if not _parse_config.related.enabled or article.kind != "article" or article.date is None:
-        return None
-    from .related import features
+    out: list[Features | None] = [None] * len(parsed)
+    if not _parse_config.related.enabled:
+        return out
+    from .related import features_of_many
 
-    return features(raw[article.body_offset :].decode("utf-8"))
+    dated = [n for n, (a, _) in enumerate(parsed) if a.kind == "article" and a.date is not None]
+    texts = [parsed[n][1][parsed[n][0].body_offset :].decode("utf-8") for n in dated]
+    for n, made in zip(dated, features_of_many(texts), strict=True):
+        out[n] = made
+    return out
 
 
 def parse_files(
@@ -619,7 +625,9 @@ def parse_files(
     if not forking_pays(jobs, len(paths), PARSE_THRESHOLD):
         return
     if config.related.enabled:
-        from . import related  # noqa: F401  (imported once, before the workers fork)
+        from . import wordscan  # imported once, with its tables, before the workers fork
+
+        wordscan.prepare()
     _parse_config = config
     try:
         for _, found in map_forked(_parse_task, paths, jobs, sizes=(50, 500), ordered=False):
