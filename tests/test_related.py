@@ -12,6 +12,7 @@ import json
 import random
 import re
 import shutil
+import string
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -193,11 +194,74 @@ def _articles() -> list[Article]:
     ]
 
 
-def test_updating_after_edits_equals_relating_from_scratch() -> None:
-    """Random rewrites of a few articles: the pairs found again for the edited ones
-    alone equal every pair found from scratch."""
+def _reports(count: int) -> dict[str, str]:
+    """``count`` reports of one event (a fixture's text, each with words of its own, more
+    for each: as many similarities as reports) and a near-copy of the first."""
+    rng = random.Random(3)
+    base = BY_ID["quake-a"]["text"]
+    texts = {}
+    for k in range(count):
+        own = " ".join("".join(rng.choices(string.ascii_lowercase, k=7)) for _ in range(10 + 3 * k))
+        texts[f"report-{k:02}"] = f"{base}\n\n{own}."
+    texts["report-copy"] = texts["report-00"] + " Update."
+    return texts
+
+
+def _dated(texts: dict[str, str], day: int = 14) -> list[Article]:
+    import datetime as dt
+
+    return [
+        Article(
+            source=s,
+            kind="article",
+            slug=s,
+            title=s,
+            date=dt.date(2023, 3, day + n % 3),
+            published=None,
+            body_hash=s,
+        )
+        for n, s in enumerate(texts)
+    ]
+
+
+def test_coverage_holds_only_the_first_limit_links_of_the_whole_ranking() -> None:
+    """However many reports of one event, each article keeps at most ``limit`` links of
+    each kind: the first of the ranking every link would make."""
+    texts = _reports(14)
+    articles = _dated(texts)
+
+    def feats(a: Article) -> related.Features:
+        return related.features(texts[a.source])
+
+    whole = related.relate(articles, feats, RelatedConfig(limit=100))
+    assert max(len(c.related) for c in whole.values()) == 14  # all but itself (and a copy)
+    assert whole["report-00"].carried and whole["report-copy"].carried
+    for limit in (1, 2, 5):
+        kept = related.relate(articles, feats, RelatedConfig(limit=limit))
+        assert kept.keys() == whole.keys()
+        for source, cov in kept.items():
+            assert cov.carried == whole[source].carried[:limit]
+            assert cov.related == whole[source].related[:limit]
+
+
+@pytest.mark.parametrize(
+    ("limit", "texts"),
+    [(5, None), (1, None), (2, _reports(8)), (3, _reports(8))],
+    ids=["fixture-limit-5", "fixture-limit-1", "reports-limit-2", "reports-limit-3"],
+)
+def test_updating_after_edits_equals_relating_from_scratch(
+    limit: int, texts: dict[str, str] | None
+) -> None:
+    """Random rewrites of a few articles: the links found again for the edited ones and
+    those that showed them equal every link found from scratch, also where an edit
+    takes a link out of a full list (the next one comes in)."""
     rng = random.Random(7)
-    texts = {a["id"]: a["text"] for a in ARTICLES}
+    if texts is None:
+        texts, articles = {a["id"]: a["text"] for a in ARTICLES}, _articles()
+    else:
+        texts = dict(texts)
+        articles = _dated(texts)
+    first = dict(texts)
     cache: dict[str, Any] = {}
 
     def feats(a: Article) -> related.Features:
@@ -206,16 +270,43 @@ def test_updating_after_edits_equals_relating_from_scratch() -> None:
             cache[key] = related.features(key)
         return cache[key]
 
-    settings = RelatedConfig()
-    articles = _articles()
+    settings = RelatedConfig(limit=limit)
     coverage = related.relate(articles, feats, settings)
     for _ in range(12):
         edited = rng.sample(sorted(texts), rng.randint(1, 3))
         for source in edited:
             donor = texts[rng.choice(sorted(texts))]
-            texts[source] = rng.choice([donor, donor + " Update.", BY_ID[source]["text"]])
+            texts[source] = rng.choice([donor, donor + " Update.", first[source], "Nothing."])
         coverage, _ = related.update(coverage, articles, edited, feats, settings)
         assert coverage == related.relate(articles, feats, settings)
+
+
+def test_an_edit_that_takes_a_shown_link_away_shows_the_next(
+    make_site: Callable[..., Path],
+) -> None:
+    """With one link of each kind shown, quake-b shows quake-a and not quake-copy (less
+    alike); quake-a rewritten as another story: quake-b shows quake-copy, as a clean
+    build does. Then the limit raised: both, without ``--clean``."""
+    config = 'title = "Related"\nsearch = false\n[related]\nlimit = {}\n'
+    root = make_site({_rel(a): _text(a) for a in ARTICLES}, config=config.format(1))
+    build(load_config(root), jobs=1)
+    out = root / "build"
+    assert _links(out, BY_ID["quake-b"])["related-coverage"] == {"quake-a"}
+    (root / "content" / _rel(BY_ID["quake-a"])).write_text(
+        _text(BY_ID["quake-a"], BY_ID["museum"]["text"]), encoding="utf-8"
+    )
+    report = build(load_config(root), jobs=1)
+    assert report.planned < report.outputs  # the warm path
+    assert _links(out, BY_ID["quake-b"])["related-coverage"] == {"quake-copy"}
+    _assert_same_as_clean(root)
+    shutil.rmtree(root.parent / "clean")
+    (root / "content" / _rel(BY_ID["quake-a"])).write_text(_text(BY_ID["quake-a"]))
+    build(load_config(root), jobs=1)
+    assert _links(out, BY_ID["quake-b"])["related-coverage"] == {"quake-a"}
+    (root / "archivesite.toml").write_text(config.format(2), encoding="utf-8")
+    build(load_config(root), jobs=1)
+    assert _links(out, BY_ID["quake-b"])["related-coverage"] == {"quake-a", "quake-copy"}
+    _assert_same_as_clean(root)
 
 
 def test_features_are_made_once_per_text(site: Path, monkeypatch: pytest.MonkeyPatch) -> None:

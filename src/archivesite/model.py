@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -134,10 +135,17 @@ class Redirect:
 class Coverage:
     """What an article page links besides itself: near-copies of the same story
     ("also carried by") and other reports of the same event: each a content source
-    and its similarity, the most similar first."""
+    and its similarity, the most similar first (then in time order), only as many of
+    each as a page shows (``related.limit``)."""
 
     carried: tuple[tuple[str, float], ...] = ()
     related: tuple[tuple[str, float], ...] = ()
+
+    def shows_any(self, sources: AbstractSet[str]) -> bool:
+        """Whether it links any of ``sources``."""
+        return any(s in sources for s, _ in self.carried) or any(
+            s in sources for s, _ in self.related
+        )
 
 
 @dataclass(frozen=True, slots=True)

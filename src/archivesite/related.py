@@ -38,6 +38,7 @@ import functools
 import itertools
 import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
@@ -311,18 +312,27 @@ def candidates(signatures: np.ndarray, shape: tuple[int, int]) -> set[tuple[int,
     return found
 
 
-def _jaccard(a: np.ndarray, b: np.ndarray) -> float:
-    return round(float(np.count_nonzero(a == b)) / NUM_PERM, 6)
+# A pair's Jaccard estimate by the number of equal MinHash values: one float for each.
+_JACCARD = np.array([round(k / NUM_PERM, 6) for k in range(NUM_PERM + 1)])
 
 
-Pair = tuple[str, str]
+class _Links(NamedTuple):
+    """Links as arrays: each one's article and the other (places in time order), and
+    their similarity. Each pair is listed under each of its articles."""
+
+    own: np.ndarray
+    other: np.ndarray
+    similarity: np.ndarray
 
 
-class _Pairs(NamedTuple):
-    """The pairs found, each with its similarity (the ordered pair: the lesser first)."""
+def _no_links() -> _Links:
+    return _Links(np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0))
 
-    carried: dict[Pair, float]
-    related: dict[Pair, float]
+
+def _joined(parts: Sequence[_Links]) -> _Links:
+    if not parts:
+        return _no_links()
+    return _Links(*(np.concatenate(columns) for columns in zip(*parts, strict=True)))
 
 
 def _eligible(articles: Iterable[Article]) -> list[Article]:
@@ -333,37 +343,45 @@ def _eligible(articles: Iterable[Article]) -> list[Article]:
     )
 
 
+def _signatures(items: Sequence[Features]) -> np.ndarray:
+    return np.stack([_signature(f) for f in items]) if items else np.zeros((0, NUM_PERM))
+
+
 def relate(
     articles: Iterable[Article], feats: Callable[[Article], Features], settings: RelatedConfig
 ) -> dict[str, Coverage]:
-    """Every article's coverage (only those with some), from each one's features."""
+    """Every article's coverage (only those with some), from each one's features: of
+    each kind the ``settings.limit`` links a page shows, never more (an archive's links
+    grow with the square of the articles a day)."""
     if not settings.enabled:
         return {}
     dated = _eligible(articles)
     items = [feats(a) for a in dated]
-    pairs = _Pairs({}, {})
-    sigs = np.stack([_signature(f) for f in items]) if items else np.zeros((0, NUM_PERM))
-    for i, j in sorted(candidates(sigs, bands(settings.carried_threshold))):
-        _add_carried(pairs, dated[i].source, dated[j].source, sigs[i], sigs[j], settings)
-    related = _related_links(dated, items, range(len(dated)), settings, later_only=True)
-    carried = _links_of(pairs.carried, dated)
-    return _coverage(dated, carried, _without(related, carried, len(dated)))
+    sigs = _signatures(items)
+    found = sorted(candidates(sigs, bands(settings.carried_threshold)))
+    first = np.array([i for i, _ in found], dtype=np.int64)
+    second = np.array([j for _, j in found], dtype=np.int64)
+    del found
+    carried = _both_ways(_carried_of(sigs, first, second, settings))
+    related = _related_links(dated, items, range(len(dated)), settings, carried, settings.limit)
+    return _coverage(dated, _top(carried, settings.limit), related)
 
 
-def _add_carried(
-    pairs: _Pairs, a: str, b: str, sig_a: np.ndarray, sig_b: np.ndarray, settings: RelatedConfig
-) -> None:
-    similarity = _jaccard(sig_a, sig_b)
-    if similarity >= settings.carried_threshold:
-        pairs.carried[_ordered(a, b)] = similarity
+def _carried_of(
+    sigs: np.ndarray, first: np.ndarray, second: np.ndarray, settings: RelatedConfig
+) -> _Links:
+    """Of candidate pairs, the near-copies (each listed under ``first``'s article)."""
+    similarity = _JACCARD[np.count_nonzero(sigs[first] == sigs[second], axis=1)]
+    return _select(_Links(first, second, similarity), similarity >= settings.carried_threshold)
 
 
-class _Links(NamedTuple):
-    """Pairs of articles as arrays: their places in time order, and their similarity."""
-
-    first: np.ndarray
-    second: np.ndarray
-    similarity: np.ndarray
+def _both_ways(links: _Links) -> _Links:
+    """Links listed under each of their articles."""
+    return _Links(
+        np.concatenate([links.own, links.other]),
+        np.concatenate([links.other, links.own]),
+        np.concatenate([links.similarity, links.similarity]),
+    )
 
 
 def _related_links(
@@ -371,60 +389,69 @@ def _related_links(
     items: Sequence[Features],
     rows: Iterable[int],
     settings: RelatedConfig,
-    *,
-    later_only: bool = False,
+    carried: _Links,
+    limit: int | None,
 ) -> _Links:
-    """The related pairs of each article of ``rows`` with those filed within the window
-    (``dated`` in time order; with ``later_only``, each pair once, from its earlier
-    article), a block of rows at a time."""
+    """The related links of each article of ``rows`` with those filed within the window
+    (``dated`` in time order) but its ``carried`` ones; with ``limit``, only the first
+    ``limit`` of each in rank order (:func:`_top`). A block of rows at a time, so that
+    only one block's links are ever held in full."""
     days = np.array([a.date.toordinal() if a.date else 0 for a in dated], dtype=np.int64)
     window, threshold = settings.window_days, settings.related_threshold
-    rows = sorted(set(rows))
-    block = _BLOCK
-    found: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
-    for start in range(0, len(rows), block):
-        chunk = np.array(rows[start : start + block], dtype=np.int64)
+    shown = np.sort(carried.own * len(dated) + carried.other)
+    found: list[_Links] = []
+    for chunk in _blocks(sorted(set(rows)), days, window):
         lo = int(np.searchsorted(days, days[chunk[0]] - window, side="left"))
         hi = int(np.searchsorted(days, days[chunk[-1]] + window, side="right"))
         vectors = _matrix(items[lo:hi])  # the chunk's rows are among them
         sims = np.round((vectors[chunk - lo] @ vectors.T).toarray(), 6)
         cols = np.arange(lo, hi)
         keep = (sims >= threshold) & (np.abs(days[lo:hi][None, :] - days[chunk][:, None]) <= window)
-        keep &= cols[None, :] > chunk[:, None] if later_only else cols[None, :] != chunk[:, None]
+        keep &= cols[None, :] != chunk[:, None]
         r, c = np.nonzero(keep)
-        found.append((chunk[r], c + lo, sims[r, c]))
-    if not found:
-        return _Links(np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0))
-    return _Links(*(np.concatenate(parts) for parts in zip(*found, strict=True)))
+        links = _Links(chunk[r], c + lo, sims[r, c])
+        if len(shown):  # a near-copy is shown as carried, not here
+            links = _select(links, ~_among(links.own * len(dated) + links.other, shown))
+        found.append(links if limit is None else _top(links, limit))
+    return _joined(found)
 
 
-def _links_of(pairs: Mapping[Pair, float], dated: Sequence[Article]) -> _Links:
-    """Pairs by source as arrays."""
-    index = {a.source: n for n, a in enumerate(dated)}
-    count = len(pairs)
-    return _Links(
-        np.fromiter((index[a] for a, _ in pairs), dtype=np.int64, count=count),
-        np.fromiter((index[b] for _, b in pairs), dtype=np.int64, count=count),
-        np.fromiter(pairs.values(), dtype=np.float64, count=count),
-    )
+def _blocks(rows: Sequence[int], days: np.ndarray, window: int) -> Iterable[np.ndarray]:
+    """``rows`` (ascending) in blocks of at most ``_BLOCK``, a new one wherever a row's
+    window does not meet the row before's: a block's product spans every article from
+    its first row's window to its last's."""
+    block: list[int] = []
+    for row in rows:
+        if block and (len(block) == _BLOCK or days[row] - days[block[-1]] > 2 * window + 1):
+            yield np.array(block, dtype=np.int64)
+            block = []
+        block.append(row)
+    if block:
+        yield np.array(block, dtype=np.int64)
 
 
-def _without(links: _Links, other: _Links, n: int) -> _Links:
-    """``links`` but the pairs also in ``other`` (either way round)."""
-    if not len(other.first):
-        return links
-    key = np.minimum(links.first, links.second) * n + np.maximum(links.first, links.second)
-    drop = np.minimum(other.first, other.second) * n + np.maximum(other.first, other.second)
-    keep = ~np.isin(key, drop)
-    return _Links(links.first[keep], links.second[keep], links.similarity[keep])
+def _among(keys: np.ndarray, ordered: np.ndarray) -> np.ndarray:
+    """Which of ``keys`` are in the ascending array ``ordered``."""
+    at = np.searchsorted(ordered, keys).clip(max=len(ordered) - 1)
+    return ordered[at] == keys  # type: ignore[no-any-return]
 
 
-def _ordered(a: str, b: str) -> Pair:
-    return (a, b) if a < b else (b, a)
+def _select(links: _Links, keep: np.ndarray) -> _Links:
+    return _Links(links.own[keep], links.other[keep], links.similarity[keep])
+
+
+def _top(links: _Links, limit: int) -> _Links:
+    """Each article's first ``limit`` links, in rank order: the most similar first,
+    then the others in time order (by article, then rank)."""
+    order = np.lexsort((links.other, -links.similarity, links.own))
+    own = links.own[order]
+    starts = np.flatnonzero(np.diff(own, prepend=-1))
+    rank = np.arange(len(own)) - np.repeat(starts, np.diff(np.append(starts, len(own))))
+    return _select(_Links(own, links.other[order], links.similarity[order]), rank < limit)
 
 
 def _coverage(dated: Sequence[Article], carried: _Links, related: _Links) -> dict[str, Coverage]:
-    """Each article's links, both ways, the most similar first (then in time order)."""
+    """Each article's coverage from its links of each kind (each in rank order)."""
     by_kind = [_ranked(dated, links) for links in (carried, related)]
     return {
         dated[n].source: Coverage(by_kind[0].get(n, ()), by_kind[1].get(n, ()))
@@ -433,16 +460,11 @@ def _coverage(dated: Sequence[Article], carried: _Links, related: _Links) -> dic
 
 
 def _ranked(dated: Sequence[Article], links: _Links) -> dict[int, tuple[tuple[str, float], ...]]:
-    """Each article's links of one kind, by its place in time order: (source, similarity)
-    of each other article of its pairs, the most similar first, then in time order."""
-    first, second, similarity = links
-    own = np.concatenate([first, second])
-    other = np.concatenate([second, first])
-    both = np.concatenate([similarity, similarity])
-    order = np.lexsort((other, -both, own))
-    own, other, both = own[order], other[order], both[order]
+    """Each article's links of one kind (``links`` by article, each in rank order), by
+    its place in time order: (source, similarity) of each other article."""
+    own, other, similarity = links
     sources = np.array([a.source for a in dated] or [""], dtype=object)
-    found = list(zip(sources[other], _shared_floats(both), strict=True))
+    found = list(zip(sources[other], _shared_floats(similarity), strict=True))
     starts = np.flatnonzero(np.diff(own, prepend=-1)).tolist()
     ends = [*starts[1:], len(found)] if starts else []
     return {int(own[a]): tuple(found[a:b]) for a, b in zip(starts, ends, strict=True)}
@@ -450,8 +472,8 @@ def _ranked(dated: Sequence[Article], links: _Links) -> dict[int, tuple[tuple[st
 
 def _shared_floats(values: np.ndarray) -> np.ndarray:
     """``values`` as Python floats (an object array), one float object for each distinct
-    value: a pair's similarity is listed under both its articles, and the links of a
-    large archive number many times its articles, so each saved object counts."""
+    value: a similarity is listed under both its articles, and an archive holds many
+    times its articles' links, so each saved object counts."""
     distinct, where = np.unique(values, return_inverse=True)
     return np.array(distinct.tolist() or [0.0], dtype=object)[where]
 
@@ -463,38 +485,91 @@ def update(
     feats: Callable[[Article], Features],
     settings: RelatedConfig,
 ) -> tuple[dict[str, Coverage], set[str]]:
-    """The coverage after the texts of ``changed`` articles changed (none moved): only
-    their pairs are found again. Also returns the articles whose coverage changed."""
+    """The coverage after the texts of ``changed`` articles changed (none moved), equal
+    to :func:`relate`'s, and the articles whose coverage changed. Only the edited
+    articles' links are found again in full; an article that showed an edited one finds
+    its own again (the next after its shown links may be anywhere in its rank), and
+    any other that gains a link to an edited one keeps its first ``limit`` of its shown
+    links and the new."""
     if not settings.enabled:
         return {}, set()
     dated = _eligible(articles)
     index = {a.source: n for n, a in enumerate(dated)}
     edited = {s for s in changed if s in index}
-    pairs = _Pairs({}, {})
-    for source, cov in old.items():  # every pair that does not involve an edited article
-        if source in edited:
-            continue
-        for into, links in ((pairs.carried, cov.carried), (pairs.related, cov.related)):
-            into.update((_ordered(source, t), sim) for t, sim in links if t not in edited)
+    if not edited:
+        return dict(old), set()
     items = [feats(a) for a in dated]
-    sigs = np.stack([_signature(f) for f in items]) if items else np.zeros((0, NUM_PERM))
+    sigs = _signatures(items)
+    again = sorted({index[s] for s in edited} | {index[s] for s in linking(old, edited)})
+    carried = _carried_rows(sigs, again, settings)
+    related = _related_links(dated, items, again, settings, carried, None)
+    limit = settings.limit
+    found = [_top(carried, limit), _top(related, limit)]
+    edited_rows = np.array(sorted(index[s] for s in edited), dtype=np.int64)
+    reached = [_reached(links, edited_rows, again) for links in (carried, related)]
+    gaining = np.union1d(reached[0].own, reached[1].own).tolist()
+    new_kind = [
+        _top(_joined([found[kind], reached[kind], _shown(old, dated, index, gaining, kind)]), limit)
+        for kind in (0, 1)
+    ]
+    fresh = _coverage(dated, *new_kind)
+    touched = {dated[i].source for i in again} | fresh.keys()
+    new = dict(old)
+    for source in touched:
+        if source in fresh:
+            new[source] = fresh[source]
+        else:
+            new.pop(source, None)
+    return new, {s for s in touched if old.get(s) != new.get(s)}
+
+
+def _carried_rows(sigs: np.ndarray, rows: Sequence[int], settings: RelatedConfig) -> _Links:
+    """The near-copies of each article of ``rows``: its LSH candidates (signatures alike
+    in one whole band, as :func:`candidates` finds them) whose estimate reaches the
+    threshold."""
     b, r = bands(settings.carried_threshold)
-    for source in sorted(edited):
-        i = index[source]
-        sig = sigs[i]
-        candidates = np.zeros(len(dated), dtype=bool)
-        for start, end in ((k * r, (k + 1) * r) for k in range(b)):  # the LSH's own rule
-            candidates |= (sigs[:, start:end] == sig[start:end]).all(axis=1)
-        for j in np.flatnonzero(candidates).tolist():
-            if j != i:
-                _add_carried(pairs, source, dated[j].source, sig, sigs[j], settings)
-    for pair in pairs.carried.keys() & pairs.related.keys():
-        del pairs.related[pair]
-    found = _related_links(dated, items, (index[s] for s in edited), settings)
-    for i, j, similarity in zip(*(part.tolist() for part in found), strict=True):
-        pair = _ordered(dated[i].source, dated[j].source)
-        if pair not in pairs.carried:
-            pairs.related[pair] = similarity
-    new = _coverage(dated, _links_of(pairs.carried, dated), _links_of(pairs.related, dated))
-    affected = {s for s in old.keys() | new.keys() if old.get(s) != new.get(s)}
-    return new, affected
+    parts = []
+    for i in rows:
+        mates = np.zeros(len(sigs), dtype=bool)
+        for start in range(0, b * r, r):
+            maybe = np.flatnonzero(sigs[:, start] == sigs[i, start])  # few share a value
+            same = (sigs[maybe, start : start + r] == sigs[i, start : start + r]).all(axis=1)
+            mates[maybe[same]] = True
+        mates[i] = False
+        other = np.flatnonzero(mates).astype(np.int64)
+        parts.append(_carried_of(sigs, np.full(len(other), i, dtype=np.int64), other, settings))
+    return _joined(parts)
+
+
+def _reached(links: _Links, edited: np.ndarray, again: Sequence[int]) -> _Links:
+    """The links of edited articles (of ``links``, the rows found again) to articles
+    not found again, listed under the latter."""
+    reached = _select(links, _among(links.own, edited) & ~np.isin(links.other, again))
+    return _Links(reached.other, reached.own, reached.similarity)
+
+
+def _shown(
+    old: Mapping[str, Coverage],
+    dated: Sequence[Article],
+    index: Mapping[str, int],
+    rows: Sequence[int],
+    kind: int,
+) -> _Links:
+    """The links of one kind (0: carried, 1: related) the articles of ``rows`` showed."""
+    parts = []
+    for n in rows:
+        had = old.get(dated[n].source)
+        shown = () if had is None else (had.carried, had.related)[kind]
+        parts.append(
+            _Links(
+                np.full(len(shown), n, dtype=np.int64),
+                np.array([index[s] for s, _ in shown], dtype=np.int64),
+                np.array([sim for _, sim in shown], dtype=np.float64),
+            )
+        )
+    return _joined(parts)
+
+
+def linking(coverage: Mapping[str, Coverage], sources: AbstractSet[str]) -> set[str]:
+    """The articles whose coverage shows any of ``sources``."""
+    return {s for s, cov in coverage.items() if cov.shows_any(sources)}

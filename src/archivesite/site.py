@@ -503,13 +503,8 @@ def _covering(p: _Draft, near: Iterable[int]) -> Iterable[int]:
     """``near``, and with ``only`` the pages linking a changed article as coverage."""
     if p.only is None or not p.site.coverage:
         return near
-    coverage, index = p.site.coverage, p.pages.dated_index
-    linking = {
-        index[t]
-        for s in p.only
-        if s in coverage
-        for t, _ in (*coverage[s].carried, *coverage[s].related)
-    }
+    only, index = p.only, p.pages.dated_index
+    linking = {index[t] for t, cov in p.site.coverage.items() if cov.shows_any(only)}
     return sorted(linking.union(near))
 
 
