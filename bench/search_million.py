@@ -8,8 +8,11 @@ held in a list) as ``SearchRecord``s into ``write_index(records, dest)``: the sa
 writer the build calls, without the page build. The child reports the seconds spent
 generating records (inside the generator), so the index step alone is the difference.
 ``--generate-only`` measures the generator alone (its own memory: the slugs taken).
+``--records pooled`` takes ``search_design/pooled.py``'s records instead: the same
+shape, words and lengths, put together from a pool made once (about a fifth of the
+generating time), so that at a million the index writer, not the harness, is measured.
 
-    .venv/bin/python bench/search_million.py --articles 1000000 --dest /tmp/idx-1m
+    .venv/bin/python bench/search_million.py --articles 1000000 --records pooled --dest /tmp/idx-1m
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ sys.path.insert(0, str(BENCH))
 sys.path.insert(0, str(BENCH / "search_design"))
 
 import corpus  # noqa: E402
+import pooled  # noqa: E402
 
 from measure import run_measured, tree_pss  # noqa: E402
 
@@ -46,17 +50,23 @@ def index_api() -> Any:
     return search_index
 
 
-def search_records(n: int, clock: list[float]) -> Iterator[Any]:
-    """The corpus's first ``n`` records as ``SearchRecord``s; generating time into ``clock``."""
+#: Where the records come from (``--records``).
+SOURCES = {"corpus": corpus.records, "pooled": pooled.records}
+
+
+def search_records(n: int, clock: list[float], source_name: str) -> Iterator[Any]:
+    """The first ``n`` records as ``SearchRecord``s; generating time into ``clock``."""
     SearchRecord = index_api().SearchRecord
 
-    source = corpus.records(n)
+    source = SOURCES[source_name](n)
     begun = time.perf_counter()
     for i in itertools.count():
         if i and i % PROGRESS_EVERY == 0:
             pss = tree_pss(os.getpid())[0] / 2**20
+            load = os.getloadavg()[0]
             print(f"{i} records read in {time.perf_counter() - begun:.0f} s "
-                  f"(generating {clock[0]:.0f} s), PSS now {pss:.0f} MB", flush=True)  # fmt: skip
+                  f"(generating {clock[0]:.0f} s), PSS now {pss:.0f} MB, load {load:.1f}",
+                  flush=True)  # fmt: skip
         started = time.perf_counter()
         r = next(source, None)
         clock[0] += time.perf_counter() - started
@@ -74,18 +84,21 @@ def search_records(n: int, clock: list[float]) -> Iterator[Any]:
         )
 
 
-def child(n: int, dest: Path, generate_only: bool) -> None:
+def child(n: int, dest: Path, generate_only: bool, source: str) -> None:
     """In the measured child: write the index (or only generate); timings as a JSON line."""
     clock = [0.0]
     started = time.perf_counter()
     if generate_only:
-        count = sum(1 for _ in corpus.records(n))
+        count = sum(1 for _ in SOURCES[source](n))
         clock[0] = time.perf_counter() - started
         stats: object = f"{count} records"
     else:
-        stats = index_api().write_index(search_records(n, clock), dest)
+        stats = index_api().write_index(search_records(n, clock, source), dest)
+    t = os.times()  # the worker processes, ended and waited for, are in children_*
+    cpu = t.user + t.system + t.children_user + t.children_system
     total = time.perf_counter() - started
-    print(json.dumps({"total_s": total, "generating_s": clock[0], "stats": repr(stats)}))
+    print(json.dumps({"total_s": total, "generating_s": clock[0], "stats": repr(stats),
+                      "cpu_s": cpu}))  # fmt: skip
 
 
 def folder_size(folder: Path) -> dict[str, int]:
@@ -98,19 +111,25 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--articles", "-n", type=int, default=1_000_000)
     parser.add_argument("--dest", type=Path, default=BENCH / "work" / "search-million")
     parser.add_argument("--generate-only", action="store_true")
+    parser.add_argument(
+        "--records",
+        choices=sorted(SOURCES),
+        default="corpus",
+        help="corpus.py's records (the sites' own), or pooled.py's (cheap)",
+    )
     parser.add_argument("--keep", action="store_true", help="keep the index written")
     parser.add_argument("--json", type=Path, default=None, help="also write the numbers here")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
-        child(args.articles, args.dest, args.generate_only)
+        child(args.articles, args.dest, args.generate_only, args.records)
         return 0
 
     shutil.rmtree(args.dest, ignore_errors=True)
     args.dest.parent.mkdir(parents=True, exist_ok=True)
     logfile = args.dest.with_name(args.dest.name + ".log")
     cmd = [sys.executable, __file__, "--child", "--articles", str(args.articles),
-           "--dest", str(args.dest)]  # fmt: skip
+           "--dest", str(args.dest), "--records", args.records]  # fmt: skip
     if args.generate_only:
         cmd.append("--generate-only")
     m = run_measured(cmd, log=logfile)
@@ -121,11 +140,13 @@ def main(argv: list[str] | None = None) -> int:
     result = {
         "articles": args.articles,
         "what": "generated records -> write_index" if not args.generate_only else "generate only",
+        "records": args.records,
         "wall_s": round(m.seconds, 1),
         "peak_pss_mb": round(m.peak_mb),
         "largest_rss_mb": round(m.largest_mb),
         "generating_s": round(inner["generating_s"], 1),
         "index_s": round(inner["total_s"] - inner["generating_s"], 1),
+        "cpu_s": round(inner.get("cpu_s", 0.0), 1),
         "stats": inner["stats"],
     }
     if not args.generate_only:

@@ -8,14 +8,24 @@ import math
 from pathlib import Path
 from typing import Any
 
-from archivesite.search_index import DOC_CHUNK, by_number, query_terms, sort_key, term_stamp
+from archivesite.search_index import (
+    DOC_CHUNK,
+    added_documents,
+    by_number,
+    query_terms,
+    shown_at,
+    sort_key,
+    term_stamp,
+    voided,
+)
 
 
 class Index:
     def __init__(self, folder: Path) -> None:
         self.folder = folder
         self.m = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
-        self.void = set(self.m["void"])
+        self.void = voided(self.m)
+        self.added = added_documents(self.m)
         self.firsts = [sort_key(t) for t in self.m["terms"]]
 
     def _json(self, rel: str) -> Any:
@@ -42,17 +52,18 @@ class Index:
         return {d: tf for d, tf in out.items() if d not in self.void}
 
     def meta(self, doc: int) -> list[Any]:
-        n = doc // DOC_CHUNK
+        at = shown_at(doc, self.m["base"], self.added)
+        n = at // DOC_CHUNK
         stamp = by_number(self.m["doc_stamps"]).get(n, self.m["docs"])
-        meta: list[Any] = self._json(f"d/{n}.{stamp}.json")[doc % DOC_CHUNK]
+        meta: list[Any] = self._json(f"d/{n}.{stamp}.json")[at % DOC_CHUNK]
         return meta
 
     def position(self, doc: int) -> float:
-        return doc if doc < self.m["base"] else float(self.m["added"][str(doc)][0])
+        return doc if doc < self.m["base"] else float(self.added[str(doc)][0])
 
     def year_of(self, doc: int) -> int | None:
         if doc >= self.m["base"]:
-            year = self.m["added"][str(doc)][1]
+            year = self.added[str(doc)][1]
             return int(year) if year else None
         for y, (lo, hi) in self.m["years"].items():
             if lo <= doc < hi:

@@ -81,3 +81,26 @@ def test_million_script_streams_records_into_the_index_writer(tmp_path: Path) ->
     assert got["articles"] == 50 and got["index"]["files"] > 0
     assert (dest / "manifest.json").exists()
     shutil.rmtree(dest)
+
+
+def test_pooled_records_are_cheap_and_shaped_like_the_corpus(tmp_path: Path) -> None:
+    pytest.importorskip("archivesite.search_index")
+    sys.path.insert(0, str(BENCH / "search_design"))
+    sys.path.insert(0, str(BENCH))
+    import corpus
+    import pooled
+
+    made = list(pooled.records(120))
+    assert made[:50] == list(pooled.records(50))  # the first k of n are the k-record set
+    assert len({r["url"] for r in made}) == len(made)
+    assert set(made[0]) == set(next(corpus.records(1)))
+    english = [len(r["text"].split()) for r in made if r["lang"] == "en"]
+    assert 480 < sum(english) / len(english) < 700
+    assert [r["lang"] for r in made].count("ru") == 6
+    assert "Kidal" in made[17]["text"]
+
+    numbers, dest = tmp_path / "million.json", tmp_path / "index"
+    run("search_million.py", "--articles", "50", "--records", "pooled", "--dest", str(dest),
+        "--json", str(numbers))  # fmt: skip
+    got = json.loads(numbers.read_text())
+    assert got["records"] == "pooled" and got["index"]["files"] > 0

@@ -46,7 +46,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-FORMAT = 2
+FORMAT = 3
 MANIFEST = "manifest.json"
 BUILT_FROM = "built-from.txt"
 #: A title word counts this many times a body word.
@@ -460,7 +460,7 @@ def _write_fresh(
         "term_stamps": {},
         "years": {str(y): span for y, span in sorted(spans.items())},
         "facets": facets,
-        "added": {},
+        "added": [],
         "void": [],
         "delta": {},
         "delta_docs": 0,
@@ -643,10 +643,72 @@ def term_stamp(manifest: dict[str, Any], i: int) -> str:
     return stamp
 
 
+def added_documents(manifest: dict[str, Any]) -> dict[str, list[Any]]:
+    """The manifest's ``added`` as ``{number: [position, year]}`` (each searchable
+    document numbered since the full write). An entry stored as a whole number ``p`` is
+    an edit of document ``p`` whose date did not change: it sorts at ``p``, has ``p``'s
+    year and is shown in ``p``'s metadata entry (:func:`shown_at`)."""
+    base = manifest["base"]
+    out: dict[str, list[Any]] = {}
+    for k, entry in enumerate(manifest["added"]):
+        if isinstance(entry, list):
+            out[str(base + k)] = entry
+        elif entry is not None:
+            out[str(base + k)] = [entry, _year_of(manifest, entry)]
+    return out
+
+
+def _added_list(added: dict[str, list[Any]], base: int, nxt: int) -> list[Any]:
+    """``{number: [position, year]}`` as the manifest stores it (see :func:`added_documents`)."""
+    out: list[Any] = []
+    for num in range(base, nxt):
+        entry = added.get(str(num))
+        if entry is not None and _is_whole(entry[0]):
+            out.append(int(entry[0]))
+        else:
+            out.append(entry)
+    return out
+
+
+def _year_of(manifest: dict[str, Any], num: int) -> int | None:
+    """The year of a document of the full write."""
+    for year, (lo, hi) in manifest["years"].items():
+        if lo <= num < hi:
+            return int(year)
+    return None
+
+
+def _is_whole(position: float) -> bool:
+    """A position found by date is a half; a whole one is the number an edit replaced."""
+    return float(position).is_integer()
+
+
+def _replaced(added: dict[str, list[Any]]) -> set[int]:
+    """The full write's documents an edit shows in their place (whole-number positions)."""
+    return {int(p) for p, _ in added.values() if _is_whole(p)}
+
+
+def voided(manifest: dict[str, Any]) -> set[int]:
+    """The documents no longer searchable: ``void``, and those edits replaced."""
+    return set(manifest["void"]) | _replaced(added_documents(manifest))
+
+
 def due_for_rewrite(manifest: dict[str, Any]) -> bool:
     """So many documents added or voided since the full write that a new one is due."""
     limit = max(REWRITE_ADDED, int(manifest["base"] * REWRITE_SHARE))
-    return len(manifest["added"]) > limit or len(manifest["void"]) > 2 * limit
+    added = sum(1 for entry in manifest["added"] if entry is not None)
+    return added > limit or len(voided(manifest)) > 2 * limit
+
+
+def shown_at(num: int, base: int, added: dict[str, list[Any]]) -> int:
+    """The number whose metadata entry shows document ``num``: an edit of a full write's
+    document whose date did not change sorts at that document's number (a whole number;
+    a place found by date is a half) and is shown in its entry, so a date-sorted query
+    opens the metadata chunks it opens on a clean index; any other document in its own."""
+    if num < base:
+        return num
+    position = added[str(num)][0]
+    return int(position) if _is_whole(position) else num
 
 
 class _Index:
@@ -672,9 +734,14 @@ class _Index:
         return self.chunks[n]
 
     def meta(self, num: int) -> list[Any] | None:
+        """The metadata entry in ``num``'s place (see :meth:`shown_at`)."""
         chunk = self.chunk(num // DOC_CHUNK)
         i = num % DOC_CHUNK
         return chunk[i] if i < len(chunk) else None
+
+    def shown_at(self, num: int, added: dict[str, list[Any]]) -> int:
+        """The number whose metadata entry shows document ``num`` (:func:`shown_at`)."""
+        return shown_at(num, self.m["base"], added)
 
     def set_meta(self, num: int, meta: list[Any] | None) -> None:
         n = num // DOC_CHUNK
@@ -748,8 +815,8 @@ def update_index(
     remove_partial(dest)
     ix = _Index(dest, manifest)
     m = manifest
-    void: set[int] = set(m["void"])
-    added: dict[str, list[Any]] = dict(m["added"])
+    void = voided(m)
+    added = added_documents(m)
     counts = {f: Counter({str(v): n for v, n in m["facets"][f]}) for f in ("year", *FACETS)}
     fresh: dict[int, dict[str, dict[int, int]]] = {}
     latest = {r.url: r for r in changed}
@@ -762,7 +829,8 @@ def update_index(
         old = int(entry[0]) if entry else None
         position: float | None = None
         if old is not None:
-            meta = ix.meta(old)
+            shown = ix.shown_at(old, added)
+            meta = ix.meta(shown)
             if meta is not None:
                 year = meta[2][:4]
                 _count_facets(counts, int(year) if year.isdigit() else None, meta[3], meta[4], -1)
@@ -770,8 +838,8 @@ def update_index(
                     position = old if old < m["base"] else added[str(old)][0]
             void.add(old)
             added.pop(str(old), None)
-            if old >= m["base"]:  # a full write's document keeps its entry: dates are sought there
-                ix.set_meta(old, None)
+            if shown >= m["base"]:  # a full write's entry stays: dates are sought there
+                ix.set_meta(shown, None)
             ix.set_number(url, None)
             m["count"] -= 1
         r = latest.get(url)
@@ -784,14 +852,16 @@ def update_index(
         if position is None:
             position = ix.position(r.date, r.url)
         added[str(num)] = [position, r.year]
-        ix.set_meta(num, doc_meta(r))
+        ix.set_meta(shown_at(num, m["base"], added), doc_meta(r))
         ix.set_number(url, num, r.key)
         _count_facets(counts, r.year, r.place, r.agency, 1)
         for term, tf in term_counts(r).items():
             fresh.setdefault(ix.file_of(term), {}).setdefault(term, {})[num] = tf
     files, size, folded = _write_update(ix, fresh, void)
-    m["void"] = sorted(void)  # until the next full write: term files may still hold them
-    m["added"] = dict(sorted(added.items(), key=lambda i: int(i[0])))
+    # Until the next full write (term files may still hold them); those an edit shows
+    # in their place are implied (:func:`voided`).
+    m["void"] = sorted(void - _replaced(added))
+    m["added"] = _added_list(added, m["base"], m["next"])
     m["facets"] = _facets(counts)
     m["delta_docs"] = m.get("delta_docs", 0) + n_docs
     if built_from:

@@ -15,7 +15,7 @@
 (function () {
   "use strict";
 
-  const FORMAT = 2;
+  const FORMAT = 3;
   // No index file comes near this (decoded); a host sending more is refused.
   const LIMIT = 16 * 1024 * 1024;
   const FACETS = ["place", "agency"];
@@ -170,6 +170,15 @@
       }
       this.m = manifest;
       this.void = new Set(manifest.void);
+      this.added = new Map(); // number -> [position, year], numbered since the full write
+      manifest.added.forEach((entry, k) => {
+        if (Array.isArray(entry)) this.added.set(manifest.base + k, entry);
+        else if (entry !== null) {
+          // An edit of document `entry`, its date unchanged: it replaced that one.
+          this.added.set(manifest.base + k, [entry, this._baseYear(entry)]);
+          this.void.add(entry);
+        }
+      });
       this.termStamps = byNumber(manifest.term_stamps);
       this.deltas = byNumber(manifest.delta);
       this.docStamps = byNumber(manifest.doc_stamps);
@@ -234,12 +243,19 @@
     }
 
     _position(doc) {
-      return doc < this.m.base ? doc : this.m.added[String(doc)][0];
+      return doc < this.m.base ? doc : this.added.get(doc)[0];
+    }
+
+    _baseYear(doc) {
+      for (const [y, span] of Object.entries(this.m.years)) {
+        if (doc >= span[0] && doc < span[1]) return Number(y);
+      }
+      return null;
     }
 
     _inYears(doc, years) {
       if (doc >= this.m.base) {
-        const y = this.m.added[String(doc)][1];
+        const y = this.added.get(doc)[1];
         return y !== null && years.has(String(y));
       }
       for (const y of years) {
@@ -257,18 +273,20 @@
         if (!span) continue;
         for (let d = span[0]; d < span[1]; d++) if (!this.void.has(d)) out.set(d, 1);
       }
-      for (const key of Object.keys(this.m.added)) {
-        const d = Number(key);
+      for (const d of this.added.keys()) {
         if (!this.void.has(d) && this._inYears(d, years)) out.set(d, 1);
       }
       return out;
     }
 
     async _meta(doc) {
-      const chunk = Math.floor(doc / this.m.doc_chunk);
+      // An added document at a whole-number position is shown in that one's place.
+      const position = this._position(doc);
+      const at = doc >= this.m.base && Number.isInteger(position) ? position : doc;
+      const chunk = Math.floor(at / this.m.doc_chunk);
       const stamp = this.docStamps.get(chunk) || this.m.docs;
       const rows = await this._file(`d/${chunk}.${stamp}.json`);
-      return rows[doc % this.m.doc_chunk];
+      return rows[at % this.m.doc_chunk];
     }
 
     async search(options) {
