@@ -343,7 +343,8 @@ def _eligible(articles: Iterable[Article]) -> list[Article]:
     )
 
 
-def _signatures(items: Sequence[Features]) -> np.ndarray:
+def _signature_rows(items: Sequence[Features]) -> np.ndarray:
+    """The texts' MinHash signatures, a row each."""
     return np.stack([_signature(f) for f in items]) if items else np.zeros((0, NUM_PERM))
 
 
@@ -357,7 +358,7 @@ def relate(
         return {}
     dated = _eligible(articles)
     items = [feats(a) for a in dated]
-    sigs = _signatures(items)
+    sigs = _signature_rows(items)
     found = sorted(candidates(sigs, bands(settings.carried_threshold)))
     first = np.array([i for i, _ in found], dtype=np.int64)
     second = np.array([j for _, j in found], dtype=np.int64)
@@ -499,7 +500,7 @@ def update(
     if not edited:
         return dict(old), set()
     items = [feats(a) for a in dated]
-    sigs = _signatures(items)
+    sigs = _signature_rows(items)
     again = sorted({index[s] for s in edited} | {index[s] for s in linking(old, edited)})
     carried = _carried_rows(sigs, again, settings)
     related = _related_links(dated, items, again, settings, carried, None)
