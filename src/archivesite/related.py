@@ -301,15 +301,35 @@ def candidates(signatures: np.ndarray, shape: tuple[int, int]) -> set[tuple[int,
     b, r = shape
     found: set[tuple[int, int]] = set()
     for k in range(b):
-        buckets: dict[bytes, list[int]] = {}
-        for i, key in enumerate(
-            map(bytes, np.ascontiguousarray(signatures[:, k * r : (k + 1) * r]))
-        ):
-            buckets.setdefault(key, []).append(i)
-        for members in buckets.values():
-            if len(members) > 1:
+        band = signatures[:, k * r : (k + 1) * r]
+        for rows in _alike(band):
+            buckets: dict[bytes, list[int]] = {}
+            for i in rows:
+                buckets.setdefault(band[i].tobytes(), []).append(i)
+            for members in buckets.values():
                 found.update(itertools.combinations(members, 2))
     return found
+
+
+_BAND_MIX = np.uint64(0x9E3779B97F4A7C15)  # odd
+
+
+def _alike(band: np.ndarray) -> list[list[int]]:
+    """The groups of rows (ascending) whose band hashes alike: every set of equal rows
+    is within one (a few unequal ones may share a group: the caller compares bytes)."""
+    h = np.zeros(len(band), dtype=np.uint64)
+    for column in band.T:
+        h = (h ^ column) * _BAND_MIX
+        h ^= h >> np.uint64(29)
+    order = np.argsort(h, kind="stable")
+    h = h[order]
+    same = np.flatnonzero(h[1:] == h[:-1])
+    if not len(same):
+        return []
+    # Runs of equal hashes: each pair (i, i + 1) alike joins its run.
+    starts = same[np.diff(same, prepend=-2) != 1]
+    ends = same[np.diff(same, append=len(h) + 1) != 1] + 2
+    return [order[s:e].tolist() for s, e in zip(starts.tolist(), ends.tolist(), strict=True)]
 
 
 # A pair's Jaccard estimate by the number of equal MinHash values: one float for each.
