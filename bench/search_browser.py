@@ -119,6 +119,68 @@ def measure(out: Path, index_dir: str, truth: dict[str, Any] | None = None) -> d
     return rows
 
 
+#: Before any page script: note when the first result is in the list (a reader's view).
+WATCH_RESULTS = """(() => {
+  new MutationObserver((changes, watcher) => {
+    const list = document.getElementById("search-results");
+    if (list && list.children.length) {
+      window.__firstResults = performance.now();
+      watcher.disconnect();
+    }
+  }).observe(document, {childList: true, subtree: true});
+})();"""
+
+#: Each file the page fetched: its path, when asked and when received (ms since navigation).
+WATERFALL = """() => ({
+  results: window.__firstResults,
+  domContentLoaded: performance.getEntriesByType("navigation")[0].domContentLoadedEventEnd,
+  files: performance.getEntriesByType("resource").map((e) => [
+    new URL(e.name).pathname, Math.round(e.startTime), Math.round(e.responseEnd)]),
+})"""
+
+
+def address(q: corpus.Query) -> str:
+    """The search page's address for a named query, as a reader would open or share it."""
+    from urllib.parse import urlencode
+
+    params = [("q", q.text)] + ([("year", str(q.year))] if q.year else [])
+    params += [("sort", "newest")] if q.by_date else []
+    return "/search/?" + urlencode(params)
+
+
+def page_first_results(out: Path, rounds: int = 3) -> dict[str, Any]:
+    """Each named query opened as the search page's address in a fresh context (empty
+    cache): the time from navigation start until its first result is in the page (the
+    median of ``rounds``), and the last round's files with when each was asked for and
+    received."""
+    from playwright.sync_api import sync_playwright
+
+    rows: dict[str, Any] = {}
+    with sync_playwright() as p, Host(out) as host:
+        browser = p.chromium.launch(executable_path=CHROMIUM)
+        try:
+            for q in corpus.QUERIES:
+                times, got = [], {}
+                for _ in range(rounds):
+                    context = browser.new_context()
+                    context.add_init_script(WATCH_RESULTS)
+                    page = context.new_page()
+                    page.goto(host.url + address(q))
+                    page.wait_for_function("window.__firstResults !== undefined", timeout=60_000)
+                    got = page.evaluate(WATERFALL)
+                    times.append(got["results"])
+                    context.close()
+                rows[q.name] = {
+                    "ms": round(sorted(times)[len(times) // 2]),
+                    "all_ms": [round(t) for t in times],
+                    "dom_content_loaded_ms": round(got["domContentLoaded"]),
+                    "files": got["files"],
+                }
+        finally:
+            browser.close()
+    return rows
+
+
 def query_costs(out: Path, index_dir: str, rounds: int = 3) -> dict[str, dict[str, float]]:
     """Each named query in a fresh page (empty cache), opening the engine and searching:
     the median of ``rounds`` times (ms), and the index bytes it read (gzipped, as sent)."""

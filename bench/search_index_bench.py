@@ -7,6 +7,9 @@ page and scripts, any size: the engine is told the index's URL):
 
 - ``browser``: the named queries in Chromium (bench/search_browser.py), checked
   against the exact answers of the N records (``search_design/truth.py``);
+- ``page``: each named query opened as the search page's address (``/search/?q=…``)
+  in a fresh context, timed from navigation start until its first result is shown,
+  with the files the page fetched and when;
 - ``updates``: ``--updates`` records edited one at a time through ``update_index``
   (what the build's index step does after one article is edited), each timed, with
   the index files each update wrote; then the index after them against the clean one
@@ -91,6 +94,7 @@ def main(argv: list[str] | None = None) -> int:
         served = search_bench.overlay(args.pages, args.index, work / "served")
         exact = None if args.no_truth else truth.answers(args.corpus)
         keep("browser", search_browser.measure(served, INDEX_DIR, exact))
+        keep("page", search_browser.page_first_results(served))
         clean = work / "clean-index"
         shutil.copytree(args.index, clean)
         keep("updates", updates(args.index, args.corpus, args.updates))
@@ -107,6 +111,9 @@ def main(argv: list[str] | None = None) -> int:
           f"{u['update_median_s']:.2f} s ({u['update_max_s']:.2f} s), "
           f"{u['files_written_median']:.0f} files written | <= 5 s |")  # fmt: skip
     search_bench.print_tables({"articles": n, **results})
+    print("\n| query, opened as the page's address | first result shown (median; all) |\n|---|---|")
+    for name, row in results["page"].items():
+        print(f"| {name} | {row['ms']:,} ms ({', '.join(map(str, row['all_ms']))}) |")
     return 0
 
 

@@ -624,17 +624,23 @@ def indexed_keys(dest: Path, manifest: dict[str, Any]) -> dict[str, str]:
 
 
 def by_number(table: dict[str, list[int]]) -> dict[int, str]:
-    """A manifest table of stamps (``{stamp: [file numbers]}``) as ``{number: stamp}``."""
-    return {n: stamp for stamp, numbers in table.items() for n in numbers}
+    """A manifest table of stamps (``{stamp: [gaps]}``: its file numbers ascending, each
+    stored as the gap from the one before, the first from 0) as ``{number: stamp}``."""
+    return {n: stamp for stamp, gaps in table.items() for n in itertools.accumulate(gaps)}
 
 
 def _table(stamps: dict[int, str]) -> dict[str, list[int]]:
-    """``{number: stamp}`` as the manifest stores it: each stamp once, its numbers ascending
-    (one update names all its files by one stamp, so the manifest grows by a number a file)."""
-    table: dict[str, list[int]] = {}
+    """``{number: stamp}`` as the manifest stores it: each stamp once, its numbers as gaps
+    (an update names every file written since the full write by its one stamp, so a
+    touched file costs the manifest a small gap)."""
+    numbers: dict[str, list[int]] = {}
     for n in sorted(stamps):
-        table.setdefault(stamps[n], []).append(n)
-    return dict(sorted(table.items()))
+        numbers.setdefault(stamps[n], []).append(n)
+    return {stamp: _gaps(numbers[stamp]) for stamp in sorted(numbers)}
+
+
+def _gaps(ascending: list[int]) -> list[int]:
+    return [n - prev for prev, n in zip([0, *ascending], ascending, strict=False)]
 
 
 def term_stamp(manifest: dict[str, Any], i: int) -> str:
@@ -883,9 +889,12 @@ def _write_update(
     ix: _Index, fresh: dict[int, dict[str, dict[int, int]]], void: set[int]
 ) -> tuple[int, int, int]:
     """The new delta files, folded term files and metadata chunks, all named by one
-    stamp of what this update writes (so a name never stands for two contents)."""
+    stamp of what this update writes (so a name never stands for two contents), and
+    every file an earlier update wrote linked under that stamp too (no bytes copied):
+    the manifest names all of them by one stamp and a list of small gaps."""
     m = ix.m
-    out: list[tuple[dict[int, str], int, str, bytes]] = []  # table, number, name, bytes
+    # table, number, name ("{}" for the stamp), bytes, or the earlier file to link
+    out: list[tuple[dict[int, str], int, str, bytes | Path]] = []
     folded = 0
     for i, new in sorted(fresh.items()):
         merged = _merged_delta(ix, i, new, void)
@@ -902,18 +911,54 @@ def _write_update(
             out.append((ix.deltas, i, f"t/{i}.{{}}.delta.json", data))
     for n in sorted(ix.dirty_chunks):
         out.append((ix.doc_stamps, n, f"d/{n}.{{}}.json", _chunk_bytes(ix, n)))
+    if out:
+        out += _carried(ix, {(id(table), n) for table, n, _, _ in out})
     h = hashlib.sha256()
-    for _, _, name, data in out:
-        h.update(name.encode() + b"\0" + data)
+    for _, _, name, content in out:
+        # a linked file's name holds the stamp of its bytes
+        h.update(name.encode() + b"\0")
+        h.update(content.name.encode() if isinstance(content, Path) else content)
     stamp = h.hexdigest()[:8]
     size = 0
-    for table, number, name, data in out:
-        size += _put(ix.dest / name.format(stamp), data)
+    for table, number, name, content in out:
+        if isinstance(content, Path):
+            _link(content, ix.dest / name.format(stamp))
+        else:
+            size += _put(ix.dest / name.format(stamp), content)
         table[number] = stamp
     m["term_stamps"] = _table(ix.term_stamps)
     m["delta"] = _table(ix.deltas)
     m["doc_stamps"] = _table(ix.doc_stamps)
     return len(out), size, folded
+
+
+_Carried = tuple[dict[int, str], int, str, Path]
+
+
+def _carried(ix: _Index, written: set[tuple[int, int]]) -> list[_Carried]:
+    """The files earlier updates wrote that this one does not write again."""
+    carried: list[_Carried] = []
+    for table, name in (
+        (ix.term_stamps, "t/{n}.{{}}.json"),
+        (ix.deltas, "t/{n}.{{}}.delta.json"),
+        (ix.doc_stamps, "d/{n}.{{}}.json"),
+    ):
+        for n, stamp in sorted(table.items()):
+            if (id(table), n) not in written:
+                pattern = name.format(n=n)
+                carried.append((table, n, pattern, ix.dest / pattern.format(stamp)))
+    return carried
+
+
+def _link(src: Path, dest: Path) -> None:
+    """``src`` under the name ``dest`` too (a hard link; a copy where links are not had)."""
+    tmp = dest.with_name(f"{dest.name}.{os.getpid()}.tmp")
+    tmp.unlink(missing_ok=True)
+    try:
+        os.link(src, tmp)
+    except OSError:
+        shutil.copyfile(src, tmp)
+    tmp.replace(dest)
 
 
 def _due_to_fold(delta_bytes: int, term_bytes: int) -> bool:

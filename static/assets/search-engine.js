@@ -142,11 +142,16 @@
     return html;
   }
 
-  /* A manifest table of stamps, {stamp: [file numbers]}, as a Map number -> stamp. */
+  /* A manifest table of stamps, {stamp: [gaps between its file numbers]}, as a Map
+     number -> stamp. */
   function byNumber(table) {
     const out = new Map();
-    for (const [stamp, numbers] of Object.entries(table || {})) {
-      for (const n of numbers) out.set(n, stamp);
+    for (const [stamp, gaps] of Object.entries(table || {})) {
+      let n = 0;
+      for (const gap of gaps) {
+        n += gap;
+        out.set(n, stamp);
+      }
     }
     return out;
   }
