@@ -78,9 +78,9 @@ def prepare() -> None:
 def _lookup(points: np.ndarray, which: int) -> np.ndarray:
     """The property bits (``which`` 0) or the lowercase (1) of each code point."""
     table = _tables()[which]
-    beyond = points >= _BMP
-    if not beyond.any():
+    if not len(points) or int(points.max()) < _BMP:
         return table[points]  # type: ignore[no-any-return]
+    beyond = points >= _BMP
     found = table[np.where(beyond, 0, points)]
     distinct, where = np.unique(points[beyond], return_inverse=True)
     found[beyond] = _properties("".join(map(chr, distinct.tolist())))[which][where]
@@ -117,7 +117,8 @@ def words_of(texts: Sequence[str]) -> Words:
     bits = _lookup(points, 0)
     inside, start, end = _bounds(bits)
     offsets = np.cumsum([1, *(len(t) + 1 for t in texts)])[:-1]
-    text = np.searchsorted(offsets, start, side="right") - 1  # which text each word is of
+    counts = np.diff(np.searchsorted(start, offsets), append=len(start))
+    text = np.repeat(np.arange(len(texts)), counts)  # which text each word is of
     first = bits[start]
     letters = np.ones(len(start), dtype=bool)
     others = np.flatnonzero((bits & _OTHER) != 0)  # in a word, not a letter
@@ -128,7 +129,7 @@ def words_of(texts: Sequence[str]) -> Words:
         end=end - offsets[text],
         hashes=_hashes(points, start, end),
         capital=(first & _UPPER) != 0,
-        initial=_among(start, [m.start(1) for m in _INITIAL.finditer(joined)]),
+        initial=_marked(len(points), [m.start(1) for m in _INITIAL.finditer(joined)])[start],
         letters=letters,
         single=(end - start == 1) & ((first & _DIGIT) == 0),
     )
@@ -198,13 +199,10 @@ def _by_places(lowered: np.ndarray, start: np.ndarray, lengths: np.ndarray) -> n
     return np.add.reduceat(terms, firsts)
 
 
-def _among(positions: np.ndarray, found: list[int]) -> np.ndarray:
-    """Whether each of ``positions`` is one of ``found`` (both ascending)."""
-    if not found:
-        return np.zeros(len(positions), dtype=bool)
-    marks = np.array(found, dtype=np.int64)
-    at = np.minimum(np.searchsorted(marks, positions), len(marks) - 1)
-    return marks[at] == positions  # type: ignore[no-any-return]
+def _marked(n: int, positions: list[int]) -> np.ndarray:
+    marks = np.zeros(n, dtype=bool)
+    marks[positions] = True
+    return marks
 
 
 def word_hash(word: str) -> int:
