@@ -295,23 +295,12 @@ def edited_vs_clean(
     return {"clean_build_s": clean["seconds"], "sizes": sizes, "queries": costs}
 
 
-def edited_against_clean(edited: Path, clean: Path) -> dict[str, dict[str, dict[str, float]]]:
-    """The named queries on an edited and a clean site root, in alternating rounds: each
-    query's median time and the index bytes it read, per side."""
-    rounds: dict[str, list[dict[str, dict[str, float]]]] = {"edited": [], "clean": []}
-    for _ in range(2):
-        rounds["edited"].append(search_browser.query_costs(edited, INDEX_DIR))
-        rounds["clean"].append(search_browser.query_costs(clean, INDEX_DIR))
-    return {
-        kind: {
-            q: {
-                "ms": statistics.median(r[q]["ms"] for r in runs),
-                "index_bytes": runs[-1][q]["index_bytes"],
-            }
-            for q in runs[0]
-        }
-        for kind, runs in rounds.items()
-    }
+def edited_against_clean(edited: Path, clean: Path) -> dict[str, dict[str, dict[str, Any]]]:
+    """The named queries on an edited and a clean site root, each query run on one side
+    then the other in the same browser, seven rounds: each query's median time (and each
+    round's) and the index bytes it read, per side."""
+    sides = {"edited": edited, "clean": clean}
+    return search_browser.paired_query_costs(sides, INDEX_DIR)
 
 
 # --- the report ----------------------------------------------------------------------

@@ -17,6 +17,8 @@ checked against the exact answer (``search_design/truth.py``).
 
 from __future__ import annotations
 
+import contextlib
+import statistics
 import sys
 import time
 from pathlib import Path
@@ -206,6 +208,49 @@ def query_costs(out: Path, index_dir: str, rounds: int = 3) -> dict[str, dict[st
     return {
         name: {"ms": sorted(ms)[len(ms) // 2], "index_bytes": sent[name]}
         for name, ms in times.items()
+    }
+
+
+def paired_query_costs(
+    sides: dict[str, Path], index_dir: str, rounds: int = 7
+) -> dict[str, dict[str, dict[str, Any]]]:
+    """:func:`query_costs` of several site roots at once, one browser and a host each:
+    every query run on each side in turn (the order turned each round), so the machine's
+    load falls on both alike. Per side and query: the median time (ms), each round's,
+    and the index bytes read."""
+    from playwright.sync_api import sync_playwright
+
+    names = list(sides)
+    times = {side: {q.name: [] for q in corpus.QUERIES} for side in names}
+    sent: dict[str, dict[str, int]] = {side: {} for side in names}
+    with sync_playwright() as p, contextlib.ExitStack() as stack:
+        hosts = {side: stack.enter_context(Host(root)) for side, root in sides.items()}
+        browser = p.chromium.launch(executable_path=CHROMIUM)
+        try:
+            for r in range(rounds):
+                for q in corpus.QUERIES:
+                    for side in names if r % 2 == 0 else names[::-1]:
+                        host = hosts[side]
+                        context = browser.new_context()
+                        page = context.new_page()
+                        _open(page, host.url)
+                        host.take_log()
+                        query = [f"{host.url}/{index_dir}/", engine_query(q)]
+                        times[side][q.name].append(page.evaluate(RUN_QUERY, query)["ms"])
+                        sent[side][q.name] = split(host.take_log(), index_dir)["index_bytes"]
+                        context.close()
+        finally:
+            browser.close()
+    return {
+        side: {
+            name: {
+                "ms": statistics.median(ms),
+                "rounds_ms": [round(t) for t in ms],
+                "index_bytes": sent[side][name],
+            }
+            for name, ms in by_query.items()
+        }
+        for side, by_query in times.items()
     }
 
 
