@@ -453,6 +453,8 @@ def _blocks(rows: Sequence[int], days: np.ndarray, window: int) -> Iterable[np.n
 
 def _among(keys: np.ndarray, ordered: np.ndarray) -> np.ndarray:
     """Which of ``keys`` are in the ascending array ``ordered``."""
+    if not len(ordered):
+        return np.zeros(len(keys), dtype=bool)
     at = np.searchsorted(ordered, keys).clip(max=len(ordered) - 1)
     return ordered[at] == keys  # type: ignore[no-any-return]
 
@@ -507,11 +509,10 @@ def update(
     settings: RelatedConfig,
 ) -> tuple[dict[str, Coverage], set[str]]:
     """The coverage after the texts of ``changed`` articles changed (none moved), equal
-    to :func:`relate`'s, and the articles whose coverage changed. Only the edited
-    articles' links are found again in full; an article that showed an edited one finds
-    its own again (the next after its shown links may be anywhere in its rank), and
-    any other that gains a link to an edited one keeps its first ``limit`` of its shown
-    links and the new."""
+    to :func:`relate`'s, and the articles whose coverage changed. The edited articles'
+    links are found again in full, and so are those of each article that showed an
+    edited one (what came after its shown links was not kept); any other article that
+    gains a link to an edited one ranks it with the links it showed."""
     if not settings.enabled:
         return {}, set()
     dated = _eligible(articles)
@@ -520,27 +521,21 @@ def update(
     if not edited:
         return dict(old), set()
     items = [feats(a) for a in dated]
-    sigs = _signature_rows(items)
     again = sorted({index[s] for s in edited} | {index[s] for s in linking(old, edited)})
-    carried = _carried_rows(sigs, again, settings)
+    carried = _carried_rows(_signature_rows(items), again, settings)
     related = _related_links(dated, items, again, settings, carried, None)
-    limit = settings.limit
-    found = [_top(carried, limit), _top(related, limit)]
     edited_rows = np.array(sorted(index[s] for s in edited), dtype=np.int64)
     reached = [_reached(links, edited_rows, again) for links in (carried, related)]
     gaining = np.union1d(reached[0].own, reached[1].own).tolist()
-    new_kind = [
-        _top(_joined([found[kind], reached[kind], _shown(old, dated, index, gaining, kind)]), limit)
-        for kind in (0, 1)
-    ]
-    fresh = _coverage(dated, *new_kind)
+    fresh = _coverage(
+        dated,
+        *(
+            _top(_joined([links, reached[kind], _shown(old, dated, index, gaining, kind)]), limit)
+            for kind, links, limit in ((0, carried, settings.limit), (1, related, settings.limit))
+        ),
+    )
     touched = {dated[i].source for i in again} | fresh.keys()
-    new = dict(old)
-    for source in touched:
-        if source in fresh:
-            new[source] = fresh[source]
-        else:
-            new.pop(source, None)
+    new = {s: c for s, c in old.items() if s not in touched} | fresh
     return new, {s for s in touched if old.get(s) != new.get(s)}
 
 
