@@ -365,7 +365,11 @@ def _eligible(articles: Iterable[Article]) -> list[Article]:
 
 def _signature_rows(items: Sequence[Features]) -> np.ndarray:
     """The texts' MinHash signatures, a row each."""
-    return np.stack([_signature(f) for f in items]) if items else np.zeros((0, NUM_PERM))
+    return (
+        np.stack([_signature(f) for f in items])
+        if items
+        else np.zeros((0, NUM_PERM), dtype=np.uint32)
+    )
 
 
 def relate(
