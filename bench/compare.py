@@ -54,13 +54,18 @@ def checkout(commit: str) -> Path:
 class Version:
     """One version of archivesite with its own site copy and output folder."""
 
-    def __init__(self, name: str, tree: Path, articles: list[generate.Article]) -> None:
+    def __init__(
+        self, name: str, tree: Path, articles: list[generate.Article], toml: str = ""
+    ) -> None:
         self.name, self.tree = name, tree
         self.site, self.out = WORK / f"site-{name}", WORK / f"out-{name}"
         shutil.rmtree(self.site, ignore_errors=True)
         shutil.rmtree(self.out, ignore_errors=True)
         self.site.mkdir(parents=True)
         write_site_config(self.site)
+        if toml:  # settings only the new version knows, such as a feature turned off
+            with (self.site / "archivesite.toml").open("a", encoding="utf-8") as f:
+                f.write("\n" + toml.replace("\\n", "\n") + "\n")
         generate.write(articles, "ours", self.site)
         self.template = self.site / "templates" / TEMPLATE
         self.template.parent.mkdir(parents=True, exist_ok=True)
@@ -150,6 +155,12 @@ def main(argv: list[str] | None = None) -> int:
         "--only", action="append", default=[], help=f"measures: {', '.join(MEASURES)}"
     )
     parser.add_argument("--timeout", type=float, default=3600.0)
+    parser.add_argument(
+        "--new-toml",
+        default="",
+        help="lines added to the new version's archivesite.toml (\\n between lines), "
+        "e.g. '[related]\\nenabled = false'",
+    )
     args = parser.parse_args(argv)
     only = {x.strip() for o in args.only for x in o.split(",") if x.strip()} or set(MEASURES)
     print(f"generating {args.articles:,} articles ...", flush=True)
@@ -157,7 +168,7 @@ def main(argv: list[str] | None = None) -> int:
     names = (f"base {args.base}", f"new {args.new}" if args.new else "working tree")
     versions = [
         Version("old", checkout(args.base), articles),
-        Version("new", checkout(args.new) if args.new else ROOT, articles),
+        Version("new", checkout(args.new) if args.new else ROOT, articles, args.new_toml),
     ]
     results: dict[str, dict[str, list[Measurement]]] = {n: {} for n in names}
     for r in range(args.rounds):
@@ -174,6 +185,8 @@ def main(argv: list[str] | None = None) -> int:
     info = machine()
     print()
     print(f"{args.articles:,} articles, {args.rounds} alternating rounds; {info}")
+    if args.new_toml:
+        print("new version's archivesite.toml adds: " + args.new_toml.replace("\\n", "; "))
     print(table(results, names))
     return 0
 

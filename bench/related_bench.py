@@ -8,6 +8,7 @@ relating them all (``relate``), and finding again the pairs of one edited articl
 a cold build without related coverage.
 
     python bench/related_bench.py --articles 10000 --rounds 3
+    python bench/related_bench.py --articles 10000 --rounds 3 --search  # the default build
 """
 
 from __future__ import annotations
@@ -31,13 +32,14 @@ from archivesite.site import assemble
 from measure import median, run_measured
 
 ARCHIVESITE = Path(sys.executable).with_name("archivesite")
-CONFIG = 'title = "Bench"\nsearch = false\n'
 
 
-def _site(root: Path, articles: list[generate.Article], enabled: bool) -> Path:
+def _site(root: Path, articles: list[generate.Article], enabled: bool, search: bool) -> Path:
     generate.write(articles, "ours", root)
-    flag = "true" if enabled else "false"
-    (root / "archivesite.toml").write_text(CONFIG + f"[related]\nenabled = {flag}\n")
+    flags = {key: "true" if value else "false" for key, value in (("r", enabled), ("s", search))}
+    (root / "archivesite.toml").write_text(
+        f'title = "Bench"\nsearch = {flags["s"]}\n[related]\nenabled = {flags["r"]}\n'
+    )
     return root
 
 
@@ -92,12 +94,17 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--articles", "-n", type=int, default=10000)
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument(
+        "--search",
+        action="store_true",
+        help="build the search index too, as a default build does (off: the pages alone)",
+    )
     args = parser.parse_args(argv)
     articles = list(generate.generate_articles(args.articles))
     tmp = Path(tempfile.mkdtemp(prefix="related-bench-"))
     try:
-        on = _site(tmp / "on", articles, True)
-        off = _site(tmp / "off", articles, False)
+        on = _site(tmp / "on", articles, True, args.search)
+        off = _site(tmp / "off", articles, False, args.search)
         measures = ("cold", "one edit", "cold, CPU", "one edit, CPU")
         times: dict[str, dict[str, list[float]]] = {m: {} for m in measures}
         for r in range(args.rounds):
@@ -114,7 +121,8 @@ def main(argv: list[str] | None = None) -> int:
             print(f"round {r + 1}: " + ", ".join(
                 f"{m} {n} {v[n][-1]:.2f} s" for m, v in times.items() for n in ("on", "off")
             ))  # fmt: skip
-        print(f"\n{args.articles} articles, {args.rounds} rounds, medians:\n")
+        what = "pages and search index" if args.search else "pages alone (search = false)"
+        print(f"\n{args.articles} articles, {what}, {args.rounds} rounds, medians:\n")
         print("| measure | related off | related on | overhead |")
         print("|---|---|---|---|")
         for measure, by in times.items():
