@@ -25,6 +25,8 @@ from archivesite.search_index import (
     update_index,
     write_index,
 )
+from archivesite.search_index import update as index_update
+from archivesite.search_index import write as index_write
 from search_reader import Index
 
 pytestmark = pytest.mark.timeout(300)
@@ -135,12 +137,12 @@ def test_terms_are_split_in_utf16_order_and_found_in_their_file(tmp_path: Path) 
         SearchRecord(url=f"w/{i}/", title=w, text=w * 1, date="2000-01-01", year=2000)
         for i, w in enumerate(words)
     ]
-    shutil_size = search_index.TERM_FILE_BYTES
-    search_index.TERM_FILE_BYTES = 10  # a file per term
+    shutil_size = index_write.TERM_FILE_BYTES
+    index_write.TERM_FILE_BYTES = 10  # a file per term
     try:
         write_index(recs, tmp_path / "idx")
     finally:
-        search_index.TERM_FILE_BYTES = shutil_size
+        index_write.TERM_FILE_BYTES = shutil_size
     m = read_manifest(tmp_path / "idx")
     assert m is not None
     firsts = m["terms"]
@@ -154,7 +156,7 @@ def test_spilled_runs_give_the_same_files(
     tmp_path: Path, records: list[SearchRecord], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     write_index(records, tmp_path / "one")
-    monkeypatch.setattr(search_index, "RUN_POSTINGS", 500)  # many runs merged from disk
+    monkeypatch.setattr(index_write, "RUN_POSTINGS", 500)  # many runs merged from disk
     write_index(records, tmp_path / "many")
     one, many = files_of(tmp_path / "one"), files_of(tmp_path / "many")
     assert {k: v[0] for k, v in one.items()} == {k: v[0] for k, v in many.items()}
@@ -229,7 +231,7 @@ def test_a_no_op_update_and_an_unchanged_index_touch_nothing(
 def test_many_edits_fold_and_answer_as_a_clean_index(
     tmp_path: Path, records: list[SearchRecord], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(search_index, "FOLD_BYTES", 400)
+    monkeypatch.setattr(index_update, "FOLD_BYTES", 400)
     dest = tmp_path / "idx"
     write_index(records, dest)
     current = {r.url: r for r in records}
@@ -280,7 +282,7 @@ def test_after_a_hundred_edits_a_query_reads_little_more_than_on_a_clean_index(
     for i, stamp in deltas.items():  # every delta left is below the fold threshold
         delta = (dest / "t" / f"{i}.{stamp}.delta.json").stat().st_size
         term = (dest / "t" / f"{i}.{search_index.term_stamp(m, i)}.json").stat().st_size
-        assert delta <= max(search_index.FOLD_BYTES, search_index.FOLD_SHARE * term)
+        assert delta <= max(index_update.FOLD_BYTES, index_update.FOLD_SHARE * term)
     # Every file written since the full write is named by the last update's one stamp.
     stamps = [*m["delta"], *m["term_stamps"], *m["doc_stamps"]]
     assert len(set(stamps)) == 1
@@ -310,7 +312,7 @@ def test_crash_leftovers_are_removed_and_a_killed_update_leaves_the_old_index(
     before = answers(dest)
     manifest = (dest / "manifest.json").read_bytes()
     calls = 0
-    real_put = search_index._put
+    real_put = index_update.put
 
     def dying_put(path: Path, data: bytes, **kw: Any) -> int:
         nonlocal calls
@@ -320,7 +322,7 @@ def test_crash_leftovers_are_removed_and_a_killed_update_leaves_the_old_index(
             raise KeyboardInterrupt  # the kill
         return real_put(path, data, **kw)
 
-    monkeypatch.setattr(search_index, "_put", dying_put)
+    monkeypatch.setattr(index_update, "put", dying_put)
     with pytest.raises(KeyboardInterrupt):
         update_index(dest, [make_record(5, " zanzibarite")], [])
     monkeypatch.undo()
@@ -543,8 +545,8 @@ def test_engine_errors_say_what_is_wrong(tmp_path: Path, records: list[SearchRec
 def test_worker_processes_write_the_same_files(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(search_index, "PARALLEL_AFTER", 50)
-    monkeypatch.setattr(search_index, "COUNT_CHUNK", 20)
+    monkeypatch.setattr(index_write, "PARALLEL_AFTER", 50)
+    monkeypatch.setattr(index_write, "COUNT_CHUNK", 20)
     recs = [make_record(i) for i in range(400)]
     write_index(recs, tmp_path / "one", jobs=1)
     write_index(iter(recs), tmp_path / "two", jobs=2)
