@@ -36,9 +36,9 @@ ARCHIVESITE = Path(sys.executable).with_name("archivesite")
 
 def _site(root: Path, articles: list[generate.Article], enabled: bool, search: bool) -> Path:
     generate.write(articles, "ours", root)
-    flags = {key: "true" if value else "false" for key, value in (("r", enabled), ("s", search))}
     (root / "archivesite.toml").write_text(
-        f'title = "Bench"\nsearch = {flags["s"]}\n[related]\nenabled = {flags["r"]}\n'
+        f'title = "Bench"\nsearch = {str(search).lower()}\n'
+        f"[related]\nenabled = {str(enabled).lower()}\n"
     )
     return root
 
