@@ -39,6 +39,7 @@ from typing import NamedTuple
 from . import faults
 from .config import Config
 from .errors import ArchiveError
+from .files import process_running
 from .record import record_interrupted
 from .workers import StagedBytes
 
@@ -193,20 +194,10 @@ def _remove_leftovers(out: Path) -> None:
         shutil.rmtree(leftover, ignore_errors=True)
     for leftover in out.parent.glob(f".{out.name}.search-tmp-*"):
         pid = leftover.name.rpartition(".search-tmp-")[2].partition("-")[0]
-        if not (pid.isdigit() and _running(int(pid))):
+        if not (pid.isdigit() and process_running(int(pid))):
             shutil.rmtree(leftover, ignore_errors=True)
     with contextlib.suppress(OSError):
         out.parent.joinpath(f".{out.name}.journal.tmp").unlink()
-
-
-def _running(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 # --- the steps ----------------------------------------------------------------------------

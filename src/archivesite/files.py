@@ -45,3 +45,15 @@ def stat_of(path: str | Path) -> tuple[int, int] | None:
     except OSError:
         return None
     return st.st_size, st.st_mtime_ns
+
+
+def process_running(pid: int) -> bool:
+    """Whether process ``pid`` still runs: a temporary file it names is then still being
+    written, not a leftover of a kill."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # it runs, as another user
+    return True

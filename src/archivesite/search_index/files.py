@@ -18,6 +18,7 @@ from collections import Counter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..files import process_running
 from .records import FACETS
 
 if TYPE_CHECKING:
@@ -239,7 +240,7 @@ def remove_leftovers(work: Path, prefix: str) -> None:
     """Temporary folders an index write a kill interrupted left in ``work``."""
     for leftover in work.glob(f"{prefix}tmp-*"):
         pid = leftover.name.removeprefix(f"{prefix}tmp-").partition("-")[0]
-        if not (pid.isdigit() and _running(int(pid))):
+        if not (pid.isdigit() and process_running(int(pid))):
             shutil.rmtree(leftover, ignore_errors=True)
 
 
@@ -249,15 +250,5 @@ def remove_partial(dest: Path) -> None:
     for pattern in ("*.tmp", "*/*.tmp"):
         for stale in dest.glob(pattern):
             pid = stale.name.rsplit(".", 2)[-2]
-            if not (pid.isdigit() and int(pid) != os.getpid() and _running(int(pid))):
+            if not (pid.isdigit() and int(pid) != os.getpid() and process_running(int(pid))):
                 stale.unlink(missing_ok=True)
-
-
-def _running(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
