@@ -224,7 +224,17 @@ def update_index(
     m["delta_docs"] = m.get("delta_docs", 0) + n_docs
     if built_from:
         m["built_from"] = built_from
+    more_files, more_size = _commit_manifest(dest, ix, m, built_from)
+    seconds = time.perf_counter() - started
+    return IndexStats(m["count"], files + more_files, size + more_size, False, folded, seconds)
+
+
+def _commit_manifest(dest: Path, ix: _Index, m: dict[str, Any], built_from: str) -> tuple[int, int]:
+    """Write the changed URL buckets, ``built-from.txt`` and the new manifest (last: it
+    makes the update visible), then remove the files only the old manifest listed;
+    returns (files written, bytes)."""
     old_files = listed(dest)
+    files = size = 0
     for n in sorted(ix.dirty_buckets):
         size += put(dest / "u" / f"{n}.json", dumps(dict(sorted(ix.buckets[n].items()))))
         files += 1
@@ -234,7 +244,7 @@ def update_index(
     size += put(dest / MANIFEST, dumps(m))
     for path in old_files - listed(dest):
         path.unlink(missing_ok=True)
-    return IndexStats(m["count"], files + 1, size, False, folded, time.perf_counter() - started)
+    return files + 1, size
 
 
 def _write_update(
