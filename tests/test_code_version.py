@@ -84,3 +84,64 @@ def test_a_changed_code_version_re_renders_every_page(tmp_path: Path) -> None:
     assert rendered() == (0, first[1])  # same code: nothing to render
     extra.write_text("X = 2\n", encoding="utf-8")
     assert rendered() == first  # changed code: every page again
+
+
+def test_library_versions_are_read_without_importing_the_library() -> None:
+    """The Markdown version in the fingerprint is the installed one, read from its metadata
+    folder, and agrees with what the library says of itself."""
+    script = (
+        "import sys; from archivesite.fingerprints import library_version as v; "
+        "print(v('markdown'), 'markdown' in sys.modules)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True
+    )
+    version, imported = done.stdout.split()
+    import markdown
+
+    assert (version, imported) == (markdown.__version__, "False")
+
+
+def test_a_library_without_metadata_beside_it_is_asked_its_version(tmp_path: Path) -> None:
+    (tmp_path / "bare_lib").mkdir()
+    (tmp_path / "bare_lib" / "__init__.py").write_text('__version__ = "9.8.7"\n')
+    script = (
+        "from archivesite.fingerprints import library_version; print(library_version('bare_lib'))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        env={"PYTHONPATH": f"{tmp_path}:{PACKAGE.parent}", "PATH": "/usr/bin:/bin"},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert done.stdout.strip() == "9.8.7"
+
+
+def test_a_build_that_finds_nothing_changed_imports_no_markdown_or_yaml(tmp_path: Path) -> None:
+    """Python-Markdown and PyYAML are imported where first needed: a no-op build, the one
+    run most often, parses no front matter and converts no body."""
+    site = tmp_path / "site"
+    (site / "content" / "2022" / "01" / "11").mkdir(parents=True)
+    (site / "content" / "2022" / "01" / "11" / "a.md").write_text(
+        "---\ntitle: A story\ndate: 2022-01-11\n---\nThe *body*.\n", encoding="utf-8"
+    )
+    (site / "archivesite.toml").write_text("search = false\n", encoding="utf-8")
+    script = (
+        "import atexit, sys\n"
+        "libraries = ('markdown', 'yaml')\n"
+        "atexit.register(lambda: print('loaded:', *[m for m in libraries if m in sys.modules]))\n"
+        "from archivesite.cli import main\n"
+        "sys.argv = ['archivesite', '-q', 'build', '--site', sys.argv[1]]\n"
+        "main()\n"
+    )
+
+    def loaded() -> str:
+        done = subprocess.run(
+            [sys.executable, "-c", script, str(site)], capture_output=True, text=True, check=True
+        )
+        return done.stdout.splitlines()[-1].strip()  # after the build's report
+
+    assert loaded() == "loaded: markdown yaml"  # the first build reads and converts the article
+    assert (site / "build" / "2022" / "01" / "11" / "a" / "index.html").is_file()
+    assert loaded() == "loaded:"  # nothing changed

@@ -12,17 +12,19 @@ the same bytes. Nothing here reads content or writes files.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import functools
 import hashlib
+import importlib
+import importlib.util
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 import babel
 import jinja2
 import jinja2.meta
-import markdown
 
 from . import __version__
 from .errors import ArchiveError
@@ -49,7 +51,7 @@ def code_version() -> str:
     for path in sorted([*package.rglob("*.py"), *package.rglob("*.po")]):
         h.update(path.relative_to(package).as_posix().encode())
         h.update(path.read_bytes())
-    h.update(f"jinja2 {jinja2.__version__}; markdown {markdown.__version__}".encode())
+    h.update(f"jinja2 {jinja2.__version__}; markdown {library_version('markdown')}".encode())
     h.update(f"; babel {babel.__version__}".encode())
     return h.hexdigest()
 
@@ -66,8 +68,29 @@ def _markup_versions(raw_html: str) -> str:
     from . import markup
 
     return digest_of(
-        markdown.__version__, Path(markup.__file__).read_text(encoding="utf-8"), raw_html
+        library_version("markdown"), Path(markup.__file__).read_text(encoding="utf-8"), raw_html
     )
+
+
+_METADATA = ("dist-info", "egg-info")
+
+
+@functools.cache
+def library_version(package: str) -> str:
+    """An installed library's version (``package`` names its distribution too), read from
+    the name of the distribution's metadata folder beside it (``markdown-3.11.4.dist-info``)
+    where there is one, so that a build that finds nothing changed need not import the
+    library; else its ``__version__``."""
+    spec = importlib.util.find_spec(package)
+    if spec is not None and spec.origin is not None:
+        prefix = package.lower() + "-"
+        with contextlib.suppress(OSError):
+            for entry in Path(spec.origin).parent.parent.iterdir():
+                stem, _, kind = entry.name.lower().rpartition(".")
+                version = stem.removeprefix(prefix).split("-")[0]
+                if stem.startswith(prefix) and kind in _METADATA and version[:1].isdigit():
+                    return version
+    return str(importlib.import_module(package).__version__)
 
 
 class Fingerprinter:

@@ -27,8 +27,6 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
-import yaml
-
 from . import urls
 from .config import Config, is_language_tag
 from .errors import ArchiveError, ArchiveErrors, raise_all
@@ -41,17 +39,25 @@ log = logging.getLogger(__name__)
 
 _H = TypeVar("_H", bound=Hashable)
 
-_BaseLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml: about 10x faster
 
+@functools.cache
+def _front_matter_loader() -> Any:
+    """PyYAML's safe loader (libyaml's where built: about 10x faster) without implicit
+    timestamps: dates stay text so that bad ones get a line number. PyYAML is imported
+    here, where first needed: a build that finds nothing changed reads no front matter."""
+    import yaml
 
-class _FrontMatterLoader(_BaseLoader):  # type: ignore[misc]
-    """YAML without implicit timestamps: dates stay text so that bad ones get a line number."""
+    base: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
+    class FrontMatterLoader(base):  # type: ignore[misc]
+        pass
 
-_FrontMatterLoader.yaml_implicit_resolvers = {
-    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
+    FrontMatterLoader.yaml_implicit_resolvers = {
+        first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    }
+    return FrontMatterLoader
+
 
 _TEXT_KEYS = (
     "title",
@@ -224,8 +230,10 @@ def _split_front_matter(text: str, path: Path) -> tuple[dict[str, Any], dict[str
     except StopIteration:
         raise ArchiveError("front matter is not closed by a '---' line", path, 1) from None
     block = "\n".join(lines[1:end]) + "\n"
+    import yaml  # loaded by _front_matter_loader; here for its error and node types
+
     try:
-        loader = _FrontMatterLoader(block)
+        loader = _front_matter_loader()(block)
         try:
             node = loader.get_single_node()
             data = loader.construct_document(node) if node is not None else {}

@@ -22,14 +22,14 @@ and image targets, for a site built from contributions it does not trust.
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import threading
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import markdown
-from markdown.extensions import Extension
-from markdown.treeprocessors import Treeprocessor
+if TYPE_CHECKING:
+    import markdown
 
 EXTENSIONS: tuple[str, ...] = ("extra", "sane_lists")
 
@@ -65,29 +65,43 @@ def raw_html() -> str:
     return _raw_html[0]
 
 
-class _DropUnsafeUrls(Treeprocessor):  # type: ignore[misc]
-    def run(self, root: Any) -> None:
-        for element in root.iter():
-            for attribute in ("href", "src"):
-                value = element.get(attribute)
-                if value is not None and _UNSAFE_URL.match(_IGNORED_IN_URL.sub("", value)):
-                    element.set(attribute, "")
+def _drop_unsafe_urls(root: Any) -> None:
+    for element in root.iter():
+        for attribute in ("href", "src"):
+            value = element.get(attribute)
+            if value is not None and _UNSAFE_URL.match(_IGNORED_IN_URL.sub("", value)):
+                element.set(attribute, "")
 
 
-class _EscapeHtml(Extension):  # type: ignore[misc]
-    """Raw HTML shown as text; unsafe link and image targets dropped."""
+@functools.cache
+def _escape_html() -> Any:
+    """The extension showing raw HTML as text and dropping unsafe link and image targets
+    (a class made where first needed: Python-Markdown is imported only then)."""
+    from markdown.extensions import Extension
+    from markdown.treeprocessors import Treeprocessor
 
-    def extendMarkdown(self, md: markdown.Markdown) -> None:
-        md.preprocessors.deregister("html_block")
-        md.inlinePatterns.deregister("html")
-        md.treeprocessors.register(_DropUnsafeUrls(md), "drop_unsafe_urls", 0)
+    class DropUnsafeUrls(Treeprocessor):  # type: ignore[misc]
+        def run(self, root: Any) -> None:
+            _drop_unsafe_urls(root)
+
+    class EscapeHtml(Extension):  # type: ignore[misc]
+        def extendMarkdown(self, md: markdown.Markdown) -> None:
+            md.preprocessors.deregister("html_block")
+            md.inlinePatterns.deregister("html")
+            md.treeprocessors.register(DropUnsafeUrls(md), "drop_unsafe_urls", 0)
+
+    return EscapeHtml
 
 
 def make_markdown() -> markdown.Markdown:
-    """A fresh converter with the site's extensions."""
+    """A fresh converter with the site's extensions. Python-Markdown is imported here, where
+    first needed: most wire copy takes :func:`plain_paragraphs`, and a build that finds
+    nothing changed converts nothing."""
+    import markdown
+
     extensions: list[Any] = list(EXTENSIONS)
     if _raw_html[0] == "escape":
-        extensions.append(_EscapeHtml())
+        extensions.append(_escape_html()())
     return markdown.Markdown(extensions=extensions, output_format="html")
 
 
