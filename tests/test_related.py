@@ -19,10 +19,11 @@ from typing import Any
 
 import pytest
 
-from archivesite import related, wordscan
+from archivesite import caches, related, wordscan
 from archivesite.build import build
 from archivesite.config import RelatedConfig, load_config
 from archivesite.model import Article
+from archivesite.session import BuildSession
 
 FIXTURE = Path(__file__).parent / "fixtures" / "related" / "articles.json"
 ARTICLES: list[dict[str, str]] = json.loads(FIXTURE.read_text(encoding="utf-8"))["articles"]
@@ -326,6 +327,34 @@ def test_features_are_made_once_per_text(site: Path, monkeypatch: pytest.MonkeyP
     made.clear()
     build(config, jobs=1, clean=False)
     assert sum(made) == 0
+
+
+def test_a_preview_session_reads_the_saved_features_once(
+    site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The preview server's session holds every text's features between builds: each
+    edit relates the edited texts again without reading them all from disk."""
+    config = load_config(site)
+    build(config, jobs=1)  # saves the features
+    reads: list[Path] = []
+    real = caches._keyed_entries
+
+    def counting(path: Path, key: str) -> dict[str, related.Features]:
+        reads.append(path)
+        return real(path, key)
+
+    monkeypatch.setattr(caches, "_keyed_entries", counting)
+    session = BuildSession()
+    build(config, jobs=1, session=session)
+    museum = BY_ID["museum"]["text"].replace("OREN", "DUNMORE")
+    path = site / "content" / _rel(BY_ID["vote-b"])
+    for body in (museum, None):  # a near-copy of the museum story, then back
+        path.write_text(_text(BY_ID["vote-b"], body))
+        report = build(config, jobs=1, session=session)
+        assert report.planned < report.outputs  # the warm path
+    assert _links(site / "build", BY_ID["vote-a"])["related-coverage"] == {"vote-b"}
+    assert [p.name for p in reads].count("features.pickle") == 1
+    _assert_same_as_clean(site)
 
 
 @pytest.mark.slow

@@ -306,7 +306,7 @@ def _warm(config: Config, target: Target, sources: Sources, drafts: bool) -> Pla
     warm = target.memory.warm(sources.key, previous)
     if warm is None:
         return None
-    planned = warm_plan(config, warm, sources.digests, drafts, target.memory.kept_articles())
+    planned = warm_plan(config, warm, sources.digests, drafts, target.memory)
     if planned is None:
         return None
     if target.memory.owns_output or _untouched(target.out, previous, set(planned.plan.paths())):
@@ -322,7 +322,7 @@ def _load_and_plan(
     environment.cache_clear()  # templates are read afresh (a session is long-lived)
     digests = sources.digests
     cache = target.memory.article_cache(config, digests)
-    features = FeatureCache(config) if config.related.enabled else None
+    features = target.memory.features(config) if config.related.enabled else None
     parsed = _parse_new(config, cache, digests, jobs, features)
     if not all(digests.values()):  # a first build: the digests the parsing workers took
         for rel, digest in digests.items():

@@ -23,6 +23,7 @@ from typing import NamedTuple, Protocol
 from . import load, stories
 from .caches import (
     BODIES_CACHE,
+    FEATURES_CACHE,
     ArticleCache,
     BodyCache,
     FeatureCache,
@@ -104,6 +105,10 @@ class Memory(Protocol):
 
     def bodies(self, config: Config) -> BodyCache: ...
 
+    def features(self, config: Config) -> FeatureCache:
+        """The related-coverage features of the texts (a session holds them between builds:
+        reading them all again for each edit costs more than the edit)."""
+
     def keep(
         self, config: Config, record: Path, new: BuildRecord, warm: Warm, *, full: bool
     ) -> None:
@@ -131,6 +136,7 @@ class BuildSession:
     refs: TemplateRefs = field(default_factory=dict)
     articles: ArticleCache | None = None
     body_cache: BodyCache | None = None
+    feature_cache: FeatureCache | None = None
     last: Warm | None = None
     record: BuildRecord | None = None
     record_stat: tuple[int, int] | None = None  # of the build record this session wrote
@@ -142,7 +148,7 @@ class BuildSession:
 
     def discard(self, config: Config, record: Path) -> None:
         SavedState().discard(config, record)
-        self.last = self.record = self.record_stat = self.articles = None
+        self.last = self.record = self.record_stat = self.articles = self.feature_cache = None
         self.scan, self.refs = StatCache(), {}
         if self.body_cache is not None:
             self.body_cache.close()
@@ -187,6 +193,14 @@ class BuildSession:
                 self.body_cache.close()
             self.body_cache = BodyCache(path, writer=True)  # kept open: opening costs time
         return self.body_cache
+
+    def features(self, config: Config) -> FeatureCache:
+        if (
+            self.feature_cache is None
+            or self.feature_cache.path != config.state_dir / FEATURES_CACHE
+        ):
+            self.feature_cache = FeatureCache(config)
+        return self.feature_cache
 
     def keep(
         self, config: Config, record: Path, new: BuildRecord, warm: Warm, *, full: bool
@@ -261,6 +275,9 @@ class SavedState:
         self.body_cache = BodyCache(config.state_dir / BODIES_CACHE, writer=True)
         return self.body_cache
 
+    def features(self, config: Config) -> FeatureCache:
+        return FeatureCache(config)
+
     def keep(
         self, config: Config, record: Path, new: BuildRecord, warm: Warm, *, full: bool
     ) -> None:
@@ -315,10 +332,11 @@ def warm_plan(
     warm: Warm,
     digests: Mapping[str, str],
     drafts: bool,
-    cache: ArticleCache | None,
+    memory: Memory,
 ) -> Planned | None:
     """The outputs showing the edited articles, when a few articles changed and none of
-    them moved (see :data:`_FREE_FIELDS`); None: take the full path."""
+    them moved (see :data:`_FREE_FIELDS`); None: take the full path. ``memory``: where
+    the parsed articles (if held) and the texts' features are kept."""
     old_digests = warm.digests
     if set(old_digests) != set(digests):
         return None
@@ -334,24 +352,27 @@ def warm_plan(
     retitled = any(a.title != warm.loaded[rel].title for rel, a in parsed.items())
     if retitled and not stories.stay_apart(parsed.values(), warm.loaded.values()):
         return None  # a new headline may join a story told in versions
+    cache = memory.kept_articles()
     if cache is not None:
         for rel, article in parsed.items():
             cache.store(rel, digests[rel], article)
     new = {rel: replace(article, url=warm.loaded[rel].url) for rel, article in parsed.items()}
     site = replace_articles(warm.site, new)
-    site, affected = _recover(config, site, new)
+    site, affected = _recover(config, site, new, memory)
     plan = plan_outputs(site, only={*new, *affected})
     return Planned(site, plan, {**warm.loaded, **new}, warm.article_pages, full=False)
 
 
-def _recover(config: Config, site: Site, new: Mapping[str, Article]) -> tuple[Site, set[str]]:
+def _recover(
+    config: Config, site: Site, new: Mapping[str, Article], memory: Memory
+) -> tuple[Site, set[str]]:
     """The site with its related coverage found again for the edited articles' pairs
     only, and the articles whose coverage changed (their pages show it)."""
     if not config.related.enabled or not any(a.kind == "article" for a in new.values()):
         return site, set()
     from .related import update
 
-    features = FeatureCache(config)
+    features = memory.features(config)
     coverage, affected = update(
         site.coverage, site.archive.dated, new, features.get, config.related
     )
