@@ -36,6 +36,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--site", type=Path, required=True)
     parser.add_argument("--dump", type=Path, help="write every rendered file under this folder")
     parser.add_argument("--rounds", type=int, default=1, help="best of this many passes")
+    parser.add_argument("--each", action="store_true", help="also print every pass, by kind")
     args = parser.parse_args(argv)
 
     gc.disable()  # as build() does
@@ -64,6 +65,10 @@ def main(argv: list[str] | None = None) -> int:
                     target.write_bytes(rendered.data)
         for kind, seconds in spent.items():
             best[kind] = min(best.get(kind, seconds), seconds)
+        if args.each:
+            kinds = sorted(spent, key=spent.__getitem__, reverse=True)
+            parts = " ".join(f"{k}={spent[k]:.2f}" for k in kinds)
+            print(f"pass {round_ + 1}: {sum(spent.values()):.2f} s: {parts}")
 
     row = "{:<14}{:>8}{:>10.3f}{:>10.2f}"
     print(f"{'kind':<14}{'pages':>8}{'ms/page':>10}{'total s':>10}")
