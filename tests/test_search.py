@@ -18,7 +18,7 @@ from archivesite import search
 from archivesite.build import build
 from archivesite.config import load_config
 from archivesite.errors import ArchiveError
-from archivesite.search import BackgroundIndexer, changed_article_pages, update_search_index
+from archivesite.search import BackgroundIndexer, IndexRequest, changed_article_pages, index_now
 from search_reader import Index
 
 pytestmark = pytest.mark.timeout(120)
@@ -293,10 +293,10 @@ def test_background_indexer_never_blocks_the_build(site: Path) -> None:
     release = threading.Event()
     started = threading.Event()
 
-    def slow(config: Any, out: Path, changed: Any, **how: Any) -> object:
+    def slow(request: IndexRequest) -> object:
         started.set()
         assert release.wait(30)
-        return update_search_index(config, out, changed, **how)
+        return index_now(request)
 
     indexer = BackgroundIndexer(slow)
     try:
@@ -322,14 +322,14 @@ def test_closing_the_background_indexer_says_whether_a_run_is_still_going() -> N
     release = threading.Event()
     started = threading.Event()
 
-    def stuck(config: Any, out: Path, changed: Any, **_: Any) -> object:
+    def stuck(request: IndexRequest) -> object:
         started.set()
         release.wait(30)
         return None
 
     indexer = BackgroundIndexer(stuck)
     try:
-        indexer.request(None, Path("out"), True)  # type: ignore[arg-type]
+        indexer.request(IndexRequest(None, Path("out"), True))  # type: ignore[arg-type]
         assert started.wait(10)
         assert indexer.close(timeout=0.2) is False
     finally:
@@ -342,19 +342,21 @@ def test_background_indexer_logs_failures_and_goes_on(
 ) -> None:
     calls: list[object] = []
 
-    def failing(config: Any, out: Path, changed: Any, **_: Any) -> object:
-        calls.append(changed)
+    def failing(request: IndexRequest) -> object:
+        calls.append(request.changed)
         if len(calls) == 1:
             raise ArchiveError("indexing failed: simulated")
         return "ok"
 
     indexer = BackgroundIndexer(failing)
     try:
-        indexer.request(load_config(site), site / "build", True)
+        indexer.request(IndexRequest(load_config(site), site / "build", True))
         assert indexer.wait(10)
         assert isinstance(indexer.last_error, ArchiveError)
         assert "simulated" in caplog.text
-        indexer.request(load_config(site), site / "build", frozenset({"a/index.html"}))
+        indexer.request(
+            IndexRequest(load_config(site), site / "build", frozenset({"a/index.html"}))
+        )
         assert indexer.wait(10)
         assert indexer.last_error is None and indexer.last_report == "ok"
     finally:
@@ -384,9 +386,9 @@ def test_preview_server_serves_the_index_and_updates_it_in_the_background(
     gate = threading.Event()
     gate.set()
 
-    def gated(config: Any, out: Path, changed: Any, **how: Any) -> object:
+    def gated(request: IndexRequest) -> object:
         assert gate.wait(30)
-        return update_search_index(config, out, changed, **how)
+        return index_now(request)
 
     indexer = BackgroundIndexer(gated)
     preview = Preview(

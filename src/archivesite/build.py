@@ -58,13 +58,14 @@ from .record import BuildRecord, OutputRecord, record_path
 from .render import environment
 from .search import (
     IndexFn,
+    IndexRequest,
     SearchReport,
     SiteRecords,
     built_from,
     changed_article_pages,
     index_behind,
+    index_now,
     site_records,
-    update_search_index,
 )
 from .session import BuildSession, Memory, Planned, SavedState, Warm, warm_plan
 from .site import Plan, assemble, locate_theme, plan_outputs, static_files
@@ -174,8 +175,8 @@ def build(
 
     ``clean`` discards every cache and renders and rewrites every file. ``jobs`` is the
     number of worker processes (default: every core, for builds with enough to render).
-    ``index_search(config, out, changed_article_pages)`` replaces the synchronous
-    search-index update (the preview server passes a background indexer's ``request``).
+    ``index_search`` takes the search index's :class:`IndexRequest` in place of the
+    synchronous update (the preview server passes a background indexer's ``request``).
     ``progress(done, total)`` is called as outputs render. ``session`` keeps warm state
     between builds of one site into one folder in a long-lived process. Builds into
     one folder take turns (:mod:`locks`); with ``wait=False`` a build that finds another
@@ -589,8 +590,6 @@ def _index(
     """Update the site's search index with the article pages that changed (``since``: the
     digest of the last build's), or write it whole where it is behind."""
     changed = changed_article_pages(built.article_pages, built.written, built.removed)
-    index = update_search_index if index_search is None else index_search
-    report = index(
-        config, out, changed, built_from=built.index_from, since=since, records=built.records
-    )
+    request = IndexRequest(config, out, changed, built.index_from, since, built.records)
+    report = (index_search or index_now)(request)
     return report if index_search is None and isinstance(report, SearchReport) else None

@@ -26,7 +26,7 @@ from .hosting import Compress
 from .import_report import report_lines
 from .ingest import find_seeds, import_seeds
 from .locks import holding, import_lock
-from .search import BackgroundIndexer, Changes, SearchReport, SiteRecords, update_search_index
+from .search import BackgroundIndexer, IndexRequest, SearchReport, index_now
 from .serve import Preview
 from .watch import Change, ChangeKind
 
@@ -43,18 +43,8 @@ def make_preview(
 ) -> tuple[Preview, BackgroundIndexer]:
     """A preview of ``site`` (not started) and the indexer its builds hand the search to."""
 
-    def index(
-        config: Config,
-        out_dir: Path,
-        changed: Changes,
-        *,
-        built_from: str = "",
-        since: str = "",
-        records: SiteRecords | None = None,
-    ) -> SearchReport:
-        report = update_search_index(
-            config, out_dir, changed, built_from=built_from, since=since, records=records
-        )
+    def index(request: IndexRequest) -> SearchReport:
+        report = index_now(request)
         if report.action == "indexed":
             preview.livereload.search_indexed()
         return report

@@ -30,10 +30,10 @@ import os
 import shutil
 import threading
 import traceback
-from collections.abc import Collection, Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, NamedTuple, Protocol
+from typing import Any
 
 from . import search_index, urls
 from .config import Config
@@ -138,22 +138,25 @@ def _after_front_matter(data: bytes) -> bytes:
     return data[data.find(b"\n", end + 4) + 1 :] if end >= 0 else data
 
 
-class IndexFn(Protocol):
-    """``index(config, out_dir, changed, built_from=digest, since=digest, records=...)``:
-    what ``build()`` calls at its end (``built_from``: the digest of the article pages,
+@dataclass(frozen=True)
+class IndexRequest:
+    """What ``build()`` asks of the search index at its end: the index in ``out_dir``
+    brought up to date with the pages built (``changed``: the article pages written or
+    removed, True for all; ``built_from``: the digest of the article pages,
     :func:`built_from`; ``since``: the last build's; ``records``: the site's articles,
     None when the build did not load the site)."""
 
-    def __call__(
-        self,
-        config: Config,
-        out_dir: Path,
-        changed: Changes,
-        *,
-        built_from: str = "",
-        since: str = "",
-        records: SiteRecords | None = None,
-    ) -> object: ...
+    config: Config
+    out_dir: Path
+    changed: Changes
+    built_from: str = ""
+    since: str = ""
+    records: SiteRecords | None = None
+
+
+# What ``build()`` hands its :class:`IndexRequest` to: :func:`index_now` by default,
+# a :class:`BackgroundIndexer`'s ``request`` in the preview.
+IndexFn = Callable[[IndexRequest], object]
 
 
 @dataclass(frozen=True)
@@ -232,6 +235,18 @@ def _lock_for(out_dir: Path) -> threading.Lock:
 def _page_url(path: str) -> str:
     """The URL path of the page written to ``path`` (the inverse of ``urls.output_path``)."""
     return path.removesuffix("index.html") if path.rsplit("/", 1)[-1] == "index.html" else path
+
+
+def index_now(request: IndexRequest) -> SearchReport:
+    """The request carried out in this thread: :func:`update_search_index`."""
+    return update_search_index(
+        request.config,
+        request.out_dir,
+        request.changed,
+        built_from=request.built_from,
+        since=request.since,
+        records=request.records,
+    )
 
 
 def update_search_index(
@@ -378,15 +393,6 @@ def _merge(a: Changes, b: Changes) -> Changes:
 BACKGROUND_NICENESS = 10
 
 
-class _Request(NamedTuple):
-    config: Config
-    out_dir: Path
-    changed: Changes
-    built_from: str
-    since: str
-    records: SiteRecords | None
-
-
 def _lower_this_threads_priority() -> None:
     """Renice the calling thread (Linux nice is per thread)."""
     try:
@@ -398,19 +404,18 @@ def _lower_this_threads_priority() -> None:
 class BackgroundIndexer:
     """Run :func:`update_search_index` on one worker thread, never blocking the caller.
 
-    ``request(config, out_dir, changed, built_from=...)`` has the signature ``build()``
-    expects of its ``index_search`` argument and returns at once. Requests that arrive while
-    an index is being written are merged into one follow-up run, so a burst of
-    rebuilds costs at most one extra index. Failures are logged (the old index
-    stays) and kept in :attr:`last_error`; :meth:`wait` blocks until idle (tests).
-    The worker thread runs at a lower CPU
-    priority (:data:`BACKGROUND_NICENESS`) so they do not slow the next rebuild.
+    :meth:`request` is an :data:`IndexFn` for ``build()``'s ``index_search`` and returns
+    at once. Requests that arrive while an index is being written are merged into one
+    follow-up run, so a burst of rebuilds costs at most one extra index. Failures are
+    logged (the old index stays) and kept in :attr:`last_error`; :meth:`wait` blocks
+    until idle (tests). The worker thread runs at a lower CPU priority
+    (:data:`BACKGROUND_NICENESS`) so that it does not slow the next rebuild.
     """
 
-    def __init__(self, index: IndexFn = update_search_index) -> None:
+    def __init__(self, index: IndexFn = index_now) -> None:
         self._index = index
         self._cond = threading.Condition()
-        self._pending: _Request | None = None
+        self._pending: IndexRequest | None = None
         self._busy = False
         self._closed = False
         self._thread: threading.Thread | None = None
@@ -418,26 +423,19 @@ class BackgroundIndexer:
         self.last_report: object = None
         self.last_error: BaseException | None = None
 
-    def request(
-        self,
-        config: Config,
-        out_dir: Path,
-        changed: Changes,
-        *,
-        built_from: str = "",
-        since: str = "",
-        records: SiteRecords | None = None,
-    ) -> None:
+    def request(self, request: IndexRequest) -> None:
         with self._cond:
             if self._closed:
                 return
             pending = self._pending
-            if pending is not None and pending.out_dir == out_dir:
-                changed = _merge(pending.changed, changed)
-                since = pending.since  # the index is still where the first request found it
-                records = records if records is not None else pending.records
-            # the newest build's pages
-            self._pending = _Request(config, out_dir, changed, built_from, since, records)
+            if pending is not None and pending.out_dir == request.out_dir:
+                request = replace(
+                    request,  # the newest build's pages
+                    changed=_merge(pending.changed, request.changed),
+                    since=pending.since,  # the index is still where the first request found it
+                    records=request.records if request.records is not None else pending.records,
+                )
+            self._pending = request
             if self._thread is None:
                 self._thread = threading.Thread(
                     target=self._work, name="archivesite-search-index", daemon=True
@@ -477,14 +475,7 @@ class BackgroundIndexer:
                 self._pending = None
                 self._busy = True
             try:
-                self.last_report = self._index(
-                    job.config,
-                    job.out_dir,
-                    job.changed,
-                    built_from=job.built_from,
-                    since=job.since,
-                    records=job.records,
-                )
+                self.last_report = self._index(job)
                 self.last_error = None
             except ArchiveError as exc:
                 self.last_error = exc
