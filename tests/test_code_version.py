@@ -102,11 +102,17 @@ def test_library_versions_are_read_without_importing_the_library() -> None:
     assert (version, imported) == (markdown.__version__, "False")
 
 
-def test_a_library_without_metadata_beside_it_is_asked_its_version(tmp_path: Path) -> None:
+def test_a_library_is_asked_its_version_only_without_metadata_beside_it(tmp_path: Path) -> None:
     (tmp_path / "bare_lib").mkdir()
     (tmp_path / "bare_lib" / "__init__.py").write_text('__version__ = "9.8.7"\n')
+    (tmp_path / "kept_lib").mkdir()
+    (tmp_path / "kept_lib" / "__init__.py").write_text('__version__ = "9.8.7"\n')
+    (tmp_path / "kept_lib-2.0.dist-info").mkdir()  # the installed one
+    (tmp_path / "Kept_Lib-1.5-py3.11.egg-info").mkdir()  # stale, from an old install
+    (tmp_path / "kept_lib_extra-3.0.dist-info").mkdir()  # another distribution
     script = (
-        "from archivesite.fingerprints import library_version; print(library_version('bare_lib'))"
+        "from archivesite.fingerprints import library_version as v; "
+        "print(v('bare_lib'), v('kept_lib'))"
     )
     done = subprocess.run(
         [sys.executable, "-c", script],
@@ -115,7 +121,7 @@ def test_a_library_without_metadata_beside_it_is_asked_its_version(tmp_path: Pat
         text=True,
         check=True,
     )
-    assert done.stdout.strip() == "9.8.7"
+    assert done.stdout.split() == ["9.8.7", "1.5,2.0"]
 
 
 def test_a_build_that_finds_nothing_changed_imports_no_markdown_or_yaml(tmp_path: Path) -> None:

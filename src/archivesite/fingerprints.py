@@ -80,8 +80,10 @@ def library_version(package: str) -> str:
     """An installed library's version (``package`` names its distribution too), read from
     the name of the distribution's metadata folder beside it (``markdown-3.11.4.dist-info``)
     where there is one, so that a build that finds nothing changed need not import the
-    library; else its ``__version__``."""
+    library; else its ``__version__``. A stale folder left by an old install is named too
+    (joined by commas), so that the real one changing still changes the answer."""
     spec = importlib.util.find_spec(package)
+    found: list[str] = []
     if spec is not None and spec.origin is not None:
         prefix = package.lower() + "-"
         with contextlib.suppress(OSError):
@@ -89,7 +91,9 @@ def library_version(package: str) -> str:
                 stem, _, kind = entry.name.lower().rpartition(".")
                 version = stem.removeprefix(prefix).split("-")[0]
                 if stem.startswith(prefix) and kind in _METADATA and version[:1].isdigit():
-                    return version
+                    found.append(version)
+    if found:
+        return ",".join(sorted(found))
     return str(importlib.import_module(package).__version__)
 
 
