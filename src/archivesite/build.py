@@ -338,7 +338,7 @@ def _load_and_plan(
     del articles, cache  # each article is kept once: as the site placed it (its URL)
     settled = settle(read_published(config), _articles_of(site), config.redirects)
     coverage = _coverage(config, site, jobs, features)
-    del features  # every text's features, about 3 KB each: not needed past relating
+    del features  # about 3 KB a text: let go past relating (unless a session keeps them)
     site = replace(site, redirects=settled.redirects, coverage=coverage)
     loaded = {a.source: a for a in _articles_of(site)}
     return Planned(site, plan_outputs(site), loaded, None, full=True, settled=settled)
