@@ -165,6 +165,21 @@ def render_key(info: SiteInfo) -> str:
     return digest_of(code_version(), markup_version(), repr(info))
 
 
+def _references(env: jinja2.Environment, source: str) -> set[str] | None:
+    """The templates a source extends, includes or imports; None when one of them is not a
+    literal name (it could be any template)."""
+    try:
+        found = jinja2.meta.find_referenced_templates(env.parse(source))
+    except jinja2.TemplateSyntaxError:
+        return set()  # rendering reports the error; the source hash is recorded
+    refs: set[str] = set()
+    for ref in found:
+        if ref is None:
+            return None
+        refs.add(ref)
+    return refs
+
+
 def template_closures(
     env: jinja2.Environment,
     names: Iterable[str],
@@ -206,16 +221,7 @@ def template_closures(
             if memo is not None and source_hash in memo:
                 refs = memo[source_hash]
                 break
-            try:
-                found = jinja2.meta.find_referenced_templates(env.parse(source))
-                refs = set()
-                for ref in found:
-                    if ref is None:
-                        refs = None
-                        break
-                    refs.add(ref)
-            except jinja2.TemplateSyntaxError:
-                refs = set()  # rendering reports the error; the source hash is recorded
+            refs = _references(env, source)
             if memo is not None:
                 memo[source_hash] = refs
             break
