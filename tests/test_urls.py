@@ -103,3 +103,30 @@ def test_the_two_slug_policies_differ_where_they_should() -> None:
     assert len(slugs.article_slug(long)) <= slugs.MAX_SLUG < len(slugs.term_slug(long))
     assert slugs.article_slug("!!!") == "article"
     assert slugs.article_slug("Portland, Ore.") == slugs.term_slug("Portland, Ore.")
+
+
+_PAGES = [
+    "", "2022/", "2022/01/", "2022/01/11/", "2022/01/11/slug/", "2022/01/12/other/",
+    "2023/05/01/slug/", "tags/", "tags/oil/", "tags/oil/page/2/", "tags/gas/",
+    "about/", "about/team/", "404.html", "2022/01/11/slug/v1/",
+]  # fmt: skip
+_TARGETS = ["", "archive/", "tags/", "about/", "about/team/", "2022/01/", "feed.xml", "a b/"]
+
+
+@pytest.mark.parametrize("targets", [_TARGETS, _TARGETS[:3], ["2022/01/11/slug/"], []])
+def test_pages_with_one_links_key_have_the_same_links(targets: list[str]) -> None:
+    """The key partial_cached files a rendering under: pages that share it link to
+    each target alike, and pages that link to one differently never share it."""
+    folders = urls.folders_of(targets)
+    by_key: dict[object, list[str]] = {}
+    for page in _PAGES:
+        links = urls.RelativeLinks(page)
+        by_key.setdefault(links.key(folders), []).append(page)
+    for pages in by_key.values():
+        seen = {tuple(urls.relative(page, t) for t in targets) for page in pages}
+        assert len(seen) == 1, pages
+    if targets == _TARGETS:  # articles outside 2022/01/ share one; tag pages one per depth
+        article = urls.RelativeLinks("2023/05/01/slug/").key(folders)
+        assert article == urls.RelativeLinks("2024/02/03/other/").key(folders)
+        assert article != urls.RelativeLinks("2022/01/11/slug/").key(folders)
+        assert article != urls.RelativeLinks("tags/oil/page/2/").key(folders)

@@ -24,11 +24,11 @@ from pathlib import Path
 
 import babel
 import jinja2
-import jinja2.meta
 
 from . import __version__
 from .errors import ArchiveError
 from .model import Article, Dateline, NavLink, Output, SiteInfo, Theme
+from .render import referenced_templates
 
 
 def digest_of(*parts: str) -> str:
@@ -166,10 +166,10 @@ def render_key(info: SiteInfo) -> str:
 
 
 def _references(env: jinja2.Environment, source: str) -> set[str] | None:
-    """The templates a source extends, includes or imports; None when one of them is not a
-    literal name (it could be any template)."""
+    """The templates a source extends, includes, imports or renders as a partial; None
+    when one of them is not a literal name (it could be any template)."""
     try:
-        found = jinja2.meta.find_referenced_templates(env.parse(source))
+        found = list(referenced_templates(env.parse(source)))
     except jinja2.TemplateSyntaxError:
         return set()  # rendering reports the error; the source hash is recorded
     refs: set[str] = set()

@@ -17,7 +17,10 @@ that depend on the page (``url``, ``absolute_url``, ``instant``) are globals
 reading the page being rendered from a ``ContextVar``, so macro files are
 imported without context (run once per process); compiled templates call our
 plain helpers directly, without Jinja's ``context.call``; output escaping skips the ``Markup``
-wrapper Jinja discards anyway; template globals are a plain dict.
+wrapper Jinja discards anyway; template globals are a plain dict. The theme's literal
+words (``_("Archive")``) are compiled into the templates of each language's
+environment, and the header and footer are partials (``partial_cached``) rendered
+once for all the pages they link alike from.
 
 Dates: a calendar date (front matter ``date: 2022-01-11``) is shown and emitted
 as that date, without a time or offset, in HTML ``<time>``, OpenGraph and
@@ -36,7 +39,7 @@ import io
 import json
 import os
 import zoneinfo
-from collections.abc import Callable, Iterable, Iterator, MutableMapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, MutableMapping, Sequence
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -44,6 +47,7 @@ import jinja2
 import jinja2.compiler
 import jinja2.meta
 import jinja2.nodes
+import jinja2.visitor
 import markupsafe
 from markupsafe import Markup
 
@@ -80,12 +84,46 @@ class _Environment(jinja2.Environment):
             return self.undefined(obj=obj, name=attribute)
 
     plain_helpers: dict[int, object]  # the theme's helpers compiled calls call directly
+    words: Language | None = None  # the site's language, when its words are compiled in
+
+    def _parse(self, source: str, name: str | None, filename: str | None) -> jinja2.nodes.Template:
+        """The template's tree, with each ``_("literal")`` already in the site's language
+        (a constant, so Jinja folds it into the text around it), unless the template
+        binds ``_`` to something of its own."""
+        tree = super()._parse(source, name, filename)
+        if self.words is None or any(
+            n.name == "_" and n.ctx != "load" for n in tree.find_all(jinja2.nodes.Name)
+        ):
+            return tree
+        translated: jinja2.nodes.Template = _Translated(self.words).visit(tree)
+        return translated
 
     def make_globals(self, d: MutableMapping[str, Any] | None) -> MutableMapping[str, Any]:
         """A template's globals as a plain dict, not Jinja's ChainMap over the
         environment's: every render copies them, and copying a ChainMap is slow.
         (The environment's globals are all set before any template loads.)"""
         return {**self.globals, **(d or {})}
+
+
+class _Translated(jinja2.visitor.NodeTransformer):
+    """Replaces each call ``_("literal")`` by its translation."""
+
+    def __init__(self, words: Language) -> None:
+        self.words = words
+
+    def visit_Call(self, node: jinja2.nodes.Call) -> jinja2.nodes.Node:
+        if (
+            isinstance(node.node, jinja2.nodes.Name)
+            and node.node.name == "_"
+            and len(node.args) == 1
+            and isinstance(node.args[0], jinja2.nodes.Const)
+            and isinstance(node.args[0].value, str)
+            and not node.kwargs
+            and node.dyn_args is None
+            and node.dyn_kwargs is None
+        ):
+            return jinja2.nodes.Const(self.words.gettext(node.args[0].value), lineno=node.lineno)
+        return self.generic_visit(node)
 
 
 class _CodeGenerator(jinja2.compiler.CodeGenerator):
@@ -195,8 +233,9 @@ class _SiteTemplates(jinja2.FileSystemLoader):
 
 
 @functools.lru_cache(maxsize=8)
-def environment(theme: Theme) -> jinja2.Environment:
-    """The Jinja environment for a theme (cached per process).
+def environment(theme: Theme, words: Language | None = None) -> jinja2.Environment:
+    """The Jinja environment for a theme (cached per process); with ``words``, the site's
+    language, its templates have the theme's literal words compiled in.
 
     The helpers that depend on the page being rendered (``url``, ``absolute_url``,
     ``instant``) are globals reading it from :data:`_PAGE`, so that macro modules
@@ -217,6 +256,7 @@ def environment(theme: Theme) -> jinja2.Environment:
         auto_reload=False,
     )
     env.code_generator_class = _CodeGenerator
+    env.words = words
     env.plain_helpers = {id(helper): helper for helper in _PLAIN_HELPERS}
     env.template_class = _Template
     env.filters["jsonld"] = jsonld
@@ -224,6 +264,7 @@ def environment(theme: Theme) -> jinja2.Environment:
     env.globals.update(
         _=_gettext,
         _n=_ngettext,
+        partial_cached=_partial_cached,
         long_date=_long_date,
         url=_url,
         absolute_url=_absolute_url,
@@ -256,8 +297,7 @@ def prepare(site: SiteInfo, templates: Iterable[str]) -> None:
     """Compile ``templates`` and read the site's language now, in this process, so that
     worker processes forked after it inherit them instead of each doing it again. A
     template that fails here is left for :func:`render` to report, page by page."""
-    env = environment(site.theme)
-    language(site.language, site.theme.site_locales, site.messages)
+    env = environment(site.theme, language(site.language, site.theme.site_locales, site.messages))
     todo, seen = list(templates), set()
     while todo:  # each template, and those it extends, includes or imports
         name = todo.pop()
@@ -267,27 +307,55 @@ def prepare(site: SiteInfo, templates: Iterable[str]) -> None:
         try:
             env.get_template(name)
             source, _, _ = env.loader.get_source(env, name)
-            todo += filter(None, jinja2.meta.find_referenced_templates(env.parse(source)))
+            todo += filter(None, referenced_templates(env.parse(source)))
         except (jinja2.TemplateError, OSError):
             continue
+
+
+def referenced_templates(tree: jinja2.nodes.Template) -> Iterator[str | None]:
+    """The templates a template's tree extends, includes, imports or renders with
+    ``partial_cached``; None for each name that is not a literal (it could be any)."""
+    yield from jinja2.meta.find_referenced_templates(tree)
+    for call in tree.find_all(jinja2.nodes.Call):
+        if isinstance(call.node, jinja2.nodes.Name) and call.node.name == "partial_cached":
+            name = call.args[0] if len(call.args) == 1 else None
+            yield name.value if isinstance(name, jinja2.nodes.Const) else None
 
 
 class _Page:
     """The page being rendered, as the page-dependent helpers need it."""
 
-    __slots__ = ("base_url", "bodies", "lang", "timezone", "url")
+    __slots__ = (
+        "base_url", "bodies", "lang", "links", "page_lang", "site", "site_lang", "timezone", "url",
+    )  # fmt: skip
 
     def __init__(self, output: Output, bodies: BodyStore | None = None) -> None:
         self.bodies = bodies
-        site = output.site
+        self.site = site = output.site
         self.base_url = site.base_url
         self.timezone = site.timezone
         self.lang = language(site.language, site.theme.site_locales, site.messages)
+        article = output.context.get("article")
+        self.page_lang = site.language
+        if isinstance(article, Article) and article.language:
+            self.page_lang = article.language
+        # A page in another language than the site's (an article) keeps its own on <html>;
+        # the theme's words around it (header, navigation, footer) say they are the site's.
+        self.site_lang = (
+            Markup(f' lang="{site.language}"') if self.page_lang != site.language else ""
+        )
         self.url: Callable[[str], str]
+        self.links: urls.RelativeLinks | None = None
         if output.kind == "404":  # served at any depth: links from the server root
             self.url = functools.partial(urls.rooted, site.base_url)
         else:
-            self.url = urls.RelativeLinks(output.url).link
+            self.links = urls.RelativeLinks(output.url)
+            self.url = self.links.link
+
+    def links_key(self, folders: Collection[tuple[str, ...]]) -> tuple[object, ...]:
+        """What this page's links to URLs in ``folders`` depend on (see
+        :meth:`urls.RelativeLinks.key`); root-relative links are the same from anywhere."""
+        return ("rooted",) if self.links is None else self.links.key(folders)
 
 
 _PAGE: contextvars.ContextVar[_Page] = contextvars.ContextVar("archivesite_render_page")
@@ -311,6 +379,60 @@ def _rooted(target: str) -> str:
 def _body_of(ref: BodyRef) -> str:
     """``body_of(ref)``: an article's body HTML, for a feed with full text."""
     return cached_body_html(ref, _PAGE.get().bodies)
+
+
+class _Partial:
+    """One partial's text for one site, language and environment, by the key of the
+    links it makes from a page; and the folders its links point into."""
+
+    __slots__ = ("env", "folders", "site", "texts")
+
+    def __init__(self, env: jinja2.Environment, site: SiteInfo) -> None:
+        self.env, self.site = env, site
+        self.folders: frozenset[tuple[str, ...]] | None = None
+        self.texts: dict[tuple[object, ...], str] = {}
+
+    def text(self, name: str, page: _Page) -> str:
+        if self.folders is not None:
+            found = self.texts.get(page.links_key(self.folders))
+            if found is not None:
+                return found
+        targets: list[str] = []
+        real = page.url
+
+        def recorded(target: str) -> str:
+            targets.append(target)
+            return real(target)
+
+        page.url = recorded
+        try:
+            text = self.env.get_template(name).render(site=page.site, site_lang=page.site_lang)
+        finally:
+            page.url = real
+        folders = urls.folders_of(targets)
+        if self.folders is None or not folders <= self.folders:
+            self.texts.clear()  # keys made without these folders could be too coarse
+            self.folders = folders | (self.folders or frozenset())
+        self.texts[page.links_key(self.folders)] = text
+        return text
+
+
+_PARTIALS: dict[tuple[int, int, str, str], _Partial] = {}
+
+
+def _partial_cached(name: str) -> Markup:
+    """``partial_cached(name)``: the template ``name`` rendered with only ``site`` and
+    ``site_lang`` (and the globals), once for all the pages its links are the same from,
+    as Hugo's ``partialCached``: the theme's header and footer, which every page shows."""
+    page = _PAGE.get()
+    env = environment(page.site.theme, page.lang)
+    key = (id(env), id(page.site), str(page.site_lang), name)
+    partial = _PARTIALS.get(key)
+    if partial is None or partial.env is not env or partial.site is not page.site:
+        if len(_PARTIALS) >= 64:  # a long preview session makes a new site each build
+            _PARTIALS.clear()
+        partial = _PARTIALS[key] = _Partial(env, page.site)
+    return Markup(partial.text(name, page))
 
 
 def _gettext(message: str) -> str:
@@ -465,15 +587,16 @@ def render(output: Output, bodies: BodyStore | None = None) -> RenderedFile:
     if output.copy_from is not None:
         return RenderedFile(output.path, Path(output.copy_from).read_bytes())
     assert output.template is not None
-    env = environment(output.site.theme)
+    page = _Page(output, bodies)
+    env = environment(output.site.theme, page.lang)
     context = dict(output.context)
-    context.update(_variables(output))
+    context.update(_variables(output, page))
     if output.body is not None:
         context["body_html"] = Markup(cached_body_html(output.body, bodies))
     article = context.get("article")
     if output.kind in ("article", "version") and isinstance(article, Article):
         context["jsonld_data"] = _news_article(article, output, context)
-    token = _PAGE.set(_Page(output, bodies))
+    token = _PAGE.set(page)
     try:
         template = env.get_template(output.template)
         if output.kind == "sitemap":  # many pages, several chunks each: joined as it goes
@@ -549,22 +672,16 @@ def _joined(chunks: Iterator[str], every: int = 8192) -> str:
     return "".join(parts)
 
 
-def _variables(output: Output) -> dict[str, Any]:
+def _variables(output: Output, page: _Page) -> dict[str, Any]:
     """What every template gets besides its output's context and the globals."""
     site: SiteInfo = output.site
     base = site.base_url
-    article = output.context.get("article")
-    lang = site.language
-    if isinstance(article, Article) and article.language:
-        lang = article.language
     entries = output.context.get("entries") if output.kind == "feed" else None
     return {
         "site": site,
         "canonical": urls.absolute(base, output.url) if urls.is_absolute_base(base) else None,
-        "lang": lang,
-        # A page in another language than the site's (an article) keeps its own on <html>;
-        # the theme's words around it (header, navigation, footer) say they are the site's.
-        "site_lang": Markup(f' lang="{site.language}"') if lang != site.language else "",
+        "lang": page.page_lang,
+        "site_lang": page.site_lang,
         "page_url": output.url,
         "kind": output.kind,
         "updated": _feed_updated(entries or (), site.timezone),
@@ -631,5 +748,6 @@ _PLAIN_HELPERS: frozenset[object] = frozenset(
         _gettext,
         _ngettext,
         _long_date,
+        _partial_cached,
     }
 )

@@ -14,6 +14,7 @@ import datetime as dt
 import functools
 import posixpath
 import re
+from collections.abc import Collection, Iterable
 from urllib.parse import quote, urlsplit
 
 HOME = ""
@@ -157,6 +158,26 @@ class RelativeLinks:
         if common:
             quoted = quoted.split("/", common)[common]
         return "../" * (len(from_parts) - common) + quoted or "./"
+
+    def key(self, folders: Collection[tuple[str, ...]]) -> tuple[int, tuple[str, ...]]:
+        """What this page's links to URLs in ``folders`` (:func:`folders_of` them) depend
+        on: the page's depth, and how far its folder runs down one of those folders.
+        Two pages with one key have the same links to those URLs."""
+        parts = self._from
+        shared = 0
+        while shared < len(parts) and tuple(parts[: shared + 1]) in folders:
+            shared += 1
+        return len(parts), tuple(parts[:shared])
+
+
+def folders_of(targets: Iterable[str]) -> frozenset[tuple[str, ...]]:
+    """Every folder the URL paths ``targets`` are in, and each folder above it, as
+    segments: a link to one of them depends on no more of the linking page's folder."""
+    out: set[tuple[str, ...]] = set()
+    for target in targets:
+        parts = target.split("/")[:-1]
+        out.update(tuple(parts[:n]) for n in range(1, len(parts) + 1))
+    return frozenset(out)
 
 
 @functools.lru_cache(maxsize=1 << 13)  # bounded: an entry is a few hundred bytes
