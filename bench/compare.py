@@ -7,7 +7,9 @@ for each version (the order swapped every round): a cold build (``--clean``, sta
 output deleted first; its peak PSS over the process tree is the memory figure), a
 no-op build, one article edited, and one template edited. The table gives each
 measure's median per version and the ratio new / old, in wall time and in CPU time (user
-+ system of the build's whole process tree).
++ system of the build's whole process tree), and the median of each round's own ratio:
+where the machine drifts (a file system slowing as files are made and removed, round
+after round), the two runs of one round are the fairer pair.
 
     .venv/bin/python bench/compare.py --base a6f93a4 --articles 10000 --rounds 5
     .venv/bin/python bench/compare.py --base a6f93a4 --articles 100000 --rounds 1 --only cold
@@ -114,33 +116,47 @@ class Version:
         self.template.write_text(self.builtin + f"<!-- compare edit {i + 1} -->\n", "utf-8")
 
 
+def _paired(a: list[float], b: list[float]) -> float:
+    """The median of each round's new / old."""
+    return median([y / x for x, y in zip(a, b, strict=False) if x > 0])
+
+
 def table(results: dict[str, dict[str, list[Measurement]]], names: tuple[str, str]) -> str:
     old, new = names
     lines = [
-        f"| measure | {old} (median s) | {new} (median s) | new / old | runs |",
-        "|---|---:|---:|---:|---|",
+        f"| measure | {old} (median s) | {new} (median s) | new / old | per round | runs |",
+        "|---|---:|---:|---:|---:|---|",
     ]
     for measure in MEASURES:
         a, b = results[old].get(measure), results[new].get(measure)
         if not a or not b:
             continue
-        ma, mb = median([m.seconds for m in a]), median([m.seconds for m in b])
-        runs = "; ".join(f"{x.seconds:.2f} / {y.seconds:.2f}" for x, y in zip(a, b, strict=False))
-        lines.append(f"| {measure} | {ma:.2f} | {mb:.2f} | {mb / ma:.2f}x | {runs} |")
-        ca, cb = median([m.cpu_seconds for m in a]), median([m.cpu_seconds for m in b])
-        runs = "; ".join(
-            f"{x.cpu_seconds:.2f} / {y.cpu_seconds:.2f}" for x, y in zip(a, b, strict=False)
-        )
-        lines.append(f"| {measure}, CPU | {ca:.2f} | {cb:.2f} | {cb / ca:.2f}x | {runs} |")
+        for label, value in ((measure, _seconds), (f"{measure}, CPU", _cpu_seconds)):
+            xs, ys = [value(m) for m in a], [value(m) for m in b]
+            ma, mb = median(xs), median(ys)
+            runs = "; ".join(f"{x:.2f} / {y:.2f}" for x, y in zip(xs, ys, strict=False))
+            lines.append(
+                f"| {label} | {ma:.2f} | {mb:.2f} | {mb / ma:.2f}x | {_paired(xs, ys):.2f}x "
+                f"| {runs} |"
+            )
     a, b = results[old].get("cold"), results[new].get("cold")
     if a and b:
-        pa, pb = median([m.peak_mb for m in a]), median([m.peak_mb for m in b])
-        peaks = "; ".join(f"{x.peak_mb:.0f} / {y.peak_mb:.0f}" for x, y in zip(a, b, strict=False))
+        xs, ys = [m.peak_mb for m in a], [m.peak_mb for m in b]
+        pa, pb = median(xs), median(ys)
+        peaks = "; ".join(f"{x:.0f} / {y:.0f}" for x, y in zip(xs, ys, strict=False))
         lines.append(
             f"| peak memory of the cold build (PSS, MB) | {pa:.0f} | {pb:.0f} | "
-            f"{pb / pa:.2f}x | {peaks} |"
+            f"{pb / pa:.2f}x | {_paired(xs, ys):.2f}x | {peaks} |"
         )
     return "\n".join(lines)
+
+
+def _seconds(m: Measurement) -> float:
+    return m.seconds
+
+
+def _cpu_seconds(m: Measurement) -> float:
+    return m.cpu_seconds
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -502,7 +502,8 @@ def _restat(out: Path, records: dict[str, OutputRecord], written: Sequence[str])
     base = str(out) + os.sep
     for path in written:
         size, mtime_ns = stat_of(base + path) or (-1, -1)
-        records[path] = replace(records[path], size=size, mtime_ns=mtime_ns)
+        r = records[path]  # not dataclasses.replace: 4 us a record, 16,000 at 10,000 articles
+        records[path] = OutputRecord(r.fingerprint, r.sha256, size, mtime_ns, r.data)
 
 
 def _render(
