@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -19,6 +20,7 @@ from click.testing import CliRunner, Result
 from archivesite.cli import cli
 from archivesite.config import load_config
 from archivesite.load import load_articles
+from archivesite.model import Article, Correction
 from archivesite.stories import story_groups, story_key_of
 from archivesite.versions import leading_notices, read_version, strip_markers
 
@@ -292,3 +294,30 @@ def test_the_corpus_corrected_headline(tmp_path: Path) -> None:
     assert meta["dateline"] == "CALGARY, Alberta"
     assert str(meta["date"]).endswith("03-02")
     assert body.startswith("CALGARY, Alberta, March 2 - ")
+
+
+def _version(source: str, day: int, **fields: Any) -> Article:
+    return Article(
+        source=source,
+        kind="article",
+        slug=source,
+        title="Oil prices rise",
+        date=dt.date(2022, 1, day),
+        published=None,
+        agency="Reuters",
+        **fields,
+    )
+
+
+def test_only_a_marked_version_makes_a_story() -> None:
+    """Articles sharing a headline, place and agency are one story only with a marked
+    version among them; an unmarked article joins a marked one by its headline key,
+    never one whose key is the wire's id."""
+    plain = [_version("a", 11), _version("b", 11)]
+    assert story_groups(plain) == []
+    update = _version("c", 11, version="UPDATE 1")
+    assert [[a.source for a in g] for g in story_groups([*plain[:1], update])] == [["a", "c"]]
+    by_id = _version("d", 11, story="id:urn:x", version="UPDATE 1")
+    assert story_groups([*plain, by_id]) == []
+    corrected = _version("e", 12, corrections=(Correction(None, "Fixes the price."),))
+    assert [len(g) for g in story_groups([*plain, corrected, by_id])] == [3]

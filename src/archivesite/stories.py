@@ -102,10 +102,21 @@ def _chain(group: list[Article]) -> list[list[Article]]:
 def story_groups(articles: Iterable[Article]) -> list[list[Article]]:
     """The stories told in more than one version, each its versions oldest first (in
     the order of their first version)."""
+    articles = list(articles)
+    # A story needs a marked version, so only a marked version's key can make one; an
+    # unmarked article's headline key is worked out only where a marked version has one
+    # of that kind (in most archives none has, and every article's would be a costly
+    # part of assembling the site).
+    marked = {id(a): story_key_of(a) for a in articles if _marked(a)}
+    joinable = set(marked.values())
+    headlines = any(key.startswith("title:") for key in joinable if key is not None)
     by_key: dict[str, list[Article]] = {}
     for article in articles:
-        key = story_key_of(article)
-        if key is not None:
+        if id(article) in marked:
+            key = marked[id(article)]
+        else:
+            key = story_key_of(article) if headlines else None
+        if key is not None and key in joinable:
             by_key.setdefault(key, []).append(article)
     out: list[list[Article]] = []
     for key, group in by_key.items():
