@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
+import pytest
+
 from archivesite.archive import build_archive, build_taxonomies
-from archivesite.model import Article, Dateline
+from archivesite.model import Article, Dateline, evolve
 
 UTC = dt.UTC
 
@@ -79,3 +82,13 @@ def test_taxonomies_key_places_by_place_and_region() -> None:
     ]
     assert [(t.slug, t.name, len(t.articles)) for t in tags.terms] == [("economy", "Economy", 2)]
     assert [(t.slug, [a.slug for a in t.articles]) for t in agencies.terms] == [("ap", ["b", "a"])]
+
+
+def test_evolve_is_replace() -> None:
+    """The model's quick copy with changed fields gives what dataclasses.replace gives."""
+    a = art("a", dt.date(2022, 1, 11))
+    changes = {"url": "2022/01/11/a/", "tags": ("Oil",), "agency": "AFP"}
+    assert evolve(a, **changes) == dataclasses.replace(a, **changes)
+    assert evolve(a) == a and evolve(a) is not a
+    with pytest.raises(TypeError, match="no field"):
+        evolve(a, headline="x")

@@ -23,14 +23,13 @@ import logging
 import os
 import urllib.parse
 from collections.abc import Callable, Hashable, Iterable
-from dataclasses import replace
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
 from . import urls
 from .config import Config, is_language_tag
 from .errors import ArchiveError, ArchiveErrors, raise_all
-from .model import Article, Correction, Dateline
+from .model import Article, Correction, Dateline, evolve
 from .scan import content_files
 from .slugs import is_valid_slug, term_slug
 from .urls import NAME_MAX
@@ -157,7 +156,7 @@ class SharedValues:
         its path, where the caller keeps one already)."""
         one = self.one
         a = article
-        return replace(
+        return evolve(
             a,
             source=source if source == a.source else a.source,
             date=one(a.date) if a.date is not None else None,

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Mapping
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
     from .config import Config
@@ -238,3 +239,28 @@ class SitemapEntry:
 class RenderedFile:
     path: str  # relative to the output folder
     data: bytes
+
+
+_D = TypeVar("_D")
+
+
+def evolve(obj: _D, **changes: Any) -> _D:
+    """``dataclasses.replace`` for these slotted classes, at about half its cost (the site
+    is assembled from copies of every article, on the build's one-process path): the
+    fields are copied straight into a new object. None of the classes has a
+    ``__post_init__`` or a field left out of ``__init__``, which ``replace`` would run."""
+    cls: type = type(obj)
+    names, known = _slots(cls)
+    if not changes.keys() <= known:
+        raise TypeError(f"{cls.__name__} has no field {sorted(changes.keys() - known)}")
+    new: _D = object.__new__(cls)
+    for name in names:
+        object.__setattr__(new, name, changes[name] if name in changes else getattr(obj, name))
+    return new
+
+
+@functools.cache
+def _slots(cls: type) -> tuple[tuple[str, ...], frozenset[str]]:
+    assert not hasattr(cls, "__post_init__"), cls
+    names: tuple[str, ...] = cls.__slots__  # type: ignore[attr-defined]
+    return names, frozenset(names)

@@ -48,6 +48,7 @@ from .model import (
     Taxonomy,
     Term,
     Theme,
+    evolve,
 )
 from .pages import (
     LEAP_YEAR,
@@ -153,7 +154,7 @@ def assemble(config: Config, articles: Iterable[Article], theme: Theme | None = 
     theme = theme or locate_theme(config)
     placed = [
         stories.place_versions(
-            replace(
+            evolve(
                 a,
                 url=urls.page_url(a.slug)
                 if a.kind == "page"
