@@ -13,11 +13,13 @@ import os
 import stat
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
+import jinja2
 import pytest
 from click.testing import CliRunner
 
-from archivesite import workers
+from archivesite import render, workers
 from archivesite.build import build
 from archivesite.cli import cli
 from archivesite.config import load_config
@@ -158,3 +160,43 @@ def test_a_first_build_makes_the_folder_as_mkdir_would(
     mode = stat.S_IMODE((tmp_path / "new/out").stat().st_mode)
     assert mode == 0o777 & ~umask
     assert sorted(p.name for p in (tmp_path / "new").iterdir()) == ["out"]
+
+
+def test_the_builder_compiles_each_template_once_before_the_workers_fork(
+    make_site: Callable[..., Path],
+    article_md: Callable[..., str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Forked workers inherit the compiled templates: every template the plan's pages
+    load is compiled once, in the building process, which knows them all from the
+    fingerprints' closures without parsing them again."""
+    monkeypatch.setattr(workers, "PARALLEL_THRESHOLD", 2)
+    monkeypatch.setattr(workers, "fork_is_safe", lambda: True)
+    log = tmp_path / "compiled.log"
+    real_compile = jinja2.Environment.compile
+
+    def compile(self: jinja2.Environment, source: Any, name: Any = None, *a: Any) -> Any:
+        with log.open("a", encoding="utf-8") as f:
+            f.write(f"{os.getpid()} {name}\n")
+        return real_compile(self, source, name, *a)
+
+    monkeypatch.setattr(jinja2.Environment, "compile", compile)
+    parsed_again: list[object] = []
+    real_references = render.referenced_templates
+
+    def referenced(tree: Any) -> Any:
+        parsed_again.append(tree)
+        return real_references(tree)
+
+    monkeypatch.setattr(render, "referenced_templates", referenced)
+    site = make_site(articles(article_md), CONFIG)
+    build(load_config(site), out=tmp_path / "out", jobs=2)
+    compiled = [line.split() for line in log.read_text(encoding="utf-8").splitlines()]
+    names = [name for _, name in compiled]
+    assert {pid for pid, _ in compiled} == {str(os.getpid())}
+    assert len(names) == len(set(names))
+    assert {"article.html", "base.html", "_header.html", "_macros.html", "_story.html"} <= set(
+        names
+    )
+    assert parsed_again == []

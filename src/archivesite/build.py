@@ -433,8 +433,10 @@ def _render_and_commit(
 ) -> Built:
     """Render what changed, put it in place, remove what is gone, and record it all."""
     previous, plan = target.previous, planned.plan
+    loads: set[str] = set()
     if planned.full:
-        templates = template_closures(environment(sources.theme), plan.templates(), sources.refs)
+        env = environment(sources.theme)
+        templates = template_closures(env, plan.templates(), sources.refs, loads)
     else:
         assert previous is not None
         templates = dict(previous.templates)
@@ -446,6 +448,7 @@ def _render_and_commit(
         force=clean,
         key=render_key(plan.info) if len(plan) else "",
         templates=templates,
+        loads=tuple(sorted(loads)),
         copies=sources.copies,
         bodies_path=str(config.state_dir / BODIES_CACHE),
         same_plan=previous is not None and previous.plan_key == plan_key,

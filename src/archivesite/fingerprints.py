@@ -184,6 +184,7 @@ def template_closures(
     env: jinja2.Environment,
     names: Iterable[str],
     memo: TemplateRefs | None = None,
+    found: set[str] | None = None,
 ) -> dict[str, str]:
     """For each template name, a digest of its closure: every template it loads
     (extends, includes, imports), each with the search-path entry it resolved from
@@ -191,7 +192,8 @@ def template_closures(
     that it appearing later is noticed. A non-literal include makes the closure
     every template on the search path. ``memo``: the references found in each source
     (by its hash), kept by a long-lived caller so that an unchanged template is not
-    parsed again."""
+    parsed again. ``found``, where given, receives the name of every template of the
+    closures that exists (what rendering them will compile)."""
     loader = env.loader
     entries: list[jinja2.BaseLoader] = (
         list(loader.loaders)
@@ -251,6 +253,8 @@ def template_closures(
             for name in everything:
                 resolve(name)
         out[root] = digest_of(*(resolved[n][0] for n in sorted(seen)))
+        if found is not None:
+            found.update(n for n in seen if not resolved[n][0].endswith(": missing"))
     return out
 
 

@@ -293,10 +293,12 @@ def environment(theme: Theme, words: Language | None = None) -> jinja2.Environme
     return env
 
 
-def prepare(site: SiteInfo, templates: Iterable[str]) -> None:
+def prepare(site: SiteInfo, templates: Iterable[str], closed: bool = False) -> None:
     """Compile ``templates`` and read the site's language now, in this process, so that
     worker processes forked after it inherit them instead of each doing it again. A
-    template that fails here is left for :func:`render` to report, page by page."""
+    template that fails here is left for :func:`render` to report, page by page.
+    ``closed``: ``templates`` already names every template they load; otherwise those
+    are found by parsing each."""
     env = environment(site.theme, language(site.language, site.theme.site_locales, site.messages))
     todo, seen = list(templates), set()
     while todo:  # each template, and those it extends, includes or imports
@@ -306,8 +308,9 @@ def prepare(site: SiteInfo, templates: Iterable[str]) -> None:
         seen.add(name)
         try:
             env.get_template(name)
-            source, _, _ = env.loader.get_source(env, name)
-            todo += filter(None, referenced_templates(env.parse(source)))
+            if not closed:
+                source, _, _ = env.loader.get_source(env, name)
+                todo += filter(None, referenced_templates(env.parse(source)))
         except (jinja2.TemplateError, OSError):
             continue
 

@@ -106,6 +106,7 @@ class RenderJob:
     copies: Mapping[str, str]  # static source -> digest
     bodies_path: str  # the body HTML cache
     same_plan: bool = False  # the plan is the last build's: its recorded output data holds
+    loads: tuple[str, ...] = ()  # every template the closures hold, where known
 
 
 def fork_is_safe() -> bool:
@@ -421,7 +422,10 @@ def _forked(
     _share_ids = context.Value("i", 0)
     _inherited = (outputs, known, job, chunks, order)
     if outputs:
-        prepare(outputs[0].site, job.templates)
+        if job.loads:
+            prepare(outputs[0].site, job.loads, closed=True)
+        else:
+            prepare(outputs[0].site, job.templates)
     gc.freeze()  # the workers' collector leaves the inherited objects (and their pages) alone
     try:
         # The builder runs without the cyclic collector (see build.build); a worker
