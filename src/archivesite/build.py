@@ -505,7 +505,7 @@ def _restat(out: Path, records: dict[str, OutputRecord], written: Sequence[str])
     base = str(out) + os.sep
     for path in written:
         size, mtime_ns = stat_of(base + path) or (-1, -1)
-        r = records[path]  # not dataclasses.replace: 4 us a record, 16,000 at 10,000 articles
+        r = records[path]  # made directly: replace() goes through __init__, for every file
         records[path] = OutputRecord(r.fingerprint, r.sha256, size, mtime_ns, r.data)
 
 

@@ -245,10 +245,11 @@ _D = TypeVar("_D")
 
 
 def evolve(obj: _D, **changes: Any) -> _D:
-    """``dataclasses.replace`` for these slotted classes, at about half its cost (the site
-    is assembled from copies of every article, on the build's one-process path): the
-    fields are copied straight into a new object. None of the classes has a
-    ``__post_init__`` or a field left out of ``__init__``, which ``replace`` would run."""
+    """``dataclasses.replace`` for these slotted classes, without going through
+    ``__init__`` with keywords (the site is assembled from copies of every article, on
+    the build's one-process path): the fields are copied straight into a new object.
+    None of the classes has a ``__post_init__`` or a field left out of ``__init__``,
+    which ``replace`` would honour."""
     cls: type = type(obj)
     names, known = _slots(cls)
     if not changes.keys() <= known:
